@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The IDT and trap dispatch (trap.c), and stack walking (backtrace.c). */
+#ifndef CARAPACE_ARCH_TRAP_H
+#define CARAPACE_ARCH_TRAP_H
+
+#include <stdint.h>
+
+#include <arch/regs.h>
+
+#define VECTOR_TIMER    0xf0
+#define VECTOR_SPURIOUS 0xff
+
+void trap_init(void);
+void trap_handle(struct cpu_regs *regs);
+
+/* Print "Backtrace:" and one symbolized line per frame, starting at rip and
+ * following the frame-pointer chain from rbp. */
+void backtrace_print(uint64_t rip, uint64_t rbp);
+
+#endif /* CARAPACE_ARCH_TRAP_H */

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The hypervisor log. Messages at or below the current level go to the
+ * console and into a ring buffer that keeps the last LOG_RING_SIZE bytes
+ * (for a later `cap dmesg`). Messages above the level are dropped.
+ */
+#include <stdbool.h>
+#include "arch.h"
+#include "format.h"
+#include "log.h"
+#include "spinlock.h"
+
+#define LOG_RING_SIZE 16384
+#define LOG_LINE_MAX  512
+
+/* log_lock guards log_ring, log_ring_head and the console output order. */
+static struct spinlock log_lock = SPINLOCK_INIT;
+static char log_ring[LOG_RING_SIZE];
+static uint64_t log_ring_head; /* bytes ever written; ring index = mod size */
+
+static enum log_level log_level = LOG_INFO;
+
+static const char *const log_level_names[] = {"error", "warn", "info",
+                                              "debug"};
+
+int log_level_parse(const char *name)
+{
+    for (unsigned i = 0; i < sizeof(log_level_names) / sizeof(char *); i++) {
+        const char *a = name, *b = log_level_names[i];
+        while (*a && *a == *b) {
+            a++;
+            b++;
+        }
+        if (*a == '\0' && *b == '\0')
+            return (int)i;
+    }
+    return -1;
+}
+
+void log_set_level(enum log_level lvl)
+{
+    log_level = lvl;
+}
+
+enum log_level log_get_level(void)
+{
+    return log_level;
+}
+
+static void log_ring_append(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        log_ring[(log_ring_head + i) % LOG_RING_SIZE] = s[i];
+    log_ring_head += len;
+}
+
+void log_write(const char *s, size_t len)
+{
+    arch_console_write(s, len);
+}
+
+void log_vprintf(enum log_level lvl, const char *fmt, va_list ap)
+{
+    char line[LOG_LINE_MAX];
+    size_t len = 0;
+    int n;
+
+    if (lvl > log_level)
+        return;
+    if (lvl == LOG_ERROR)
+        len = (size_t)format_snprintf(line, sizeof(line), "ERROR: ");
+    else if (lvl == LOG_WARN)
+        len = (size_t)format_snprintf(line, sizeof(line), "WARNING: ");
+    n = format_vsnprintf(line + len, sizeof(line) - len, fmt, ap);
+    if (n < 0)
+        return;
+    len += (size_t)n;
+    if (len >= sizeof(line))
+        len = sizeof(line) - 1; /* truncated: keep what fits */
+
+    spinlock_lock(&log_lock);
+    log_ring_append(line, len);
+    arch_console_write(line, len);
+    spinlock_unlock(&log_lock);
+}
+
+void log_printf(enum log_level lvl, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    log_vprintf(lvl, fmt, ap);
+    va_end(ap);
+}
