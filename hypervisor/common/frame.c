@@ -1,0 +1,633 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The frame table and the machine-frame allocator.
+ *
+ * Design
+ *
+ * The frame table is one array of struct frame, one entry per 4 KiB machine
+ * frame, in memory the boot code carves out of RAM. Entry i describes mfn i.
+ * Every frame has an owner: FRAME_OWNER_NONE (not RAM), FRAME_OWNER_FREE (in
+ * the allocator), or whoever allocated or reserved it.
+ *
+ * Free frames are managed by a binary buddy allocator. A free block is 2^k
+ * frames (k <= FRAME_MAX_ORDER) starting at a multiple of 2^k; its buddy is
+ * the block at index ^ 2^k. Only the first frame of a free block (its head)
+ * carries FRAME_F_FREE_HEAD and the order; the others are just owned by
+ * FRAME_OWNER_FREE. There is one free list per order.
+ *  - Allocation takes a block from the smallest non-empty list of order >= k
+ *    and splits it, returning the upper halves to the lists.
+ *  - Freeing merges the block with its buddy as long as the buddy is a free
+ *    head of the same order, so free memory is always in the largest blocks
+ *    its alignment allows: frame_check() verifies that no two free buddies
+ *    are left unmerged. Free RAM from boot goes through the same path.
+ *
+ * The lists are threaded through the frame table itself (no allocator is
+ * needed to run the allocator) and doubly linked, so that the buddy found
+ * while merging can be unlinked in O(1) wherever it sits in its list. Links
+ * are 32-bit frame indices rather than pointers: half the size (the table
+ * costs 24 bytes per 4 KiB, 0.6% of RAM), valid whatever address the table is
+ * mapped at, and easy to bounds-check. That limits the table to 2^32 - 1
+ * frames (16 TiB); FRAME_NIL, the largest index, ends a list.
+ *
+ * Each frame is validated before a free: it must be allocated (not free, not
+ * reserved, not a hole) and unreferenced. Any aligned block of allocated
+ * frames may be freed, so a domain's memory can be given back frame by frame
+ * whatever order it was allocated with. A double free therefore finds a free
+ * frame and is refused before anything is changed.
+ *
+ * Locking
+ *
+ * frame_lock guards frame_free_head[], frame_nfree, frame_nram and, in every
+ * frame, owner, flags, order, next and prev. type, type_count and ref_count
+ * belong to the frame's current owner (the PV MMU updates them atomically);
+ * the allocator only resets them when a frame changes hands and reads them
+ * under frame_lock when validating a free, which is why the owner must drop
+ * its last reference before freeing. frame_table and frame_nframes are set by
+ * frame_table_init() at boot, before other CPUs run, and then only read:
+ * frame_get() needs no lock.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "errcode.h"
+#include "frame.h"
+#include "log.h"
+#include "memrange.h"
+#include "panic.h"
+#include "spinlock.h"
+
+#define FRAME_F_FREE_HEAD 0x1 /* first frame of a block in a free list */
+#define FRAME_F_RESERVED  0x2 /* RAM never handed out (frame_mark_reserved) */
+
+#define FRAME_NIL UINT32_MAX /* end of a free list */
+
+BUILD_ASSERT(sizeof(struct frame) <= 32);
+BUILD_ASSERT(FRAME_MAX_ORDER < 32 && FRAME_TYPE_DESC <= UINT8_MAX);
+BUILD_ASSERT(FRAME_MAX_FRAMES <= FRAME_NIL);
+
+static struct spinlock frame_lock = SPINLOCK_INIT;
+static struct frame *frame_table;                     /* set at boot */
+static uint64_t frame_nframes;                        /* set at boot */
+static uint32_t frame_free_head[FRAME_MAX_ORDER + 1]; /* frame_lock */
+static uint64_t frame_nfree;                          /* frame_lock */
+static uint64_t frame_nram;                           /* frame_lock */
+
+int frame_table_init(struct frame *table, uint64_t nframes)
+{
+    uint64_t i;
+    unsigned o;
+
+    if (nframes > FRAME_MAX_FRAMES || (!table && nframes > 0))
+        return -EINVAL;
+    spinlock_lock(&frame_lock);
+    for (i = 0; i < nframes; i++) {
+        table[i] = (struct frame){
+            .owner = FRAME_OWNER_NONE,
+            .type = FRAME_TYPE_NONE,
+            .next = FRAME_NIL,
+            .prev = FRAME_NIL,
+        };
+    }
+    for (o = 0; o <= FRAME_MAX_ORDER; o++)
+        frame_free_head[o] = FRAME_NIL;
+    frame_table = table;
+    frame_nframes = nframes;
+    frame_nfree = 0;
+    frame_nram = 0;
+    spinlock_unlock(&frame_lock);
+    return 0;
+}
+
+/* Put the block at idx at the head of its free list. frame_lock held. */
+static void frame_list_push(uint64_t idx, unsigned order)
+{
+    struct frame *f = &frame_table[idx];
+    uint32_t head = frame_free_head[order];
+
+    f->flags |= FRAME_F_FREE_HEAD;
+    f->order = (uint8_t)order;
+    f->prev = FRAME_NIL;
+    f->next = head;
+    if (head != FRAME_NIL)
+        frame_table[head].prev = (uint32_t)idx;
+    frame_free_head[order] = (uint32_t)idx;
+}
+
+/* Unlink the free block at idx from its list. frame_lock held. */
+static void frame_list_remove(uint64_t idx)
+{
+    struct frame *f = &frame_table[idx];
+
+    ASSERT(f->flags & FRAME_F_FREE_HEAD);
+    if (f->prev != FRAME_NIL) {
+        frame_table[f->prev].next = f->next;
+    } else {
+        ASSERT(frame_free_head[f->order] == idx);
+        frame_free_head[f->order] = f->next;
+    }
+    if (f->next != FRAME_NIL)
+        frame_table[f->next].prev = f->prev;
+    f->flags &= (uint16_t)~FRAME_F_FREE_HEAD;
+    f->next = FRAME_NIL;
+    f->prev = FRAME_NIL;
+}
+
+/*
+ * Give the 2^order frames at idx (aligned, validated by the caller) to the
+ * free lists, merging with free buddies. frame_lock held.
+ */
+static void frame_insert_free(uint64_t idx, unsigned order)
+{
+    uint64_t i, n = 1ULL << order;
+    struct frame *b;
+
+    for (i = idx; i < idx + n; i++) {
+        frame_table[i].owner = FRAME_OWNER_FREE;
+        frame_table[i].type = FRAME_TYPE_NONE;
+        frame_table[i].flags = 0;
+    }
+    frame_nfree += n;
+
+    while (order < FRAME_MAX_ORDER) {
+        uint64_t buddy = idx ^ (1ULL << order);
+
+        if (buddy >= frame_nframes)
+            break;
+        b = &frame_table[buddy];
+        if (!(b->flags & FRAME_F_FREE_HEAD) || b->order != order)
+            break;
+        frame_list_remove(buddy);
+        idx &= ~(1ULL << order);
+        order++;
+    }
+    frame_list_push(idx, order);
+}
+
+/* The largest order of a naturally aligned block at idx within count. */
+static unsigned frame_block_order(uint64_t idx, uint64_t count)
+{
+    unsigned order = 0;
+
+    while (order < FRAME_MAX_ORDER && !(idx & (1ULL << order)) &&
+           (2ULL << order) <= count)
+        order++;
+    return order;
+}
+
+/* Free [idx, idx + count) in maximal aligned blocks. frame_lock held. */
+static void frame_insert_range(uint64_t idx, uint64_t count)
+{
+    while (count > 0) {
+        unsigned order = frame_block_order(idx, count);
+
+        frame_insert_free(idx, order);
+        idx += 1ULL << order;
+        count -= 1ULL << order;
+    }
+}
+
+/* -ERANGE unless [idx, idx + count) is inside the table. */
+static int frame_check_range(uint64_t idx, uint64_t count)
+{
+    if (idx > frame_nframes || count > frame_nframes - idx)
+        return -ERANGE;
+    return 0;
+}
+
+/* 0 if [idx, idx + count) is in the table and not RAM yet. frame_lock held. */
+static int frame_check_unclaimed(uint64_t idx, uint64_t count)
+{
+    uint64_t i;
+    int rc;
+
+    rc = frame_check_range(idx, count);
+    if (rc)
+        return rc;
+    for (i = idx; i < idx + count; i++) {
+        if (frame_table[i].owner != FRAME_OWNER_NONE)
+            return -EEXIST;
+    }
+    return 0;
+}
+
+int frame_add_free(mfn_t first, uint64_t count)
+{
+    uint64_t idx = mfn_val(first);
+    int rc;
+
+    if (count == 0)
+        return 0;
+    spinlock_lock(&frame_lock);
+    rc = frame_check_unclaimed(idx, count);
+    if (rc == 0) {
+        frame_nram += count;
+        frame_insert_range(idx, count);
+    }
+    spinlock_unlock(&frame_lock);
+    return rc;
+}
+
+int frame_mark_reserved(mfn_t first, uint64_t count, uint32_t owner)
+{
+    uint64_t i, idx = mfn_val(first);
+    int rc;
+
+    if (owner == FRAME_OWNER_NONE || owner == FRAME_OWNER_FREE)
+        return -EINVAL;
+    if (count == 0)
+        return 0;
+    spinlock_lock(&frame_lock);
+    rc = frame_check_unclaimed(idx, count);
+    if (rc == 0) {
+        for (i = idx; i < idx + count; i++) {
+            frame_table[i].owner = owner;
+            frame_table[i].type = FRAME_TYPE_NONE;
+            frame_table[i].flags = FRAME_F_RESERVED;
+            frame_table[i].type_count = 0;
+            frame_table[i].ref_count = 0;
+        }
+        frame_nram += count;
+    }
+    spinlock_unlock(&frame_lock);
+    return rc;
+}
+
+/*
+ * Can frame i go back to the free lists, with the rest of a block whose first
+ * frame is `first`? frame_lock held.
+ */
+static int frame_check_releasable(uint64_t i, uint64_t first,
+                                  bool want_reserved)
+{
+    const struct frame *f = &frame_table[i];
+
+    if (f->owner == FRAME_OWNER_NONE || f->owner == FRAME_OWNER_FREE)
+        return -EINVAL;
+    /* A block spanning two owners' frames is a caller bug, not a free. */
+    if (f->owner != frame_table[first].owner)
+        return -EINVAL;
+    if ((f->flags & FRAME_F_RESERVED) && !want_reserved)
+        return -EPERM; /* reserved frames leave only by release_reserved */
+    if (!(f->flags & FRAME_F_RESERVED) && want_reserved)
+        return -EINVAL;
+    if (f->ref_count != 0 || f->type_count != 0)
+        return -EBUSY;
+    return 0;
+}
+
+/* Validate then free [idx, idx + count). frame_lock held. */
+static int frame_release(uint64_t idx, uint64_t count, bool reserved)
+{
+    uint64_t i;
+    int rc;
+
+    rc = frame_check_range(idx, count);
+    if (rc)
+        return rc;
+    for (i = idx; i < idx + count; i++) {
+        rc = frame_check_releasable(i, idx, reserved);
+        if (rc)
+            return rc;
+    }
+    frame_insert_range(idx, count);
+    return 0;
+}
+
+int frame_release_reserved(mfn_t first, uint64_t count)
+{
+    int rc;
+
+    if (count == 0)
+        return 0;
+    spinlock_lock(&frame_lock);
+    rc = frame_release(mfn_val(first), count, true);
+    spinlock_unlock(&frame_lock);
+    return rc;
+}
+
+int frame_free(mfn_t mfn, unsigned order)
+{
+    uint64_t idx = mfn_val(mfn);
+    int rc;
+
+    if (order > FRAME_MAX_ORDER)
+        return -EINVAL;
+    spinlock_lock(&frame_lock);
+    rc = frame_check_range(idx, 1ULL << order);
+    if (rc == 0 && (idx & ((1ULL << order) - 1)) != 0)
+        rc = -EINVAL;
+    if (rc == 0)
+        rc = frame_release(idx, 1ULL << order, false);
+    spinlock_unlock(&frame_lock);
+    return rc;
+}
+
+/* Take a free block of exactly `order`, splitting a bigger one if needed. */
+static int frame_take_block(unsigned order, uint64_t *out)
+{
+    unsigned o = order;
+    uint64_t idx;
+
+    while (o <= FRAME_MAX_ORDER && frame_free_head[o] == FRAME_NIL)
+        o++;
+    if (o > FRAME_MAX_ORDER)
+        return -ENOMEM;
+    idx = frame_free_head[o];
+    frame_list_remove(idx);
+    /* Keep the lower half, return the upper one, until small enough. */
+    while (o > order) {
+        o--;
+        frame_list_push(idx + (1ULL << o), o);
+    }
+    *out = idx;
+    return 0;
+}
+
+mfn_t frame_alloc(unsigned order, uint32_t owner)
+{
+    uint64_t i, idx;
+
+    if (order > FRAME_MAX_ORDER || owner == FRAME_OWNER_NONE ||
+        owner == FRAME_OWNER_FREE)
+        return mfn_init(INVALID_MFN_VAL);
+    spinlock_lock(&frame_lock);
+    if (frame_take_block(order, &idx) != 0) {
+        spinlock_unlock(&frame_lock);
+        return mfn_init(INVALID_MFN_VAL);
+    }
+    for (i = idx; i < idx + (1ULL << order); i++) {
+        ASSERT(frame_table[i].owner == FRAME_OWNER_FREE);
+        frame_table[i].owner = owner;
+        frame_table[i].type = FRAME_TYPE_NONE;
+        frame_table[i].flags = 0;
+        frame_table[i].type_count = 0;
+        frame_table[i].ref_count = 0;
+    }
+    frame_nfree -= 1ULL << order;
+    spinlock_unlock(&frame_lock);
+    return mfn_init(idx);
+}
+
+struct frame *frame_get(mfn_t mfn)
+{
+    if (mfn_val(mfn) >= frame_nframes)
+        return NULL;
+    return &frame_table[mfn_val(mfn)];
+}
+
+uint64_t frame_count_free(void)
+{
+    uint64_t n;
+
+    spinlock_lock(&frame_lock);
+    n = frame_nfree;
+    spinlock_unlock(&frame_lock);
+    return n;
+}
+
+uint64_t frame_count_ram(void)
+{
+    uint64_t n;
+
+    spinlock_lock(&frame_lock);
+    n = frame_nram;
+    spinlock_unlock(&frame_lock);
+    return n;
+}
+
+uint64_t frame_count_owned(uint32_t owner)
+{
+    uint64_t i, n = 0;
+
+    spinlock_lock(&frame_lock);
+    for (i = 0; i < frame_nframes; i++) {
+        if (frame_table[i].owner == owner)
+            n++;
+    }
+    spinlock_unlock(&frame_lock);
+    return n;
+}
+
+/* Log why frame_check() failed. */
+static int frame_check_fail(const char *what, uint64_t idx)
+{
+    log_err("frame_check: %s (frame 0x%lx)\n", what, (unsigned long)idx);
+    return -EIO;
+}
+
+/* Check one table entry on its own. frame_lock held. */
+static int frame_check_entry(uint64_t i)
+{
+    const struct frame *f = &frame_table[i];
+
+    if (f->type > FRAME_TYPE_DESC)
+        return frame_check_fail("bad type", i);
+    if (f->flags & ~(FRAME_F_FREE_HEAD | FRAME_F_RESERVED))
+        return frame_check_fail("unknown flags", i);
+    if (f->owner == FRAME_OWNER_NONE && f->flags != 0)
+        return frame_check_fail("flags on a non-RAM frame", i);
+    if (f->owner == FRAME_OWNER_FREE && (f->flags & FRAME_F_RESERVED))
+        return frame_check_fail("free frame marked reserved", i);
+    if (f->owner == FRAME_OWNER_FREE &&
+        (f->ref_count != 0 || f->type_count != 0))
+        return frame_check_fail("free frame with references", i);
+    if (f->owner != FRAME_OWNER_FREE && (f->flags & FRAME_F_FREE_HEAD))
+        return frame_check_fail("free head not owned by the pool", i);
+    if ((f->flags & FRAME_F_FREE_HEAD) && f->order > FRAME_MAX_ORDER)
+        return frame_check_fail("free head with a bad order", i);
+    return 0;
+}
+
+/* Check the free block at head idx of `order`. frame_lock held. */
+static int frame_check_block(uint64_t idx, unsigned order)
+{
+    uint64_t i, n = 1ULL << order, buddy = idx ^ n;
+    const struct frame *b;
+
+    if (idx & (n - 1))
+        return frame_check_fail("misaligned free block", idx);
+    if (n > frame_nframes - idx)
+        return frame_check_fail("free block past the table", idx);
+    for (i = idx; i < idx + n; i++) {
+        if (frame_table[i].owner != FRAME_OWNER_FREE)
+            return frame_check_fail("free block covers a used frame", i);
+        if (i != idx && (frame_table[i].flags & FRAME_F_FREE_HEAD))
+            return frame_check_fail("free blocks overlap", i);
+    }
+    if (order < FRAME_MAX_ORDER && buddy < frame_nframes) {
+        b = &frame_table[buddy];
+        if ((b->flags & FRAME_F_FREE_HEAD) && b->order == order)
+            return frame_check_fail("free buddies not merged", idx);
+    }
+    return 0;
+}
+
+/* Walk the free list of `order`; add up its blocks. frame_lock held. */
+static int frame_check_list(unsigned order, uint64_t *frames, uint64_t *heads)
+{
+    uint32_t prev = FRAME_NIL, idx = frame_free_head[order];
+    uint64_t steps = 0;
+    int rc;
+
+    while (idx != FRAME_NIL) {
+        if (idx >= frame_nframes || ++steps > frame_nframes)
+            return frame_check_fail("free list runs wild", idx);
+        if (!(frame_table[idx].flags & FRAME_F_FREE_HEAD) ||
+            frame_table[idx].order != order)
+            return frame_check_fail("listed block is not a head", idx);
+        if (frame_table[idx].prev != prev)
+            return frame_check_fail("broken back link", idx);
+        rc = frame_check_block(idx, order);
+        if (rc)
+            return rc;
+        *frames += 1ULL << order;
+        (*heads)++;
+        prev = idx;
+        idx = frame_table[idx].next;
+    }
+    return 0;
+}
+
+/* Check every entry, count free frames, heads and RAM. frame_lock held. */
+static int frame_check_table(uint64_t *nfree, uint64_t *heads, uint64_t *ram)
+{
+    uint64_t i;
+    int rc;
+
+    for (i = 0; i < frame_nframes; i++) {
+        rc = frame_check_entry(i);
+        if (rc)
+            return rc;
+        *nfree += frame_table[i].owner == FRAME_OWNER_FREE;
+        *heads += (frame_table[i].flags & FRAME_F_FREE_HEAD) != 0;
+        *ram += frame_table[i].owner != FRAME_OWNER_NONE;
+    }
+    return 0;
+}
+
+int frame_check(void)
+{
+    uint64_t nfree = 0, heads = 0, ram = 0, lfree = 0, lheads = 0;
+    unsigned o;
+    int rc;
+
+    spinlock_lock(&frame_lock);
+    rc = frame_check_table(&nfree, &heads, &ram);
+    for (o = 0; rc == 0 && o <= FRAME_MAX_ORDER; o++)
+        rc = frame_check_list(o, &lfree, &lheads);
+    if (rc)
+        goto out;
+    /* Lists hold as many frames as are free, and every head is listed. */
+    if (lfree != nfree || nfree != frame_nfree)
+        rc = frame_check_fail("free count mismatch", frame_nfree);
+    else if (lheads != heads)
+        rc = frame_check_fail("free head not in any list", heads);
+    else if (ram != frame_nram)
+        rc = frame_check_fail("RAM count mismatch", frame_nram);
+out:
+    spinlock_unlock(&frame_lock);
+    return rc;
+}
+
+/* Frame number of the frame holding addr, and of the first one above it. */
+static uint64_t frame_pfn_down(uint64_t addr)
+{
+    return addr >> PAGE_SHIFT;
+}
+
+static uint64_t frame_pfn_up(uint64_t addr)
+{
+    /* Not (addr + PAGE_SIZE - 1) >> PAGE_SHIFT: that wraps near the top. */
+    return (addr >> PAGE_SHIFT) + ((addr & (PAGE_SIZE - 1)) != 0);
+}
+
+static uint64_t frame_clip(uint64_t pfn)
+{
+    return pfn < frame_nframes ? pfn : frame_nframes;
+}
+
+/* Add the whole frames of RAM range r that touch no reserved byte. */
+static int frame_setup_free(const struct mem_range *r,
+                            const struct memrange_set *reserved)
+{
+    uint64_t cur = frame_clip(frame_pfn_up(r->start));
+    uint64_t hi = frame_clip(frame_pfn_down(r->end));
+    uint32_t i, n = reserved ? reserved->count : 0;
+    int rc;
+
+    for (i = 0; i < n; i++) {
+        uint64_t slo = frame_pfn_down(reserved->ranges[i].start);
+        uint64_t shi = frame_pfn_up(reserved->ranges[i].end);
+
+        if (shi <= cur)
+            continue;
+        if (slo >= hi)
+            break;
+        if (slo > cur) {
+            rc = frame_add_free(mfn_init(cur), slo - cur);
+            if (rc)
+                return rc;
+        }
+        cur = shi;
+    }
+    if (cur < hi)
+        return frame_add_free(mfn_init(cur), hi - cur);
+    return 0;
+}
+
+/*
+ * Mark as FRAME_OWNER_HYP each frame that touches both a reserved byte and a
+ * RAM byte. Ranges are sorted, so the pieces come in increasing order; `done`
+ * skips a frame shared by two ranges that round out to it.
+ */
+static int frame_setup_reserved(const struct memrange_set *ram,
+                                const struct memrange_set *reserved)
+{
+    const struct mem_range *s, *r;
+    uint64_t lo, hi, done = 0;
+    uint32_t i, j;
+    int rc;
+
+    for (i = 0; i < reserved->count; i++) {
+        s = &reserved->ranges[i];
+        for (j = 0; j < ram->count; j++) {
+            r = &ram->ranges[j];
+            lo = frame_clip(frame_pfn_down(s->start));
+            lo = lo > done ? lo : done;
+            if (frame_pfn_down(r->start) > lo)
+                lo = frame_pfn_down(r->start);
+            hi = frame_clip(frame_pfn_up(s->end));
+            if (frame_pfn_up(r->end) < hi)
+                hi = frame_pfn_up(r->end);
+            if (lo >= hi)
+                continue;
+            rc = frame_mark_reserved(mfn_init(lo), hi - lo, FRAME_OWNER_HYP);
+            if (rc)
+                return rc;
+            done = hi;
+        }
+    }
+    return 0;
+}
+
+int frame_setup(const struct memrange_set *ram,
+                const struct memrange_set *reserved, struct frame *table,
+                uint64_t nframes)
+{
+    uint32_t i;
+    int rc;
+
+    rc = frame_table_init(table, nframes);
+    if (rc)
+        return rc;
+    for (i = 0; i < ram->count; i++) {
+        rc = frame_setup_free(&ram->ranges[i], reserved);
+        if (rc)
+            return rc;
+    }
+    if (reserved)
+        rc = frame_setup_reserved(ram, reserved);
+    return rc;
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The frame table and the machine-frame allocator (design: frame.c).
+ *
+ * There is one struct frame per 4 KiB machine frame, in one array whose
+ * memory the caller provides. Each frame has an owner: nobody (not RAM), the
+ * free pool, the hypervisor, or a domain. The allocator hands out naturally
+ * aligned blocks of 2^order frames.
+ */
+#ifndef CARAPACE_FRAME_H
+#define CARAPACE_FRAME_H
+
+#include <stdint.h>
+
+#include "addr.h"
+#include "memrange.h"
+
+/* Largest block: 2^18 frames = 1 GiB. */
+#define FRAME_MAX_ORDER 18
+
+/* Frame indices are 32-bit (see frame.c): at most 16 TiB of machine memory. */
+#define FRAME_MAX_FRAMES ((uint64_t)UINT32_MAX)
+
+/* Special owners; every smaller value is a domain id. */
+#define FRAME_OWNER_NONE 0xffffffffu /* not RAM: hole, MMIO, beyond RAM */
+#define FRAME_OWNER_FREE 0xfffffffeu /* in the allocator's free lists */
+#define FRAME_OWNER_HYP  0xfffffffdu /* image, page tables, frame table... */
+
+/* What a frame is used as; the PV MMU counts uses in type_count. */
+enum frame_type {
+    FRAME_TYPE_NONE = 0,
+    FRAME_TYPE_WRITABLE,
+    FRAME_TYPE_L1,
+    FRAME_TYPE_L2,
+    FRAME_TYPE_L3,
+    FRAME_TYPE_L4,
+    FRAME_TYPE_DESC,
+};
+
+/*
+ * One per machine frame; kept small because there is one per 4 KiB of RAM.
+ * frame.c says which lock guards which field.
+ */
+struct frame {
+    uint32_t owner;      /* FRAME_OWNER_* or a domain id */
+    uint8_t type;        /* an enum frame_type */
+    uint8_t order;       /* allocator-private: order of a free block head */
+    uint16_t flags;      /* allocator-private: FRAME_F_* in frame.c */
+    uint32_t type_count; /* uses as `type` (PV MMU) */
+    uint32_t ref_count;  /* general references (PV MMU, mappings) */
+    uint32_t next;       /* allocator-private: free list links, as */
+    uint32_t prev;       /* frame indices */
+};
+
+/*
+ * Install `table` (nframes entries, caller-provided memory) as the frame
+ * table; every frame starts as FRAME_OWNER_NONE. -EINVAL if nframes is over
+ * FRAME_MAX_FRAMES or table is NULL with nframes > 0.
+ */
+int frame_table_init(struct frame *table, uint64_t nframes);
+
+/*
+ * Frames [first, first + count) are free RAM: give them to the allocator.
+ * They must all be FRAME_OWNER_NONE (-EEXIST otherwise) and in the table
+ * (-ERANGE). Nothing changes on error.
+ */
+int frame_add_free(mfn_t first, uint64_t count);
+
+/*
+ * Frames [first, first + count) are RAM that is not free: count them as RAM,
+ * owned by `owner`, never handed out nor freed by frame_free(). Same rules as
+ * frame_add_free(); -EINVAL if owner is FRAME_OWNER_NONE or _FREE.
+ */
+int frame_mark_reserved(mfn_t first, uint64_t count, uint32_t owner);
+
+/*
+ * Hand reserved frames [first, first + count) to the allocator (e.g. boot
+ * modules once consumed). -EINVAL if one is not reserved, -EBUSY if one is
+ * still referenced (ref_count or type_count != 0).
+ */
+int frame_release_reserved(mfn_t first, uint64_t count);
+
+/*
+ * Allocate 2^order contiguous frames, naturally aligned, for `owner`: each
+ * gets that owner, type NONE and zero counts. Returns the first frame, or an
+ * mfn whose value is INVALID_MFN_VAL when no block is free or the arguments
+ * are bad (order > FRAME_MAX_ORDER, owner FRAME_OWNER_NONE or _FREE).
+ */
+mfn_t frame_alloc(unsigned order, uint32_t owner);
+
+/*
+ * Free the 2^order frames at mfn. Any naturally aligned block of allocated
+ * frames may be freed, not just one that frame_alloc() returned whole.
+ * -ERANGE if outside the table; -EINVAL if misaligned, order too big, a
+ * frame is not allocated (free, not RAM: catches double frees) or the frames
+ * have different owners; -EPERM if a frame is reserved; -EBUSY if a frame's
+ * ref_count or type_count != 0. Nothing changes on error. frame_lock is
+ * taken: the caller must have dropped its own references first.
+ */
+int frame_free(mfn_t mfn, unsigned order);
+
+/* The frame table entry of mfn, or NULL if outside the table. */
+struct frame *frame_get(mfn_t mfn);
+
+/* Free frames; RAM frames (free + allocated + reserved); frames of owner. */
+uint64_t frame_count_free(void);
+uint64_t frame_count_ram(void);
+uint64_t frame_count_owned(uint32_t owner);
+
+/*
+ * Walk the whole table and every free list and check that they agree.
+ * Returns 0, or -EIO after logging the first inconsistency. O(nframes).
+ */
+int frame_check(void);
+
+/*
+ * Boot convenience: init the table, then hand the RAM in `ram` that is not in
+ * `reserved` (may be NULL) to the allocator, rounding partial frames inward,
+ * and mark reserved frames that touch RAM (rounding outward) as
+ * FRAME_OWNER_HYP. Frames at or beyond nframes are ignored.
+ */
+int frame_setup(const struct memrange_set *ram,
+                const struct memrange_set *reserved, struct frame *table,
+                uint64_t nframes);
+
+#endif /* CARAPACE_FRAME_H */
