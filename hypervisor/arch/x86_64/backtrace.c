@@ -15,7 +15,8 @@
 #include <arch/cpu.h>
 #include <arch/trap.h>
 
-#define BACKTRACE_MAX 32
+#define BACKTRACE_LINES  32   /* lines printed at most */
+#define BACKTRACE_FRAMES 4096 /* frames walked at most (recursion) */
 
 /* {bottom, top} pairs, defined in boot.S. */
 extern const uint64_t hv_stacks[], hv_stacks_end[];
@@ -46,19 +47,36 @@ static void backtrace_line(uint64_t addr)
 
 void backtrace_print(uint64_t rip, uint64_t rbp)
 {
+    uint64_t last = 0, repeats = 0;
+    unsigned lines = 1;
+
     fatal_printf("Backtrace:\n");
     backtrace_line(rip);
-    for (unsigned n = 0; n < BACKTRACE_MAX && backtrace_frame_ok(rbp); n++) {
+    for (unsigned n = 0; n < BACKTRACE_FRAMES && lines < BACKTRACE_LINES &&
+                        backtrace_frame_ok(rbp);
+         n++) {
         const uint64_t *frame = (const uint64_t *)rbp;
 
         if (frame[1] == 0)
             break;
-        /* Return addresses point after the call; -1 names the caller. */
-        backtrace_line(frame[1] - 1);
+        /* Return addresses point after the call; -1 names the caller.
+         * Deep recursion prints one line, then a count. */
+        if (frame[1] == last) {
+            repeats++;
+        } else {
+            if (repeats)
+                fatal_printf("  ... the same frame %lu more times\n", repeats);
+            repeats = 0;
+            last = frame[1];
+            backtrace_line(frame[1] - 1);
+            lines++;
+        }
         if (frame[0] <= rbp)
             break;
         rbp = frame[0];
     }
+    if (repeats)
+        fatal_printf("  ... the same frame %lu more times\n", repeats);
 }
 
 void arch_backtrace_here(void)

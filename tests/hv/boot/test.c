@@ -52,7 +52,7 @@ static int boot_check_module(const void *fdt)
 
     if (bootinfo_module_count(fdt) != 1 || bootinfo_module_get(fdt, 0, &m))
         return boot_fail("expected one boot module", 0, 0);
-    if (!strstr(m.cmdline, "module.txt arg1 arg2"))
+    if (!cmdline_has(m.cmdline, "arg1") || !cmdline_has(m.cmdline, "arg2"))
         return boot_fail("module arguments lost", 0, 0);
     if (m.size != strlen(MODULE_TEXT) ||
         memcmp(arch_phys_to_virt(m.start), MODULE_TEXT, m.size) != 0)
