@@ -14,8 +14,9 @@ Builds the hypervisor and boots it in QEMU (q35, TCG) with its serial console
 on this terminal. QEMU exits when the hypervisor powers off.
 
 Options:
-  --gdb            start QEMU paused, waiting for gdb on localhost:1234, and
-                   print the gdb command that attaches with symbols
+  --gdb            start QEMU paused, waiting for gdb on localhost:1234 (or
+                   $CARAPACE_GDB_PORT), and print the gdb command that
+                   attaches with symbols
   --loglvl LEVEL   hypervisor log level: error, warn, info (default), debug
   --mem SIZE       guest-physical memory for QEMU's -m (default 256M)
   --append ARGS    more hypervisor command-line arguments
@@ -53,11 +54,12 @@ qemu=(qemu-system-x86_64 -M q35 -cpu max -m "$mem" -smp 1
     -kernel "$image" -append "loglvl=$loglvl $append")
 [ "$icount" = 1 ] && qemu+=(-icount shift=0,sleep=off)
 if [ "$gdb" = 1 ]; then
-    qemu+=(-s -S)
+    port=${CARAPACE_GDB_PORT:-1234}
+    qemu+=(-gdb "tcp:localhost:$port" -S)
     cat <<GDB
-QEMU is waiting for gdb on localhost:1234. In another terminal, run:
+QEMU is waiting for gdb on localhost:$port. In another terminal, run:
 
-  gdb -ex 'target remote localhost:1234' -ex 'hbreak start_of_day' -ex continue $image
+  gdb -ex 'target remote localhost:$port' -ex 'hbreak start_of_day' -ex continue $image
 
 GDB
 fi

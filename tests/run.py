@@ -6,6 +6,8 @@ Tests (names are stable, run in sorted order):
   unit/NAME    tests/unit/NAME_test.c, run as build/tests/unit/NAME_test
   hv/NAME      tests/hv/NAME/test.cfg, a boot of an image under QEMU
   runner/NAME  tests/runner/NAME.py, the runner's own self-tests
+  script/NAME  tests/scripts/NAME.sh, end-to-end checks of the user-facing
+               scripts (run.sh, gdb attach), run with bash from the root
 
 Verdict rules (in the style of XTF):
   * The result is taken from the LAST output line matching
@@ -13,7 +15,7 @@ Verdict rules (in the style of XTF):
   * No such line: CRASH. Killed at its timeout: CRASH (timeout after N s).
   * An exit status alone never decides success (QEMU exits 0 on a triple
     fault too). A boot test may say `exit = N`: then that must match as well.
-    Unit and runner tests must exit 0 (ASan and UBSan abort otherwise).
+    Unit, runner and script tests must exit 0 (ASan and UBSan abort otherwise).
   * A test passes when its result equals `expect` (default SUCCESS), every
     `log` regex matches the output, no `nolog` regex does, and the exit
     status matches when one is expected.
@@ -50,7 +52,7 @@ TAIL_LINES = 25
 @dataclass
 class Test:
     name: str
-    kind: str                      # "unit", "hv" or "runner"
+    kind: str                      # "unit", "hv", "runner" or "script"
     purpose: str = ""
     expect: str = "SUCCESS"
     timeout: float = 30.0
@@ -62,7 +64,7 @@ class Test:
     modules: list = field(default_factory=list)
     image: str = ""                # hv: kernel image, relative to the root
     qemu: list = field(default_factory=list)
-    program: str = ""              # unit, runner: what to run
+    program: str = ""              # unit, runner, script: what to run
     error: str = ""                # set when test.cfg is bad
 
 
@@ -185,6 +187,10 @@ def discover(root):
     for src in (tdir / "runner").glob("[!_]*.py"):
         tests.append(Test(f"runner/{src.stem}", "runner", purpose_of(src),
                           timeout=60.0, exit=0, program=str(src.relative_to(root))))
+    for src in (tdir / "scripts").glob("[!_]*.sh"):
+        tests.append(Test(f"script/{src.stem}", "script", purpose_of(src),
+                          timeout=120.0, exit=0,
+                          program=str(src.relative_to(root))))
     return sorted(tests, key=lambda t: t.name)
 
 
@@ -278,6 +284,8 @@ def command(test, icount):
         return [os.path.join(".", test.program)]
     if test.kind == "runner":
         return [sys.executable, test.program]
+    if test.kind == "script":
+        return ["bash", test.program]
     return qemu_command(test, icount)
 
 

@@ -20,8 +20,7 @@ static uint64_t log_ring_head; /* bytes ever written; ring index = mod size */
 
 static enum log_level log_level = LOG_INFO;
 
-static const char *const log_level_names[] = {"error", "warn", "info",
-                                              "debug"};
+static const char *const log_level_names[] = {"error", "warn", "info", "debug"};
 
 int log_level_parse(const char *name)
 {

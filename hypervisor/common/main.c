@@ -37,7 +37,8 @@ static void start_of_day_loglvl(const char *cmdline)
     lvl = log_level_parse(name);
     if (lvl < 0)
         log_warn("loglvl=%s: unknown level (use error, warn, info or "
-                 "debug); keeping info\n", name);
+                 "debug); keeping info\n",
+                 name);
     else
         log_set_level((enum log_level)lvl);
 }

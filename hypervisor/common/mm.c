@@ -55,8 +55,8 @@ static int mm_collect(const void *fdt)
 /* Take `size` bytes of free RAM below the early-map limit, for good. */
 static int mm_carve(uint64_t size, uint64_t *pa)
 {
-    int err = memrange_find(&mm_free, size, PAGE_SIZE, arch_mm_early_limit(),
-                            pa);
+    int err =
+        memrange_find(&mm_free, size, PAGE_SIZE, arch_mm_early_limit(), pa);
 
     if (!err)
         err = memrange_remove(&mm_free, *pa, *pa + size);

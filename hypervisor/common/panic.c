@@ -49,7 +49,9 @@ void fatal_end(const struct selftest_fatal_info *info)
 void panic(const char *fmt, ...)
 {
     struct selftest_fatal_info info = {
-        .reason = "panic", .vector = -1, .ip = (uint64_t)__builtin_return_address(0)};
+        .reason = "panic",
+        .vector = -1,
+        .ip = (uint64_t)__builtin_return_address(0)};
     va_list ap;
 
     if (!fatal_begin()) {
@@ -71,7 +73,9 @@ __attribute__((noreturn)) void __stack_chk_fail(void);
 void __stack_chk_fail(void)
 {
     struct selftest_fatal_info info = {
-        .reason = "stack-protector", .vector = -1, .ip = (uint64_t)__builtin_return_address(0)};
+        .reason = "stack-protector",
+        .vector = -1,
+        .ip = (uint64_t)__builtin_return_address(0)};
 
     if (!fatal_begin())
         arch_exit(ARCH_EXIT_FATAL);
@@ -79,7 +83,8 @@ void __stack_chk_fail(void)
     const char *fn = symbols_lookup(info.ip, &off);
 
     fatal_printf("\n*** Carapace PANIC: stack smashing detected: the stack "
-                 "canary of %s+%#lx was overwritten\n", fn ? fn : "?", off);
+                 "canary of %s+%#lx was overwritten\n",
+                 fn ? fn : "?", off);
     arch_backtrace_here();
     fatal_end(&info);
 }

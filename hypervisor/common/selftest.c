@@ -12,7 +12,8 @@ __attribute__((weak)) void selftest_main(void)
 {
 }
 
-__attribute__((weak)) void selftest_fatal(const struct selftest_fatal_info *info)
+__attribute__((weak)) void
+selftest_fatal(const struct selftest_fatal_info *info)
 {
     (void)info;
 }
@@ -24,8 +25,7 @@ static void selftest_puts(const char *s)
 
 void selftest_result(enum selftest_result r, const char *detail)
 {
-    static const char *const names[] = {"SUCCESS", "SKIP", "ERROR",
-                                        "FAILURE"};
+    static const char *const names[] = {"SUCCESS", "SKIP", "ERROR", "FAILURE"};
 
     /* Written whatever the log level: the test runner must see it. */
     selftest_puts("Test result: ");

@@ -12,7 +12,10 @@ struct spinlock {
     bool locked;
 };
 
-#define SPINLOCK_INIT {false}
+#define SPINLOCK_INIT                                                          \
+    {                                                                          \
+        false                                                                  \
+    }
 
 static inline void spinlock_lock(struct spinlock *l)
 {

@@ -20,7 +20,7 @@ struct fault_expect {
     int vector;         /* -1 for none */
     int check_addr;     /* compare fault_addr */
     uint64_t addr;
-    int check_code;     /* compare error_code */
+    int check_code; /* compare error_code */
     uint64_t code;
 };
 

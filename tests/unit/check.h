@@ -20,7 +20,7 @@ static unsigned check_count;
         check_count++;                                                         \
         if (!(cond)) {                                                         \
             check_failures++;                                                  \
-            printf("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
+            printf("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);    \
         }                                                                      \
     } while (0)
 
@@ -30,8 +30,8 @@ static unsigned check_count;
         check_count++;                                                         \
         if (check_a_ != check_b_) {                                            \
             check_failures++;                                                  \
-            printf("%s:%d: check failed: %s == %s (0x%" PRIx64 " != 0x%" PRIx64 \
-                   ")\n",                                                      \
+            printf("%s:%d: check failed: %s == %s (0x%" PRIx64                 \
+                   " != 0x%" PRIx64 ")\n",                                     \
                    __FILE__, __LINE__, #a, #b, check_a_, check_b_);            \
         }                                                                      \
     } while (0)
@@ -40,7 +40,7 @@ static unsigned check_count;
     do {                                                                       \
         const char *check_a_ = (a), *check_b_ = (b);                           \
         check_count++;                                                         \
-        if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_) != 0) {      \
+        if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_) != 0) {       \
             check_failures++;                                                  \
             printf("%s:%d: check failed: %s == %s (\"%s\" != \"%s\")\n",       \
                    __FILE__, __LINE__, #a, #b, check_a_ ? check_a_ : "(null)", \

@@ -53,7 +53,7 @@ void backtrace_print(uint64_t rip, uint64_t rbp)
     fatal_printf("Backtrace:\n");
     backtrace_line(rip);
     for (unsigned n = 0; n < BACKTRACE_FRAMES && lines < BACKTRACE_LINES &&
-                        backtrace_frame_ok(rbp);
+                         backtrace_frame_ok(rbp);
          n++) {
         const uint64_t *frame = (const uint64_t *)rbp;
 

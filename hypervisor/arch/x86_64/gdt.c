@@ -59,8 +59,8 @@ void gdt_init(void)
     struct {
         uint16_t limit;
         uint64_t base;
-    } __attribute__((packed)) ptr = {sizeof(gdt_table) - 1,
-                                     (uint64_t)gdt_table};
+    } __attribute__((packed))
+    ptr = {sizeof(gdt_table) - 1, (uint64_t)gdt_table};
 
     gdt_tss.rsp[0] = (uint64_t)boot_stack_top;
     gdt_tss.ist[IST_DF - 1] = (uint64_t)ist_df_top;

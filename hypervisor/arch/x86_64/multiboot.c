@@ -90,7 +90,8 @@ static int multiboot_mmap(const struct mb_info *mbi, struct multiboot_parse *p)
             r[(*n)++] = (struct bootinfo_range){e->addr, e->len};
         else if (e->len)
             log_warn("Multiboot: memory map entry %#lx+%#lx ignored "
-                     "(more than %d)\n", e->addr, e->len, MB_MAX_RANGES);
+                     "(more than %d)\n",
+                     e->addr, e->len, MB_MAX_RANGES);
         off += e->size + 4;
     }
     return 0;
@@ -134,12 +135,15 @@ int multiboot_to_bootinfo(uint32_t magic, uint32_t info_pa, void *fdt,
 
     if (magic != MB_LOADER_MAGIC || !mbi) {
         log_err("Multiboot: bad magic %#x or info at %#x: not booted by a "
-                "Multiboot loader?\n", magic, info_pa);
+                "Multiboot loader?\n",
+                magic, info_pa);
         return -EINVAL;
     }
-    p.desc = (struct bootinfo_desc){
-        .loader = "multiboot", .ram = p.ram, .reserved = p.reserved,
-        .modules = p.modules, .cmdline = ""};
+    p.desc = (struct bootinfo_desc){.loader = "multiboot",
+                                    .ram = p.ram,
+                                    .reserved = p.reserved,
+                                    .modules = p.modules,
+                                    .cmdline = ""};
     if (mbi->flags & MB_INFO_CMDLINE) {
         const char *c = multiboot_string(mbi->cmdline);
         p.desc.cmdline = c ? c : "";

@@ -45,12 +45,12 @@ uint64_t arch_paging_pool_frames(uint64_t ram_end, unsigned nranges)
 {
     uint64_t image = (uint64_t)(_image_end - _image_start);
 
-    return 1                                  /* PML4 */
-           + 2 + image / SIZE_2M + 1          /* image: PDPT, PD, PTs */
-           + ram_end / (512 * SIZE_1G) + 1    /* direct map PDPTs */
-           + ram_end / SIZE_1G + 1            /* direct map PDs */
-           + 2 * (uint64_t)nranges            /* PTs at range edges */
-           + 3;                               /* fixmap */
+    return 1                               /* PML4 */
+           + 2 + image / SIZE_2M + 1       /* image: PDPT, PD, PTs */
+           + ram_end / (512 * SIZE_1G) + 1 /* direct map PDPTs */
+           + ram_end / SIZE_1G + 1         /* direct map PDs */
+           + 2 * (uint64_t)nranges         /* PTs at range edges */
+           + 3;                            /* fixmap */
 }
 
 static uint64_t *paging_alloc_table(uint64_t *pa_out)
@@ -135,8 +135,8 @@ static int paging_map_ram(uint64_t *pml4, uint64_t start, uint64_t end)
     end &= ~(PAGE_SIZE - 1);
     while (start < end) {
         bool big = !(start & (SIZE_2M - 1)) && end - start >= SIZE_2M;
-        int err = paging_map(pml4, DIRECTMAP_BASE + start, start, big ? 2 : 1,
-                             flags);
+        int err =
+            paging_map(pml4, DIRECTMAP_BASE + start, start, big ? 2 : 1, flags);
 
         if (err)
             return err;

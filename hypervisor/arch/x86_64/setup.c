@@ -28,7 +28,8 @@ uint64_t setup_boot_tsc;
 /* Saved by boot.S from the loader's registers. */
 extern uint32_t boot_mb_magic, boot_mb_info;
 
-static uint64_t setup_fdt[SETUP_FDT_SIZE / 8]; /* 8-byte aligned, as libfdt wants */
+static uint64_t
+    setup_fdt[SETUP_FDT_SIZE / 8]; /* 8-byte aligned, as libfdt wants */
 
 void arch_setup(void)
 {

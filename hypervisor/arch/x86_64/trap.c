@@ -34,18 +34,38 @@ _Static_assert(sizeof(struct idt_entry) == 16, "IDT entry");
 extern const char trap_stubs[];
 static struct idt_entry idt_table[256] __attribute__((aligned(16)));
 
-static const char *const trap_names[32] = {
-    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-    "#BR bound range exceeded", "#UD invalid opcode",
-    "#NM device not available", "#DF double fault",
-    "coprocessor segment overrun", "#TS invalid TSS",
-    "#NP segment not present", "#SS stack-segment fault",
-    "#GP general protection", "#PF page fault", "reserved",
-    "#MF x87 floating-point", "#AC alignment check", "#MC machine check",
-    "#XM SIMD floating-point", "#VE virtualization", "#CP control protection",
-    "reserved", "reserved", "reserved", "reserved", "reserved", "reserved",
-    "#HV hypervisor injection", "#VC VMM communication", "#SX security",
-    "reserved"};
+static const char *const trap_names[32] = {"#DE divide error",
+                                           "#DB debug",
+                                           "NMI",
+                                           "#BP breakpoint",
+                                           "#OF overflow",
+                                           "#BR bound range exceeded",
+                                           "#UD invalid opcode",
+                                           "#NM device not available",
+                                           "#DF double fault",
+                                           "coprocessor segment overrun",
+                                           "#TS invalid TSS",
+                                           "#NP segment not present",
+                                           "#SS stack-segment fault",
+                                           "#GP general protection",
+                                           "#PF page fault",
+                                           "reserved",
+                                           "#MF x87 floating-point",
+                                           "#AC alignment check",
+                                           "#MC machine check",
+                                           "#XM SIMD floating-point",
+                                           "#VE virtualization",
+                                           "#CP control protection",
+                                           "reserved",
+                                           "reserved",
+                                           "reserved",
+                                           "reserved",
+                                           "reserved",
+                                           "reserved",
+                                           "#HV hypervisor injection",
+                                           "#VC VMM communication",
+                                           "#SX security",
+                                           "reserved"};
 
 static void idt_set(unsigned vec, uint8_t ist)
 {
@@ -66,8 +86,8 @@ void trap_init(void)
     struct {
         uint16_t limit;
         uint64_t base;
-    } __attribute__((packed)) ptr = {sizeof(idt_table) - 1,
-                                     (uint64_t)idt_table};
+    } __attribute__((packed))
+    ptr = {sizeof(idt_table) - 1, (uint64_t)idt_table};
 
     for (unsigned v = 0; v < 256; v++)
         idt_set(v, 0);
@@ -104,14 +124,13 @@ static void trap_dump_regs(const struct cpu_regs *r)
                  r->rcx);
     fatal_printf("RDX %016lx  RSI %016lx  RDI %016lx\n", r->rdx, r->rsi,
                  r->rdi);
-    fatal_printf("RBP %016lx  R8  %016lx  R9  %016lx\n", r->rbp, r->r8,
-                 r->r9);
+    fatal_printf("RBP %016lx  R8  %016lx  R9  %016lx\n", r->rbp, r->r8, r->r9);
     fatal_printf("R10 %016lx  R11 %016lx  R12 %016lx\n", r->r10, r->r11,
                  r->r12);
     fatal_printf("R13 %016lx  R14 %016lx  R15 %016lx\n", r->r13, r->r14,
                  r->r15);
-    fatal_printf("CR0 %016lx  CR2 %016lx  CR3 %016lx  CR4 %016lx\n",
-                 read_cr0(), read_cr2(), read_cr3(), read_cr4());
+    fatal_printf("CR0 %016lx  CR2 %016lx  CR3 %016lx  CR4 %016lx\n", read_cr0(),
+                 read_cr2(), read_cr3(), read_cr4());
 }
 
 static __attribute__((noreturn)) void trap_fatal(const struct cpu_regs *r)

@@ -3,7 +3,8 @@
 #include "../fault.h"
 
 const struct fault_expect fault_expected = {
-    .reason = "exception", .vector = 0,
+    .reason = "exception",
+    .vector = 0,
 };
 
 volatile unsigned long fault_divisor; /* zero, and opaque to the compiler */

@@ -3,7 +3,10 @@
 #include "../fault.h"
 
 const struct fault_expect fault_expected = {
-    .reason = "exception", .vector = 13, .check_code = 1, .code = 0,
+    .reason = "exception",
+    .vector = 13,
+    .check_code = 1,
+    .code = 0,
 };
 
 __attribute__((noinline)) void fault_trigger(void)

@@ -6,9 +6,12 @@
 #define BAD_ADDR 0x1238UL
 
 const struct fault_expect fault_expected = {
-    .reason = "exception", .vector = 14,
-    .check_addr = 1, .addr = BAD_ADDR,
-    .check_code = 1, .code = 0x2, /* write, not present, supervisor */
+    .reason = "exception",
+    .vector = 14,
+    .check_addr = 1,
+    .addr = BAD_ADDR,
+    .check_code = 1,
+    .code = 0x2, /* write, not present, supervisor */
 };
 
 __attribute__((noinline)) void fault_trigger(void)

@@ -5,7 +5,8 @@
 #include "../fault.h"
 
 const struct fault_expect fault_expected = {
-    .reason = "exception", .vector = 8,
+    .reason = "exception",
+    .vector = 8,
 };
 
 volatile unsigned long fault_depth_limit = ~0UL; /* never reached */

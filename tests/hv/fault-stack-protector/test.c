@@ -6,7 +6,8 @@
 #include "../fault.h"
 
 const struct fault_expect fault_expected = {
-    .reason = "stack-protector", .vector = -1,
+    .reason = "stack-protector",
+    .vector = -1,
 };
 
 volatile size_t fault_len = 64; /* opaque, so the compiler cannot see it */

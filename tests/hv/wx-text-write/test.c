@@ -3,9 +3,12 @@
 #include "../fault.h"
 
 const struct fault_expect fault_expected = {
-    .reason = "exception", .vector = 14,
-    .check_addr = 1, .addr = (uint64_t)(uintptr_t)&fault_trigger,
-    .check_code = 1, .code = 0x3, /* present, write, supervisor */
+    .reason = "exception",
+    .vector = 14,
+    .check_addr = 1,
+    .addr = (uint64_t)(uintptr_t)&fault_trigger,
+    .check_code = 1,
+    .code = 0x3, /* present, write, supervisor */
 };
 
 __attribute__((noinline)) void fault_trigger(void)

@@ -5,18 +5,18 @@
 
 #include <stdint.h>
 
-#define MSR_EFER        0xc0000080
-#define MSR_FS_BASE     0xc0000100
-#define MSR_GS_BASE     0xc0000101
-#define MSR_APIC_BASE   0x1b
-#define EFER_SCE        (1UL << 0)
-#define EFER_LME        (1UL << 8)
-#define EFER_NXE        (1UL << 11)
-#define CR0_WP          (1UL << 16)
-#define CR4_PGE         (1UL << 7)
-#define CR4_SMEP        (1UL << 20)
-#define CR4_SMAP        (1UL << 21)
-#define RFLAGS_IF       (1UL << 9)
+#define MSR_EFER      0xc0000080
+#define MSR_FS_BASE   0xc0000100
+#define MSR_GS_BASE   0xc0000101
+#define MSR_APIC_BASE 0x1b
+#define EFER_SCE      (1UL << 0)
+#define EFER_LME      (1UL << 8)
+#define EFER_NXE      (1UL << 11)
+#define CR0_WP        (1UL << 16)
+#define CR4_PGE       (1UL << 7)
+#define CR4_SMEP      (1UL << 20)
+#define CR4_SMAP      (1UL << 21)
+#define RFLAGS_IF     (1UL << 9)
 
 static inline uint8_t inb(uint16_t port)
 {
@@ -44,8 +44,9 @@ static inline uint64_t rdmsr(uint32_t msr)
 
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
-    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v),
-                     "d"((uint32_t)(v >> 32)));
+    __asm__ volatile("wrmsr"
+                     :
+                     : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
 static inline uint64_t rdtsc(void)
