@@ -38,13 +38,14 @@
  * Locking
  *
  * frame_lock guards frame_free_head[], frame_nfree, frame_nram and, in every
- * frame, owner, flags, order, next and prev. type, type_count and ref_count
- * belong to the frame's current owner (the PV MMU updates them atomically);
- * the allocator only resets them when a frame changes hands and reads them
- * under frame_lock when validating a free, which is why the owner must drop
- * its last reference before freeing. frame_table and frame_nframes are set by
- * frame_table_init() at boot, before other CPUs run, and then only read:
- * frame_get() needs no lock.
+ * frame, owner, the allocator's flags (FRAME_F_ALLOC_MASK; the PV MMU owns the
+ * other half, see frame.h), order, next and prev. type, type_count and
+ * ref_count belong to the frame's current owner (the PV MMU updates them
+ * under pvmm_lock); the allocator only resets them when a frame changes hands
+ * and reads them under frame_lock when validating a free, which is why the
+ * owner must drop its last reference before freeing. frame_table and
+ * frame_nframes are set by frame_table_init() at boot, before other CPUs run,
+ * and then only read: frame_get() needs no lock.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -66,6 +67,10 @@
 BUILD_ASSERT(sizeof(struct frame) <= 32);
 BUILD_ASSERT(FRAME_MAX_ORDER < 32 && FRAME_TYPE_DESC <= UINT8_MAX);
 BUILD_ASSERT(FRAME_MAX_FRAMES <= FRAME_NIL);
+/* The allocator's bits stay out of the PV MMU's half (frame.h). */
+BUILD_ASSERT(((FRAME_F_FREE_HEAD | FRAME_F_RESERVED) & ~FRAME_F_ALLOC_MASK) ==
+             0);
+BUILD_ASSERT((FRAME_F_ALLOC_MASK & FRAME_F_PVMM_MASK) == 0);
 
 static struct spinlock frame_lock = SPINLOCK_INIT;
 static struct frame *frame_table;                     /* set at boot */
@@ -377,6 +382,11 @@ struct frame *frame_get(mfn_t mfn)
     return &frame_table[mfn_val(mfn)];
 }
 
+uint64_t frame_table_size(void)
+{
+    return frame_nframes;
+}
+
 uint64_t frame_count_free(void)
 {
     uint64_t n;
@@ -424,8 +434,12 @@ static int frame_check_entry(uint64_t i)
 
     if (f->type > FRAME_TYPE_DESC)
         return frame_check_fail("bad type", i);
-    if (f->flags & ~(FRAME_F_FREE_HEAD | FRAME_F_RESERVED))
+    if (f->flags & ~(FRAME_F_FREE_HEAD | FRAME_F_RESERVED | FRAME_F_PVMM_MASK))
         return frame_check_fail("unknown flags", i);
+    /* The PV MMU marks only typed frames of a domain (frame.h). */
+    if ((f->flags & FRAME_F_PVMM_MASK) &&
+        (f->owner >= FRAME_OWNER_HYP || f->type_count == 0))
+        return frame_check_fail("PV MMU flags on an unused frame", i);
     if (f->owner == FRAME_OWNER_NONE && f->flags != 0)
         return frame_check_fail("flags on a non-RAM frame", i);
     if (f->owner == FRAME_OWNER_FREE && (f->flags & FRAME_F_RESERVED))

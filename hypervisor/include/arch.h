@@ -15,6 +15,8 @@
 enum arch_exit_reason {
     ARCH_EXIT_POWEROFF = 0, /* clean shutdown */
     ARCH_EXIT_FATAL = 1,    /* panic or unexpected exception */
+    ARCH_EXIT_DOM0_CRASH = 2, /* dom0 crashed or asked to crash */
+    ARCH_EXIT_REBOOT = 3,     /* dom0 asked for a reboot */
 };
 
 /* Write bytes to the hypervisor console (serial line). */
@@ -30,8 +32,10 @@ int arch_mm_reserved(struct memrange_set *reserved);
 /* Highest physical address (exclusive) reachable before arch_paging_init. */
 uint64_t arch_mm_early_limit(void);
 
-/* Hypervisor virtual address of a physical address in the direct map. */
+/* Hypervisor virtual address of a physical address in the direct map, and
+ * back (only for direct-map addresses). */
 void *arch_phys_to_virt(uint64_t pa);
+uint64_t arch_virt_to_phys(const void *va);
 
 /* Page-table frames arch_paging_init needs for a machine whose RAM ends at
  * ram_end and consists of nranges ranges. */
@@ -56,5 +60,42 @@ uint64_t arch_time_ns(void);
 
 /* Print a backtrace of the calling context. */
 void arch_backtrace_here(void);
+
+/* --- Guests (arch/x86_64/pv*.c) --- */
+struct vcpu;
+struct domain;
+struct cpu_regs;
+
+/* Print a guest vCPU's registers for a crash report. */
+void arch_vcpu_dump(const struct vcpu *v, const struct cpu_regs *regs);
+/* Drop the references a vCPU holds (page-table roots). */
+void arch_vcpu_release(struct vcpu *v);
+/* Unpin a dying domain's page tables; returns frames still referenced. */
+int arch_domain_release_memory(struct domain *d);
+/* Make `next` the running vCPU (NULL: idle): page tables, segment bases. */
+void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next);
+/* Leave the hypervisor for the current vCPU; never returns. */
+__attribute__((noreturn)) void arch_return_to_guest(void);
+/* Idle until an interrupt, with interrupts enabled only while waiting. */
+void arch_idle(void);
+
+/* --- Building guests (arch/x86_64/pv_build.c) --- */
+struct vcpu_time_info;
+#include "addr.h"
+
+/* Page-table frames needed to map nr frames at virt_base. */
+uint64_t arch_guest_pt_frames(uint64_t virt_base, uint64_t nr);
+/* Build the tables mapping guest frames 0..nr-1 at virt_base, in guest
+ * frames pt_gfn.. (mapped read-only), pin them; *l4 gets the root's
+ * machine address. */
+int arch_guest_pt_build(struct domain *d, uint64_t virt_base, uint64_t nr,
+                        mfn_t (*gfn_to_mfn)(void *ctx, uint64_t gfn),
+                        void *ctx, uint64_t pt_gfn, uint64_t pt_frames,
+                        uint64_t *l4);
+void arch_hypercall_page_fill(void *page);
+void arch_vcpu_init_guest(struct vcpu *v, uint64_t entry, uint64_t stack,
+                          uint64_t start_info, uint64_t l4);
+/* Fill in system time and the TSC scale for a guest. */
+void arch_vcpu_time_update(struct vcpu_time_info *t);
 
 #endif /* CARAPACE_ARCH_H */

@@ -38,6 +38,22 @@ enum frame_type {
 };
 
 /*
+ * struct frame.flags is shared: bits 0..7 belong to the allocator (frame.c,
+ * under frame_lock; private to it), bits 8..15 to the PV MMU (arch/pvmm.h,
+ * under pvmm_lock). The PV MMU sets its bits only on a frame a domain owns
+ * while the frame's type_count is non-zero, and clears them when it drops to
+ * zero; the allocator frees only frames with zero counts, so the two never
+ * write the flags of the same frame at the same time. frame_check() rejects
+ * PV MMU bits on a frame without a type count or without a domain owner.
+ */
+#define FRAME_F_ALLOC_MASK 0x00ffu
+#define FRAME_F_PVMM_MASK  0xff00u
+#define FRAME_F_PINNED     0x0100u /* pvmm_pin() holds a type reference */
+#define FRAME_F_VALIDATED  0x0200u /* page table whose entries were checked */
+#define FRAME_F_LINEAR_SRC 0x0400u /* L4 holding a linear entry to another */
+#define FRAME_F_LINEAR_DST 0x0800u /* L4 another L4 maps linearly */
+
+/*
  * One per machine frame; kept small because there is one per 4 KiB of RAM.
  * frame.c says which lock guards which field.
  */
@@ -45,7 +61,7 @@ struct frame {
     uint32_t owner;      /* FRAME_OWNER_* or a domain id */
     uint8_t type;        /* an enum frame_type */
     uint8_t order;       /* allocator-private: order of a free block head */
-    uint16_t flags;      /* allocator-private: FRAME_F_* in frame.c */
+    uint16_t flags;      /* FRAME_F_*: allocator and PV MMU bits, above */
     uint32_t type_count; /* uses as `type` (PV MMU) */
     uint32_t ref_count;  /* general references (PV MMU, mappings) */
     uint32_t next;       /* allocator-private: free list links, as */
@@ -101,6 +117,9 @@ int frame_free(mfn_t mfn, unsigned order);
 
 /* The frame table entry of mfn, or NULL if outside the table. */
 struct frame *frame_get(mfn_t mfn);
+
+/* Number of entries in the frame table (mfns 0 .. size - 1). */
+uint64_t frame_table_size(void);
 
 /* Free frames; RAM frames (free + allocated + reserved); frames of owner. */
 uint64_t frame_count_free(void);

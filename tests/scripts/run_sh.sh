@@ -18,7 +18,7 @@ echo "$out" | tail -n 12
 check "run.sh exits 0 after poweroff (got $status)" test "$status" = 0
 check "boot log shows the frame count" grep -qE 'Memory: [0-9]+ usable frames' <<<"$out"
 check "loglvl=debug prints the boot information tree" grep -q 'carapace,bootinfo-v1' <<<"$out"
-check "boot reaches poweroff" grep -q 'No dom0 yet: powering off' <<<"$out"
+check "boot reaches poweroff" grep -q 'No dom0 kernel (no boot module): powering off' <<<"$out"
 
 help=$(./run.sh --help)
 check "--help exits 0 and lists --gdb" grep -q -- '--gdb' <<<"$help"

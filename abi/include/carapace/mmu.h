@@ -14,18 +14,18 @@
 #include "abi.h"
 
 /* Page-table entry bits a guest may use (x86_64 format). Bits 52..62 must
- * be zero; PS (superpages) is refused. */
-#define PTE_PRESENT  (1ULL << 0)
-#define PTE_WRITE    (1ULL << 1)
-#define PTE_USER     (1ULL << 2)
-#define PTE_PWT      (1ULL << 3)
-#define PTE_PCD      (1ULL << 4)
-#define PTE_ACCESSED (1ULL << 5)
-#define PTE_DIRTY    (1ULL << 6)
-#define PTE_PSE      (1ULL << 7)
-#define PTE_GLOBAL   (1ULL << 8)
-#define PTE_NX       (1ULL << 63)
-#define PTE_ADDR     0x000ffffffffff000ULL
+ * be zero; MMU_PTE_PSE (superpages) is refused. */
+#define MMU_PTE_PRESENT  (1ULL << 0)
+#define MMU_PTE_WRITE    (1ULL << 1)
+#define MMU_PTE_USER     (1ULL << 2)
+#define MMU_PTE_PWT      (1ULL << 3)
+#define MMU_PTE_PCD      (1ULL << 4)
+#define MMU_PTE_ACCESSED (1ULL << 5)
+#define MMU_PTE_DIRTY    (1ULL << 6)
+#define MMU_PTE_PSE      (1ULL << 7)
+#define MMU_PTE_GLOBAL   (1ULL << 8)
+#define MMU_PTE_NX       (1ULL << 63)
+#define MMU_PTE_ADDR     0x000ffffffffff000ULL
 
 /* HC_mmu_update(reqs, count, done): write count entries. ptr is the
  * machine address of the entry (8-byte aligned), its low 2 bits a command.

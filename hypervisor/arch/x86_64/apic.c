@@ -8,8 +8,11 @@
  */
 #include <stdint.h>
 
+#include <carapace/shared.h>
+
 #include "arch.h"
 #include "log.h"
+#include "sched.h"
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/layout.h>
@@ -63,6 +66,7 @@ void apic_timer_interrupt(void)
 {
     this_cpu()->ticks++;
     apic_eoi();
+    sched_tick();
 }
 
 uint64_t arch_timer_ticks(void)
@@ -79,6 +83,24 @@ uint64_t arch_time_ns(void)
     /* Split so that d * 1000000 cannot overflow. */
     return d / apic_tsc_per_ms * 1000000 +
            d % apic_tsc_per_ms * 1000000 / apic_tsc_per_ms;
+}
+
+void arch_vcpu_time_update(struct vcpu_time_info *t)
+{
+    /* ns = ((tsc - tsc_timestamp) << shift) * mul >> 32, with mul < 2^32. */
+    uint64_t mul = apic_tsc_per_ms ? (1000000ULL << 32) / apic_tsc_per_ms : 0;
+    int8_t shift = 0;
+
+    while (mul >> 32) {
+        mul >>= 1;
+        shift++;
+    }
+    __atomic_add_fetch(&t->version, 1, __ATOMIC_SEQ_CST); /* odd: updating */
+    t->tsc_timestamp = rdtsc();
+    t->system_time = arch_time_ns();
+    t->tsc_to_system_mul = (uint32_t)mul;
+    t->tsc_shift = shift;
+    __atomic_add_fetch(&t->version, 1, __ATOMIC_SEQ_CST);
 }
 
 static void apic_pic_disable(void)

@@ -29,11 +29,35 @@ extern char _image_start[], _text_end[], _rodata_end[], _image_end[];
 extern const uint64_t hv_guard_pages[], hv_guard_pages_end[];
 
 static uint64_t paging_pool_next, paging_pool_end; /* physical */
+static uint64_t paging_idle_cr3; /* the hypervisor's own tables */
+
+/* Read by entry.S and guestmem_copy.S: stac/clac exist only with SMAP. */
+uint8_t cpu_has_smap;
 static uint64_t paging_tables_used;
 
 void *arch_phys_to_virt(uint64_t pa)
 {
     return (void *)(DIRECTMAP_BASE + pa);
+}
+
+uint64_t arch_virt_to_phys(const void *va)
+{
+    return (uint64_t)va - DIRECTMAP_BASE;
+}
+
+uint64_t paging_idle_root(void)
+{
+    return paging_idle_cr3;
+}
+
+/* What every guest L4 holds in the hypervisor's slots: the same entries as
+ * the hypervisor's own L4 (supervisor-only), so entries from a guest need no
+ * page-table switch. */
+uint64_t paging_hyp_l4e(unsigned slot)
+{
+    const uint64_t *l4 = arch_phys_to_virt(paging_idle_cr3);
+
+    return slot < PT_ENTRIES ? l4[slot] : 0;
 }
 
 uint64_t arch_mm_early_limit(void)
@@ -155,8 +179,10 @@ static void paging_enable_protections(void)
      * user page unless it opens access explicitly (stac/clac). */
     if (b & (1u << 7))
         cr4 |= CR4_SMEP;
-    if (b & (1u << 20))
+    if (b & (1u << 20)) {
         cr4 |= CR4_SMAP;
+        cpu_has_smap = 1;
+    }
     write_cr4(cr4);
     log_info("Paging: W^X hypervisor image, NX direct map%s%s\n",
              cr4 & CR4_SMEP ? ", SMEP" : "", cr4 & CR4_SMAP ? ", SMAP" : "");
@@ -184,6 +210,7 @@ int arch_paging_init(const struct memrange_set *ram, uint64_t pool_pa,
     if (err)
         return err;
     write_cr3(pml4_pa);
+    paging_idle_cr3 = pml4_pa;
     log_debug("Paging: %lu of %lu table frames used\n", paging_tables_used,
               pool_frames);
     paging_enable_protections();

@@ -16,6 +16,7 @@
 #include <arch/layout.h>
 #include <arch/multiboot.h>
 #include <arch/percpu.h>
+#include <arch/pv.h>
 #include <arch/serial.h>
 #include <arch/setup.h>
 #include <arch/trap.h>
@@ -39,6 +40,7 @@ void arch_setup(void)
     serial_init();
     gdt_init();
     trap_init();
+    pv_init();
     err = multiboot_to_bootinfo(boot_mb_magic, boot_mb_info, setup_fdt,
                                 sizeof(setup_fdt));
     if (err)

@@ -16,6 +16,7 @@
 #include <arch/cpu.h>
 #include <arch/gdt.h>
 #include <arch/percpu.h>
+#include <arch/pv.h>
 #include <arch/trap.h>
 
 struct idt_entry {
@@ -67,7 +68,7 @@ static const char *const trap_names[32] = {"#DE divide error",
                                            "#SX security",
                                            "reserved"};
 
-static void idt_set(unsigned vec, uint8_t ist)
+static void idt_set(unsigned vec, uint8_t ist, unsigned dpl)
 {
     uint64_t addr = (uint64_t)(trap_stubs + 16 * vec);
 
@@ -75,7 +76,7 @@ static void idt_set(unsigned vec, uint8_t ist)
         .offset_lo = (uint16_t)addr,
         .selector = GDT_HV_CS,
         .ist = ist,
-        .type_attr = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
+        .type_attr = (uint8_t)(0x8e | dpl << 5), /* 64-bit interrupt gate */
         .offset_mid = (uint16_t)(addr >> 16),
         .offset_hi = (uint32_t)(addr >> 32),
     };
@@ -90,10 +91,13 @@ void trap_init(void)
     ptr = {sizeof(idt_table) - 1, (uint64_t)idt_table};
 
     for (unsigned v = 0; v < 256; v++)
-        idt_set(v, 0);
-    idt_set(8, IST_DF);
-    idt_set(2, IST_NMI);
-    idt_set(18, IST_MC);
+        idt_set(v, 0, 0);
+    idt_set(8, IST_DF, 0);
+    idt_set(2, IST_NMI, 0);
+    idt_set(18, IST_MC, 0);
+    /* int3 and into may be used by guests (ring 3): #BP and #OF. */
+    idt_set(3, 0, 3);
+    idt_set(4, 0, 3);
     __asm__ volatile("lidt %0" : : "m"(ptr));
 }
 
@@ -159,11 +163,36 @@ static __attribute__((noreturn)) void trap_fatal(const struct cpu_regs *r)
     fatal_end(&info);
 }
 
+/* A fault in the hypervisor at an instruction listed in the exception
+ * table (a guest-memory copy) resumes at its fixup. */
+static bool trap_fixup(struct cpu_regs *regs)
+{
+    extern const uint64_t __ex_table_start[], __ex_table_end[];
+
+    for (const uint64_t *e = __ex_table_start; e < __ex_table_end; e += 2) {
+        if (e[0] == regs->rip) {
+            regs->rip = e[1];
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool trap_is_machine_event(uint64_t vector)
+{
+    return vector == 2 || vector == 8 || vector == 18; /* NMI, #DF, #MC */
+}
+
 void trap_handle(struct cpu_regs *regs)
 {
     this_cpu()->irq_count++;
-    if (regs->vector < 32)
+    if ((regs->cs & 3) && !trap_is_machine_event(regs->vector))
+        pv_trap(regs); /* from a guest; never returns */
+    if (regs->vector < 32) {
+        if ((regs->vector == 14 || regs->vector == 13) && trap_fixup(regs))
+            return;
         trap_fatal(regs);
+    }
     if (regs->vector == VECTOR_TIMER) {
         apic_timer_interrupt();
         return;

@@ -18,6 +18,8 @@
 #define IST_NMI 2
 #define IST_MC  3
 
+#ifndef __ASSEMBLY__
 void gdt_init(void);
+#endif
 
 #endif /* CARAPACE_ARCH_GDT_H */

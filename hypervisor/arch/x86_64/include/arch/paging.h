@@ -17,4 +17,14 @@
 #define SIZE_2M    (1UL << 21)
 #define SIZE_1G    (1UL << 30)
 
+#ifndef __ASSEMBLY__
+#include <stdint.h>
+
+/* Machine address of the hypervisor's own L4 (for the idle CPU). */
+uint64_t paging_idle_root(void);
+/* The entry every guest L4 gets in hypervisor slot `slot`. */
+uint64_t paging_hyp_l4e(unsigned slot);
+extern uint8_t cpu_has_smap;
+#endif
+
 #endif /* CARAPACE_ARCH_PAGING_H */

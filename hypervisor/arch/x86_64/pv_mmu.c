@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The PV MMU hypercalls, on top of the validating core in pvmm.c. Arrays
+ * are read one element at a time from the guest (never trusted twice), a
+ * batch stops at the first refusal and reports how far it got.
+ *
+ * TLB: after any change to a guest's page tables the whole TLB is flushed.
+ * A stale writable translation of a frame that has since become a page
+ * table would break the PV MMU's one invariant, and a full flush is the
+ * simple way to rule it out (Xen tracks when a flush is really needed; we
+ * measure the cost first, see docs/).
+ */
+#include <carapace/errno.h>
+#include <carapace/hypercall.h>
+#include <carapace/mmu.h>
+
+#include "domain.h"
+#include "guestmem.h"
+#include "hypercall.h"
+#include <arch/cpu.h>
+#include <arch/pv.h>
+#include <arch/pvmm.h>
+
+static void pv_mmu_flush(void)
+{
+    write_cr3(read_cr3());
+}
+
+static int pv_mmu_report_done(uint64_t done_va, uint64_t done)
+{
+    if (done_va && guestmem_write(done_va, &done, sizeof(done)))
+        return -CARAPACE_EFAULT;
+    return 0;
+}
+
+static long pv_mmu_update(struct vcpu *v, const uint64_t a[5])
+{
+    uint64_t va = a[0], count = a[1], i;
+    struct mmu_update req;
+    int err = 0, derr;
+
+    if (count > MMU_UPDATE_MAX)
+        return -CARAPACE_E2BIG;
+    for (i = 0; i < count && !err; i++) {
+        if (guestmem_read(&req, va + i * sizeof(req), sizeof(req))) {
+            err = -CARAPACE_EFAULT;
+            break;
+        }
+        if ((req.ptr & 3) != MMU_NORMAL_PT_UPDATE) {
+            err = -CARAPACE_EINVAL;
+            break;
+        }
+        err = pvmm_mmu_update(v->domain->id, pa_init(req.ptr), req.val);
+        if (err)
+            break;
+    }
+    if (i)
+        pv_mmu_flush();
+    derr = pv_mmu_report_done(a[2], i);
+    return err ? err : derr;
+}
+
+static long pv_mmu_update_va(struct vcpu *v, const uint64_t a[5])
+{
+    paddr_t pte;
+    int err;
+
+    if (!guestmem_range_ok(a[0], 1) || (a[2] & ~3UL))
+        return -CARAPACE_EINVAL;
+    err = pvmm_va_to_pte(pa_to_mfn(pa_init(v->arch.cr3_kernel)), a[0], &pte);
+    if (!err)
+        err = pvmm_mmu_update(v->domain->id, pte, a[1]);
+    if (!err)
+        pv_mmu_flush();
+    return err;
+}
+
+/* Replace a root (kernel or user) with new_ma (0: none for the user). */
+static int pv_mmu_set_root(struct vcpu *v, uint64_t *slot, uint64_t mfn,
+                           bool live)
+{
+    uint64_t old = *slot;
+    int err = 0;
+
+    if (mfn)
+        err = pvmm_root_get(v->domain->id, mfn_init(mfn));
+    if (err)
+        return err;
+    *slot = mfn ? pa_val(mfn_to_pa(mfn_init(mfn))) : 0;
+    if (live)
+        write_cr3(*slot);
+    if (old)
+        pvmm_root_put(pa_to_mfn(pa_init(old)));
+    return 0;
+}
+
+static int pv_mmu_ext_one(struct vcpu *v, const struct mmuext_op *op)
+{
+    uint32_t dom = v->domain->id;
+
+    if (op->pad)
+        return -CARAPACE_EINVAL;
+    switch (op->cmd) {
+    case MMUEXT_PIN_L1_TABLE:
+    case MMUEXT_PIN_L2_TABLE:
+    case MMUEXT_PIN_L3_TABLE:
+    case MMUEXT_PIN_L4_TABLE:
+        return pvmm_pin(dom, mfn_init(op->arg), op->cmd + 1);
+    case MMUEXT_UNPIN_TABLE:
+        return pvmm_unpin(dom, mfn_init(op->arg));
+    case MMUEXT_NEW_BASEPTR:
+        if (!op->arg)
+            return -CARAPACE_EINVAL;
+        return pv_mmu_set_root(v, &v->arch.cr3_kernel, op->arg,
+                               v->arch.in_kernel);
+    case MMUEXT_NEW_USER_BASEPTR:
+        return pv_mmu_set_root(v, &v->arch.cr3_user, op->arg,
+                               !v->arch.in_kernel);
+    case MMUEXT_TLB_FLUSH_LOCAL:
+        pv_mmu_flush();
+        return 0;
+    case MMUEXT_INVLPG_LOCAL:
+        if (!guestmem_range_ok(op->arg, 1))
+            return -CARAPACE_EINVAL;
+        __asm__ volatile("invlpg (%0)" : : "r"(op->arg) : "memory");
+        return 0;
+    default:
+        return -CARAPACE_ENOSYS;
+    }
+}
+
+static long pv_mmu_ext(struct vcpu *v, const uint64_t a[5])
+{
+    uint64_t count = a[1], i;
+    struct mmuext_op op;
+    int err = 0, derr;
+
+    if (count > MMUEXT_OP_MAX)
+        return -CARAPACE_E2BIG;
+    for (i = 0; i < count; i++) {
+        if (guestmem_read(&op, a[0] + i * sizeof(op), sizeof(op))) {
+            err = -CARAPACE_EFAULT;
+            break;
+        }
+        err = pv_mmu_ext_one(v, &op);
+        if (err)
+            break;
+    }
+    derr = pv_mmu_report_done(a[2], i);
+    return err ? err : derr;
+}
+
+hypercall_fn pv_mmu_hypercall(uint64_t nr)
+{
+    switch (nr) {
+    case HC_mmu_update:
+        return pv_mmu_update;
+    case HC_update_va_mapping:
+        return pv_mmu_update_va;
+    case HC_mmuext_op:
+        return pv_mmu_ext;
+    default:
+        return NULL;
+    }
+}

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The PV MMU operations: what the hypercalls (mmu_update, mmuext pin/unpin,
+ * update_va_mapping, new_baseptr) and domain teardown call. Each takes
+ * pvmm_lock for its whole run, checks every guest value, and leaves the
+ * counts exactly as they were when it fails. Rules and error codes: pvmm.c.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "arch/layout.h"
+#include "arch/paging.h"
+#include "arch/pvmm.h"
+#include "errcode.h"
+#include "frame.h"
+#include "panic.h"
+#include "spinlock.h"
+
+/* Special owners are not domains: nobody may act as the hypervisor. */
+static bool pvmm_ops_dom_ok(uint32_t dom)
+{
+    return dom < FRAME_OWNER_HYP;
+}
+
+/* General + type reference, all or nothing. pvmm_lock held. */
+static int pvmm_ops_take(uint32_t dom, mfn_t mfn, unsigned type)
+{
+    int rc;
+
+    rc = pvmm_ref_get(mfn);
+    if (rc)
+        return rc;
+    rc = pvmm_type_get(dom, mfn, type);
+    if (rc)
+        pvmm_ref_put(mfn);
+    return rc;
+}
+
+/* Undo pvmm_ops_take(). pvmm_lock held. */
+static void pvmm_ops_drop(mfn_t mfn)
+{
+    pvmm_type_put(mfn);
+    pvmm_ref_put(mfn);
+}
+
+/* The level of a validated page table of dom, or -EINVAL. pvmm_lock held. */
+static int pvmm_ops_table_level(uint32_t dom, mfn_t mfn)
+{
+    const struct frame *f = frame_get(mfn);
+
+    if (!f || f->owner != dom || f->type < FRAME_TYPE_L1 ||
+        f->type > FRAME_TYPE_L4 || f->type_count == 0)
+        return -EINVAL;
+    ASSERT(f->flags & FRAME_F_VALIDATED);
+    return f->type - FRAME_TYPE_L1 + 1;
+}
+
+int pvmm_mmu_update(uint32_t dom, paddr_t pte_ma, uint64_t val)
+{
+    mfn_t table = pa_to_mfn(pte_ma);
+    unsigned slot = (unsigned)((pa_val(pte_ma) & ~PAGE_MASK) / sizeof(val));
+    uint64_t old;
+    int rc, level;
+
+    if (!pvmm_ops_dom_ok(dom) || (pa_val(pte_ma) & (sizeof(val) - 1)))
+        return -EINVAL;
+    spinlock_lock(&pvmm_lock);
+    level = pvmm_ops_table_level(dom, table);
+    rc = level < 0 ? level : -EPERM;
+    if (level < 0)
+        goto out;
+    if (level == 4 && pvmm_hyp_slot(slot))
+        goto out;
+    /*
+     * New references first, so that a frame both entries point at never
+     * drops to zero in between (and is not devalidated and revalidated);
+     * then one atomic store; then the old entry's references. No shortcut
+     * when only the flags change: RW on a linear entry is such a change.
+     */
+    old = pvmm_read(table, slot);
+    rc = pvmm_entry_get(dom, table, (unsigned)level, val);
+    if (rc)
+        goto out;
+    pvmm_write(table, slot, val);
+    pvmm_entry_put(table, (unsigned)level, old);
+out:
+    if (rc)
+        pvmm_stats.updates_failed++;
+    else
+        pvmm_stats.updates++;
+    spinlock_unlock(&pvmm_lock);
+    return rc;
+}
+
+int pvmm_pin(uint32_t dom, mfn_t mfn, unsigned level)
+{
+    struct frame *f;
+    int rc;
+
+    if (!pvmm_ops_dom_ok(dom) || level < 1 || level > 4)
+        return -EINVAL;
+    spinlock_lock(&pvmm_lock);
+    rc = pvmm_frame_owned(dom, mfn);
+    if (rc)
+        goto out;
+    f = frame_get(mfn);
+    rc = -EBUSY;
+    if (f->flags & FRAME_F_PINNED)
+        goto out;
+    rc = pvmm_ops_take(dom, mfn, FRAME_TYPE_L1 + level - 1);
+    if (rc == 0)
+        f->flags |= FRAME_F_PINNED;
+out:
+    spinlock_unlock(&pvmm_lock);
+    return rc;
+}
+
+/* Drop a pin (flag first: the last type reference may go). Lock held. */
+static void pvmm_ops_unpin(mfn_t mfn, struct frame *f)
+{
+    f->flags &= (uint16_t)~FRAME_F_PINNED;
+    pvmm_ops_drop(mfn);
+}
+
+int pvmm_unpin(uint32_t dom, mfn_t mfn)
+{
+    struct frame *f;
+    int rc;
+
+    if (!pvmm_ops_dom_ok(dom))
+        return -EINVAL;
+    spinlock_lock(&pvmm_lock);
+    rc = pvmm_frame_owned(dom, mfn);
+    if (rc)
+        goto out;
+    f = frame_get(mfn);
+    rc = -EINVAL;
+    if (!(f->flags & FRAME_F_PINNED))
+        goto out;
+    pvmm_ops_unpin(mfn, f);
+    rc = 0;
+out:
+    spinlock_unlock(&pvmm_lock);
+    return rc;
+}
+
+int pvmm_root_get(uint32_t dom, mfn_t l4)
+{
+    int rc;
+
+    if (!pvmm_ops_dom_ok(dom))
+        return -EINVAL;
+    spinlock_lock(&pvmm_lock);
+    rc = pvmm_frame_owned(dom, l4);
+    if (rc == 0)
+        rc = pvmm_ops_take(dom, l4, FRAME_TYPE_L4);
+    spinlock_unlock(&pvmm_lock);
+    return rc;
+}
+
+void pvmm_root_put(mfn_t l4)
+{
+    const struct frame *f;
+
+    spinlock_lock(&pvmm_lock);
+    f = frame_get(l4);
+    /* Callers put only what pvmm_root_get() gave them. */
+    ASSERT(f && f->type == FRAME_TYPE_L4 && f->type_count > 0);
+    pvmm_ops_drop(l4);
+    spinlock_unlock(&pvmm_lock);
+}
+
+/* Sign-extended from bit 47, as 4-level paging requires. */
+static bool pvmm_ops_canonical(uint64_t va)
+{
+    uint64_t top = va >> 47;
+
+    return top == 0 || top == 0x1ffff;
+}
+
+/* The walk of pvmm_va_to_pte(). pvmm_lock held. */
+static int pvmm_ops_walk(mfn_t l4, uint64_t va, paddr_t *pte_ma)
+{
+    mfn_t table = l4;
+    unsigned level, slot;
+    uint64_t e;
+
+    for (level = 4;; level--) {
+        const struct frame *f = frame_get(table);
+
+        /* Not a table of this level: a linear slot, or a bad root. */
+        if (!f || f->type != FRAME_TYPE_L1 + level - 1 || f->type_count == 0)
+            return -EINVAL;
+        slot = (unsigned)(va >> (PAGE_SHIFT + 9 * (level - 1))) & 511;
+        if (level == 1)
+            break;
+        e = pvmm_read(table, slot);
+        if (!(e & PTE_P))
+            return -ENOENT;
+        table = pvmm_pte_mfn(e);
+    }
+    *pte_ma = pa_init(pa_val(mfn_to_pa(table)) + slot * sizeof(uint64_t));
+    return 0;
+}
+
+int pvmm_va_to_pte(mfn_t l4, uint64_t va, paddr_t *pte_ma)
+{
+    int rc;
+
+    if (!pvmm_ops_canonical(va))
+        return -EINVAL;
+    if (pvmm_hyp_slot(PML4_SLOT(va)))
+        return -EPERM;
+    spinlock_lock(&pvmm_lock);
+    rc = pvmm_ops_walk(l4, va, pte_ma);
+    spinlock_unlock(&pvmm_lock);
+    return rc;
+}
+
+/* Frames of dom that something still references. pvmm_lock held. */
+static uint64_t pvmm_ops_count_busy(uint32_t dom)
+{
+    uint64_t i, n = frame_table_size(), busy = 0;
+    const struct frame *f;
+
+    for (i = 0; i < n; i++) {
+        f = frame_get(mfn_init(i));
+        if (f->owner == dom && (f->ref_count || f->type_count))
+            busy++;
+    }
+    return busy;
+}
+
+/*
+ * Unpin in table order: a pinned table stays validated by its own pin while
+ * a table above it is devalidated, so the order does not matter, and the
+ * type references form no cycle (pvmm.c), so nothing is left but roots.
+ * One pass over the whole table under the lock: teardown is rare.
+ */
+int pvmm_release_domain(uint32_t dom)
+{
+    uint64_t i, n = frame_table_size(), busy;
+    struct frame *f;
+
+    if (!pvmm_ops_dom_ok(dom))
+        return -EINVAL;
+    spinlock_lock(&pvmm_lock);
+    for (i = 0; i < n; i++) {
+        f = frame_get(mfn_init(i));
+        if (f->owner == dom && (f->flags & FRAME_F_PINNED))
+            pvmm_ops_unpin(mfn_init(i), f);
+    }
+    busy = pvmm_ops_count_busy(dom);
+    spinlock_unlock(&pvmm_lock);
+    return busy > INT32_MAX ? INT32_MAX : (int)busy;
+}

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The domain builder. Guest frame g is mapped at virt_base + g * 4 KiB;
+ * the layout, in guest frames (abi/include/carapace/startinfo.h):
+ *
+ *   [image][start info x2][shared info][p2m][page tables][stack x4][modules]
+ *
+ * The p2m frames are allocated first, so the gfn -> mfn list can be written
+ * straight into them as the other frames are allocated. Every frame is
+ * zeroed before the guest sees it. The page tables are built directly (the
+ * frames are fresh and nobody else can see them), then pinned as an L4,
+ * which runs the full validation a guest's own tables get.
+ */
+#include <string.h>
+
+#include <carapace/abi.h>
+#include <carapace/startinfo.h>
+
+#include "arch.h"
+#include "builder.h"
+#include "domain.h"
+#include "elf.h"
+#include "frame.h"
+#include "log.h"
+#include "sched.h"
+#include "startinfo.h"
+
+#define BUILDER_SI_FRAMES    2
+#define BUILDER_STACK_FRAMES 4
+#define BUILDER_P2M_MAX      (BUILDER_MAX_MEMORY / PAGE_SIZE / 512)
+
+struct builder {
+    const struct builder_config *c;
+    struct domain *d;
+    struct elf_image img;
+    uint64_t nr, virt_base;
+    uint64_t si_gfn, shared_gfn, p2m_gfn, p2m_frames, pt_gfn, pt_frames;
+    uint64_t stack_gfn, mod_gfn, free_gfn;
+    mfn_t p2m_mfns[BUILDER_P2M_MAX];
+    struct startinfo_module mods[8];
+};
+
+/* One build at a time (boot, later under the domctl lock). */
+static struct builder builder_state;
+static uint64_t builder_si_buf[BUILDER_SI_FRAMES * PAGE_SIZE / 8];
+
+static void *builder_frame(mfn_t m)
+{
+    return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+}
+
+static mfn_t builder_gfn_to_mfn(void *ctx, uint64_t gfn)
+{
+    struct builder *b = ctx;
+    const uint64_t *p2m = builder_frame(b->p2m_mfns[gfn / 512]);
+
+    return mfn_init(p2m[gfn % 512]);
+}
+
+static uint64_t builder_gva(const struct builder *b, uint64_t gfn)
+{
+    return b->virt_base + gfn * PAGE_SIZE;
+}
+
+static uint64_t builder_pages(uint64_t bytes)
+{
+    return (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
+static int builder_layout(struct builder *b)
+{
+    const struct builder_config *c = b->c;
+    uint64_t mods = 0;
+
+    b->nr = c->memory / PAGE_SIZE;
+    b->virt_base = b->img.virt_base;
+    b->si_gfn = builder_pages(b->img.hi - b->virt_base);
+    b->shared_gfn = b->si_gfn + BUILDER_SI_FRAMES;
+    b->p2m_gfn = b->shared_gfn + 1;
+    b->p2m_frames = builder_pages(b->nr * 8);
+    b->pt_gfn = b->p2m_gfn + b->p2m_frames;
+    b->pt_frames = arch_guest_pt_frames(b->virt_base, b->nr);
+    b->stack_gfn = b->pt_gfn + b->pt_frames;
+    b->mod_gfn = b->stack_gfn + BUILDER_STACK_FRAMES;
+    for (unsigned i = 0; i < c->nmodules; i++)
+        mods += builder_pages(c->modules[i].size);
+    b->free_gfn = b->mod_gfn + mods;
+    if (b->free_gfn > b->nr) {
+        log_err("%s: %lu MiB is too small: the image and boot data need "
+                "%lu KiB\n", c->name, c->memory >> 20, b->free_gfn * 4);
+        return -1;
+    }
+    if (b->virt_base + b->nr * PAGE_SIZE > ELF_USER_END) {
+        log_err("%s: memory would reach past the guest half of the address "
+                "space\n", c->name);
+        return -1;
+    }
+    return 0;
+}
+
+/* Record gfn -> m; fresh frames are zeroed (p2m frames already were, and
+ * already hold entries by now). */
+static int builder_alloc_one(struct builder *b, uint64_t gfn, mfn_t m,
+                             bool fresh)
+{
+    uint64_t *p2m = builder_frame(b->p2m_mfns[gfn / 512]);
+
+    if (!mfn_valid(m))
+        return -1;
+    if (fresh)
+        memset(builder_frame(m), 0, PAGE_SIZE);
+    p2m[gfn % 512] = mfn_val(m);
+    return 0;
+}
+
+static int builder_alloc(struct builder *b)
+{
+    uint32_t id = b->d->id;
+
+    for (uint64_t k = 0; k < b->p2m_frames; k++) {
+        b->p2m_mfns[k] = frame_alloc(0, id);
+        if (!mfn_valid(b->p2m_mfns[k]))
+            goto nomem;
+        memset(builder_frame(b->p2m_mfns[k]), 0, PAGE_SIZE);
+    }
+    for (uint64_t g = 0; g < b->nr; g++) {
+        bool in_p2m = g >= b->p2m_gfn && g < b->p2m_gfn + b->p2m_frames;
+        mfn_t m = in_p2m ? b->p2m_mfns[g - b->p2m_gfn] : frame_alloc(0, id);
+
+        if (builder_alloc_one(b, g, m, !in_p2m))
+            goto nomem;
+    }
+    return 0;
+nomem:
+    log_err("%s: out of memory allocating %lu MiB (%lu frames free)\n",
+            b->c->name, b->c->memory >> 20, frame_count_free());
+    return -1;
+}
+
+/* Copy len bytes to guest virtual address va (inside the linear map). */
+static void builder_copy(struct builder *b, uint64_t va, const void *src,
+                         uint64_t len)
+{
+    const uint8_t *s = src;
+
+    while (len) {
+        uint64_t off = va & (PAGE_SIZE - 1);
+        uint64_t n = len < PAGE_SIZE - off ? len : PAGE_SIZE - off;
+        mfn_t m = builder_gfn_to_mfn(b, (va - b->virt_base) / PAGE_SIZE);
+
+        memcpy((uint8_t *)builder_frame(m) + off, s, n);
+        va += n;
+        s += n;
+        len -= n;
+    }
+}
+
+static int builder_load(struct builder *b)
+{
+    struct elf_segment seg;
+    uint64_t hc_gfn = (b->img.hypercall_page - b->virt_base) / PAGE_SIZE;
+    uint64_t at = b->mod_gfn;
+
+    for (int i = 0; i < elf_segment_count(&b->img); i++) {
+        if (elf_segment_get(&b->img, i, &seg)) {
+            log_err("%s: kernel image changed while loading\n", b->c->name);
+            return -1;
+        }
+        if (seg.filesz)
+            builder_copy(b, seg.vaddr, seg.data, seg.filesz);
+    }
+    arch_hypercall_page_fill(builder_frame(builder_gfn_to_mfn(b, hc_gfn)));
+    for (unsigned i = 0; i < b->c->nmodules && i < 8; i++) {
+        const struct builder_module *m = &b->c->modules[i];
+
+        builder_copy(b, builder_gva(b, at), m->data, m->size);
+        b->mods[i] = (struct startinfo_module){builder_gva(b, at), m->size,
+                                               m->cmdline};
+        at += builder_pages(m->size);
+    }
+    return 0;
+}
+
+static int builder_start_info(struct builder *b)
+{
+    const struct builder_config *c = b->c;
+    struct startinfo_desc si = {
+        .abi_version = CARAPACE_ABI_VERSION,
+        .domid = c->domid,
+        .flags = c->flags,
+        .name = c->name,
+        .memory_bytes = b->nr * PAGE_SIZE,
+        .virt_base = b->virt_base,
+        .nr_frames = b->nr,
+        .p2m_va = builder_gva(b, b->p2m_gfn),
+        .shared_info_va = builder_gva(b, b->shared_gfn),
+        .pt_base_va = builder_gva(b, b->pt_gfn),
+        .pt_frames = b->pt_frames,
+        .first_free_gfn = b->free_gfn,
+        .console = "hypervisor",
+        .bootargs = c->cmdline,
+        .modules = b->mods,
+        .nmodules = c->nmodules < 8 ? c->nmodules : 8,
+    };
+    int err = startinfo_build(builder_si_buf, sizeof(builder_si_buf), &si);
+
+    if (err) {
+        log_err("%s: start info does not fit in %lu KiB (error %d)\n",
+                c->name, sizeof(builder_si_buf) >> 10, err);
+        return err;
+    }
+    builder_copy(b, builder_gva(b, b->si_gfn), builder_si_buf,
+                 sizeof(builder_si_buf));
+    return 0;
+}
+
+static void builder_shared(struct builder *b)
+{
+    struct domain *d = b->d;
+
+    d->shared_mfn = builder_gfn_to_mfn(b, b->shared_gfn);
+    d->shared = builder_frame(d->shared_mfn);
+    d->shared->vcpu[0].upcall_mask = 1; /* events masked at start */
+    arch_vcpu_time_update(&d->shared->vcpu[0].time);
+    d->nr_frames = b->nr;
+}
+
+static int builder_parse(struct builder *b)
+{
+    const struct builder_config *c = b->c;
+
+    if (c->memory < BUILDER_MIN_MEMORY || c->memory > BUILDER_MAX_MEMORY) {
+        log_err("%s: memory %lu MiB is outside %llu MiB .. %llu MiB\n",
+                c->name, c->memory >> 20, BUILDER_MIN_MEMORY >> 20,
+                BUILDER_MAX_MEMORY >> 20);
+        return -1;
+    }
+    if (elf_parse(c->image, c->image_size, &b->img)) {
+        log_err("%s: bad kernel image: %s\n", c->name, b->img.why);
+        return -1;
+    }
+    return builder_layout(b);
+}
+
+struct domain *builder_build(const struct builder_config *c)
+{
+    struct builder *b = &builder_state;
+    uint64_t l4;
+
+    memset(b, 0, sizeof(*b));
+    b->c = c;
+    if (builder_parse(b))
+        return NULL;
+    b->d = domain_create(c->domid, c->name,
+                         c->flags & SIF_PRIVILEGED ? DOMAIN_F_PRIVILEGED : 0);
+    if (!b->d) {
+        log_err("%s: cannot create domain %u\n", c->name, c->domid);
+        return NULL;
+    }
+    if (builder_alloc(b))
+        goto fail;
+    if (builder_load(b))
+        goto fail;
+    builder_shared(b);
+    if (builder_start_info(b))
+        goto fail;
+    if (arch_guest_pt_build(b->d, b->virt_base, b->nr, builder_gfn_to_mfn, b,
+                            b->pt_gfn, b->pt_frames, &l4))
+        goto fail;
+    arch_vcpu_init_guest(&b->d->vcpu[0], b->img.entry,
+                         builder_gva(b, b->stack_gfn + BUILDER_STACK_FRAMES),
+                         builder_gva(b, b->si_gfn), l4);
+    log_info("%s: domain %u built: %lu MiB, entry %#lx, %lu frames of page "
+             "tables\n", c->name, c->domid, c->memory >> 20, b->img.entry,
+             b->pt_frames);
+    sched_wake(&b->d->vcpu[0]);
+    return b->d;
+fail:
+    domain_destroy(b->d);
+    return NULL;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Domains: creation, the domain table, shutdown, crash and teardown. A
+ * domain that misbehaves is crashed alone, with a one-screen report; only
+ * dom0's end stops the machine (as a poweroff, reboot or crash, so that the
+ * exit status tells which).
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include <carapace/sched.h>
+
+#include "arch.h"
+#include "domain.h"
+#include "format.h"
+#include "frame.h"
+#include "log.h"
+#include "panic.h"
+#include "sched.h"
+
+_Static_assert(sizeof(struct domain) <= PAGE_SIZE, "one frame per domain");
+
+static struct domain *domain_table[DOMAIN_MAX];
+
+struct domain *domain_get(uint32_t id)
+{
+    return id < DOMAIN_MAX ? domain_table[id] : NULL;
+}
+
+struct domain *domain_create(uint32_t id, const char *name, uint32_t flags)
+{
+    struct domain *d;
+    mfn_t m;
+
+    if (id >= DOMAIN_MAX || domain_table[id])
+        return NULL;
+    m = frame_alloc(0, FRAME_OWNER_HYP);
+    if (!mfn_valid(m))
+        return NULL;
+    d = arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+    memset(d, 0, PAGE_SIZE);
+    d->id = id;
+    format_snprintf(d->name, sizeof(d->name), "%s", name);
+    d->flags = flags;
+    d->state = DOMAIN_ACTIVE;
+    d->shared_mfn = mfn_init(INVALID_MFN_VAL);
+    d->vcpu[0].domain = d;
+    d->vcpu[0].state = VCPU_BLOCKED; /* until the builder is done */
+    domain_table[id] = d;
+    return d;
+}
+
+const char *domain_state_name(const struct domain *d)
+{
+    static const char *const names[] = {"active", "paused", "shutdown",
+                                        "crashed", "dying"};
+
+    if (d->state == DOMAIN_ACTIVE)
+        return d->vcpu[0].state == VCPU_BLOCKED ? "blocked" : "running";
+    return names[d->state];
+}
+
+static void domain_stop(struct domain *d, enum domain_state state,
+                        unsigned reason)
+{
+    static const char *const reasons[] = {"poweroff", "reboot", "crash"};
+
+    d->state = state;
+    d->shutdown_reason = reason;
+    sched_stop(&d->vcpu[0]);
+    log_info("Domain %u (%s): %s\n", d->id, d->name,
+             state == DOMAIN_CRASHED ? "crashed" : reasons[reason]);
+    if (d->id != 0)
+        return;
+    /* dom0 is the machine: its end is the machine's. */
+    if (state == DOMAIN_CRASHED || reason == SHUTDOWN_crash)
+        arch_exit(ARCH_EXIT_DOM0_CRASH);
+    arch_exit(reason == SHUTDOWN_reboot ? ARCH_EXIT_REBOOT
+                                        : ARCH_EXIT_POWEROFF);
+}
+
+void domain_shutdown(struct domain *d, unsigned reason)
+{
+    if (reason == SHUTDOWN_crash) {
+        domain_crash(d, NULL, "it asked to (shutdown crash)");
+        return;
+    }
+    domain_stop(d, DOMAIN_SHUTDOWN, reason);
+}
+
+void domain_crash(struct domain *d, const struct cpu_regs *regs,
+                  const char *fmt, ...)
+{
+    char why[160];
+    va_list ap;
+
+    va_start(ap, fmt);
+    format_vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    log_err("Domain %u (%s) crashed: %s\n", d->id, d->name, why);
+    if (regs)
+        arch_vcpu_dump(&d->vcpu[0], regs);
+    domain_stop(d, DOMAIN_CRASHED, SHUTDOWN_crash);
+}
+
+void domain_destroy(struct domain *d)
+{
+    uint64_t n = frame_table_size(), freed = 0;
+    int busy;
+
+    d->state = DOMAIN_DYING;
+    sched_stop(&d->vcpu[0]);
+    arch_vcpu_release(&d->vcpu[0]);
+    busy = arch_domain_release_memory(d);
+    for (uint64_t i = 0; i < n; i++) {
+        struct frame *f = frame_get(mfn_init(i));
+
+        if (f && f->owner == d->id && frame_free(mfn_init(i), 0) == 0)
+            freed++;
+    }
+    log_info("Domain %u (%s) destroyed: %lu frames freed, %d still in use\n",
+             d->id, d->name, freed, busy);
+    domain_table[d->id] = NULL;
+    frame_free(pa_to_mfn(pa_init(arch_virt_to_phys(d))), 0);
+}

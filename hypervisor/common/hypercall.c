@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Hypercall dispatch and the generic hypercalls: console output, version,
+ * scheduling, the one-shot timer and multicall batches.
+ */
+#include <stddef.h>
+
+#include <carapace/errno.h>
+#include <carapace/hypercall.h>
+#include <carapace/multicall.h>
+#include <carapace/sched.h>
+#include <carapace/shared.h>
+
+#include "arch.h"
+#include "domain.h"
+#include "format.h"
+#include "guestmem.h"
+#include "hypercall.h"
+#include "log.h"
+#include "sched.h"
+
+#define CONSOLE_CHUNK 256
+
+/* dom0 owns the console; other domains' lines are labelled "(dN) ". */
+static void hypercall_console_out(struct domain *d, const char *s, size_t n)
+{
+    char label[16];
+    size_t start = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (d->id != 0 && !d->console_midline) {
+            int len = format_snprintf(label, sizeof(label), "(d%u) ", d->id);
+            log_write(label, (size_t)len);
+        }
+        d->console_midline = s[i] != '\n';
+        if (s[i] == '\n' || i + 1 == n) {
+            log_write(s + start, i + 1 - start);
+            start = i + 1;
+        }
+    }
+}
+
+static long hypercall_console_write(struct vcpu *v, const uint64_t a[5])
+{
+    char buf[CONSOLE_CHUNK];
+    uint64_t va = a[0], len = a[1];
+
+    if (len > CONSOLE_WRITE_MAX)
+        return -CARAPACE_E2BIG;
+    if (!guestmem_range_ok(va, len))
+        return -CARAPACE_EFAULT;
+    for (uint64_t done = 0; done < len;) {
+        size_t n = len - done < CONSOLE_CHUNK ? len - done : CONSOLE_CHUNK;
+
+        if (guestmem_read(buf, va + done, n))
+            return done ? (long)done : -CARAPACE_EFAULT;
+        hypercall_console_out(v->domain, buf, n);
+        done += n;
+    }
+    return (long)len;
+}
+
+static long hypercall_version(struct vcpu *v, const uint64_t a[5])
+{
+    (void)v;
+    switch (a[0]) {
+    case VERSION_ABI:
+        return CARAPACE_ABI_VERSION;
+    case VERSION_FEATURES:
+        return CARAPACE_FEAT_MULTICALL | CARAPACE_FEAT_TIMER;
+    default:
+        return -CARAPACE_ENOSYS;
+    }
+}
+
+static long hypercall_sched_op(struct vcpu *v, const uint64_t a[5])
+{
+    struct shared_info *s = v->domain->shared;
+
+    switch (a[0]) {
+    case SCHED_yield:
+        return 0;
+    case SCHED_block:
+        /* Sleep unless an event is already waiting (no lost wake-up). */
+        if (!s->vcpu[v->id].upcall_pending)
+            sched_block(v);
+        return 0;
+    case SCHED_shutdown:
+        if (a[1] > SHUTDOWN_crash)
+            return -CARAPACE_EINVAL;
+        domain_shutdown(v->domain, (unsigned)a[1]);
+        return 0;
+    default:
+        return -CARAPACE_ENOSYS;
+    }
+}
+
+static long hypercall_set_timer(struct vcpu *v, const uint64_t a[5])
+{
+    v->timer_deadline = a[0];
+    if (a[0] && a[0] <= arch_time_ns())
+        v->timer_deadline = 1; /* in the past: fires at the next tick */
+    return 0;
+}
+
+static long hypercall_multicall(struct vcpu *v, const uint64_t a[5])
+{
+    struct multicall_entry e;
+    uint64_t va = a[0], count = a[1];
+
+    if (count > MULTICALL_MAX)
+        return -CARAPACE_E2BIG;
+    if (!guestmem_range_ok(va, count * sizeof(e)))
+        return -CARAPACE_EFAULT;
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t at = va + i * sizeof(e);
+
+        if (guestmem_read(&e, at, sizeof(e)))
+            return -CARAPACE_EFAULT;
+        e.result = hypercall_dispatch(v, e.op, e.args, true);
+        if (guestmem_write(at + offsetof(struct multicall_entry, result),
+                           &e.result, sizeof(e.result)))
+            return -CARAPACE_EFAULT;
+        if (e.result < 0 || v->state != VCPU_RUNNABLE)
+            return (long)(i + 1);
+    }
+    return (long)count;
+}
+
+static const hypercall_fn hypercall_generic[HC_NR] = {
+    [HC_console_write] = hypercall_console_write,
+    [HC_version] = hypercall_version,
+    [HC_sched_op] = hypercall_sched_op,
+    [HC_set_timer] = hypercall_set_timer,
+    [HC_multicall] = hypercall_multicall,
+};
+
+long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[5],
+                        bool in_batch)
+{
+    hypercall_fn fn;
+
+    v->domain->hypercalls++;
+    if (nr >= HC_NR)
+        return -CARAPACE_ENOSYS;
+    if (in_batch && (nr == HC_iret || nr == HC_multicall))
+        return -CARAPACE_EINVAL;
+    fn = hypercall_generic[nr] ? hypercall_generic[nr] : arch_hypercall(nr);
+    return fn ? fn(v, args) : -CARAPACE_ENOSYS;
+}

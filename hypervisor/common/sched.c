@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Scheduling: round robin over runnable vCPUs, one time slice each, behind
+ * struct sched_policy. The CPU idles (hlt, interrupts on) when nothing can
+ * run. The hypervisor is not preemptible: decisions happen on the way out
+ * to a guest (sched_run) and in the timer tick, with interrupts off, which
+ * is what guards the run queue and sched_cur on this one CPU.
+ */
+#include <stddef.h>
+
+#include <carapace/shared.h>
+
+#include "arch.h"
+#include "domain.h"
+#include "sched.h"
+
+/* --- Round robin ------------------------------------------------------- */
+
+static struct vcpu *rr_head, *rr_tail;
+
+static void rr_enqueue(struct vcpu *v)
+{
+    if (v->on_runq)
+        return;
+    v->on_runq = true;
+    v->runq_next = NULL;
+    if (rr_tail)
+        rr_tail->runq_next = v;
+    else
+        rr_head = v;
+    rr_tail = v;
+}
+
+static void rr_dequeue(struct vcpu *v)
+{
+    struct vcpu **pp = &rr_head, *prev = NULL;
+
+    if (!v->on_runq)
+        return;
+    while (*pp && *pp != v) {
+        prev = *pp;
+        pp = &(*pp)->runq_next;
+    }
+    if (*pp) {
+        *pp = v->runq_next;
+        if (rr_tail == v)
+            rr_tail = prev;
+    }
+    v->on_runq = false;
+}
+
+static struct vcpu *rr_pick(void)
+{
+    struct vcpu *v = rr_head;
+
+    if (v)
+        rr_dequeue(v);
+    return v;
+}
+
+static bool rr_has_waiting(void)
+{
+    return rr_head != NULL;
+}
+
+static const struct sched_policy sched_round_robin = {
+    .name = "round-robin",
+    .enqueue = rr_enqueue,
+    .dequeue = rr_dequeue,
+    .pick = rr_pick,
+    .has_waiting = rr_has_waiting,
+};
+
+/* --- Generic part ------------------------------------------------------ */
+
+static const struct sched_policy *sched_policy = &sched_round_robin;
+static struct vcpu *sched_cur; /* running vCPU; NULL while idle */
+static bool sched_need_resched;
+static unsigned sched_slice_left;
+
+void sched_init(void)
+{
+    sched_cur = NULL;
+}
+
+struct vcpu *sched_current(void)
+{
+    return sched_cur;
+}
+
+void sched_wake(struct vcpu *v)
+{
+    if (v->state == VCPU_DOWN || v->domain->state != DOMAIN_ACTIVE)
+        return;
+    v->state = VCPU_RUNNABLE;
+    if (v != sched_cur)
+        sched_policy->enqueue(v);
+}
+
+void sched_block(struct vcpu *v)
+{
+    if (v->state == VCPU_RUNNABLE)
+        v->state = VCPU_BLOCKED;
+    sched_policy->dequeue(v);
+}
+
+void sched_stop(struct vcpu *v)
+{
+    v->state = VCPU_DOWN;
+    v->timer_deadline = 0;
+    sched_policy->dequeue(v);
+}
+
+/* Fire the one-shot timers that are due (HC_set_timer). */
+static void sched_timers(uint64_t now)
+{
+    for (uint32_t id = 0; id < DOMAIN_MAX; id++) {
+        struct domain *d = domain_get(id);
+        struct vcpu *v = d ? &d->vcpu[0] : NULL;
+
+        if (!v || !d->shared || !v->timer_deadline ||
+            v->timer_deadline > now)
+            continue;
+        v->timer_deadline = 0;
+        __atomic_or_fetch(&d->shared->vcpu[v->id].pending_virqs,
+                          1u << VIRQ_TIMER, __ATOMIC_SEQ_CST);
+        d->shared->vcpu[v->id].upcall_pending = 1;
+        sched_wake(v);
+    }
+}
+
+void sched_tick(void)
+{
+    sched_timers(arch_time_ns());
+    if (sched_cur && sched_slice_left && --sched_slice_left == 0 &&
+        sched_policy->has_waiting())
+        sched_need_resched = true;
+}
+
+static struct vcpu *sched_pick_next(void)
+{
+    struct vcpu *cur = sched_cur, *next;
+    bool cur_ok = cur && cur->state == VCPU_RUNNABLE;
+
+    if (cur_ok && !sched_need_resched)
+        return cur;
+    sched_need_resched = false;
+    next = sched_policy->pick();
+    if (!next)
+        return cur_ok ? cur : NULL;
+    if (cur_ok)
+        sched_policy->enqueue(cur);
+    return next;
+}
+
+void sched_run(void)
+{
+    for (;;) {
+        struct vcpu *next = sched_pick_next();
+        uint64_t now = arch_time_ns();
+
+        if (next != sched_cur) {
+            if (sched_cur)
+                sched_cur->cpu_time_ns += now - sched_cur->run_start_ns;
+            arch_vcpu_switch(sched_cur, next);
+            sched_cur = next;
+            if (next)
+                next->run_start_ns = now;
+            sched_slice_left = SCHED_SLICE_TICKS;
+        }
+        if (next)
+            arch_return_to_guest();
+        arch_idle();
+    }
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The domain builder: a domain from a guest ELF image (dom0 at boot; later
+ * the toolstack's domains). On any failure the half-built domain is
+ * destroyed, and the error is explained on the console.
+ */
+#ifndef CARAPACE_BUILDER_H
+#define CARAPACE_BUILDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct domain;
+
+struct builder_module {
+    const void *data;
+    uint64_t size;
+    const char *cmdline;
+};
+
+struct builder_config {
+    uint32_t domid;
+    const char *name;
+    uint32_t flags;         /* SIF_* for the start info */
+    uint64_t memory;        /* bytes */
+    const void *image;      /* the guest ELF */
+    size_t image_size;
+    const char *cmdline;    /* the guest's command line */
+    const struct builder_module *modules; /* copied into guest memory */
+    unsigned nmodules;
+};
+
+/* Largest domain the builder makes, and the smallest useful one. */
+#define BUILDER_MAX_MEMORY (1ULL << 30)
+#define BUILDER_MIN_MEMORY (1ULL << 20)
+
+/* Build and start the domain; returns it, or NULL after printing why. */
+struct domain *builder_build(const struct builder_config *c);
+
+#endif /* CARAPACE_BUILDER_H */

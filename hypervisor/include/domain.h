@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Domains and their vCPUs. One vCPU per domain for now; per-vCPU state is
+ * kept per vCPU all the same, so that SMP can come later.
+ *
+ * Locking: the hypervisor is not preemptible and runs on one CPU, with
+ * interrupts off outside the idle loop, so the domain table and domain
+ * state are guarded by that for now. SMP will put domain_lock around them.
+ */
+#ifndef CARAPACE_DOMAIN_H
+#define CARAPACE_DOMAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <arch/vcpu.h>
+#include <carapace/shared.h>
+
+#include "addr.h"
+
+#define DOMAIN_MAX      1024
+#define DOMAIN_NAME_MAX 32
+#define DOMAIN_F_PRIVILEGED 0x1 /* may use domain-control hypercalls */
+
+enum domain_state {
+    DOMAIN_ACTIVE,   /* running or blocked, as its vCPU is */
+    DOMAIN_PAUSED,   /* stopped by the toolstack */
+    DOMAIN_SHUTDOWN, /* asked to stop (poweroff, reboot) */
+    DOMAIN_CRASHED,  /* stopped by the hypervisor, or asked to (crash) */
+    DOMAIN_DYING,    /* being torn down */
+};
+
+enum vcpu_state {
+    VCPU_RUNNABLE, /* on the run queue, or running */
+    VCPU_BLOCKED,  /* waiting for an event */
+    VCPU_DOWN,     /* not to run again (domain stopped) */
+};
+
+struct domain;
+
+struct vcpu {
+    struct domain *domain;
+    unsigned id;
+    enum vcpu_state state;
+    uint64_t timer_deadline; /* system time in ns; 0 = no timer */
+    uint64_t cpu_time_ns;    /* time spent running */
+    uint64_t run_start_ns;   /* when it last started running */
+    struct vcpu *runq_next;  /* sched.c's run queue link */
+    bool on_runq;
+    struct arch_vcpu arch;
+};
+
+struct domain {
+    uint32_t id;
+    char name[DOMAIN_NAME_MAX];
+    uint32_t flags; /* DOMAIN_F_* */
+    enum domain_state state;
+    unsigned shutdown_reason; /* SHUTDOWN_* once stopped */
+    uint64_t nr_frames;       /* guest frames 0 .. nr_frames - 1 */
+    mfn_t shared_mfn;
+    struct shared_info *shared; /* in the direct map */
+    uint64_t hypercalls;
+    bool console_midline; /* last console byte was not a newline */
+    struct vcpu vcpu[1];
+};
+
+/* A new domain with no memory yet; NULL if the id is taken or no memory. */
+struct domain *domain_create(uint32_t id, const char *name, uint32_t flags);
+struct domain *domain_get(uint32_t id);
+/* Stop the domain for good: reason is a SHUTDOWN_* value. */
+void domain_shutdown(struct domain *d, unsigned reason);
+/* Crash the domain with a report; the registers may be NULL. */
+void domain_crash(struct domain *d, const struct cpu_regs *regs,
+                  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Release every frame and the domain itself. */
+void domain_destroy(struct domain *d);
+const char *domain_state_name(const struct domain *d);
+
+#endif /* CARAPACE_DOMAIN_H */

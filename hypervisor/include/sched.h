@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The scheduler: which runnable vCPU runs next. The policy sits behind
+ * struct sched_policy so that a weighted one can replace round robin.
+ */
+#ifndef CARAPACE_SCHED_H
+#define CARAPACE_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vcpu;
+
+struct sched_policy {
+    const char *name;
+    void (*enqueue)(struct vcpu *v); /* v became runnable */
+    void (*dequeue)(struct vcpu *v); /* v stopped being runnable */
+    struct vcpu *(*pick)(void);      /* next to run, removed from the queue */
+    bool (*has_waiting)(void);       /* anyone queued? */
+};
+
+/* Time slice: the current vCPU is preempted after this many timer ticks
+ * when another is waiting. */
+#define SCHED_SLICE_TICKS 3
+
+void sched_init(void);
+struct vcpu *sched_current(void);
+/* v may run (a new vCPU, or a blocked one woken by an event). */
+void sched_wake(struct vcpu *v);
+/* The current vCPU waits for an event. */
+void sched_block(struct vcpu *v);
+/* v will never run again. */
+void sched_stop(struct vcpu *v);
+/* From the timer interrupt: accounting, vCPU timers, preemption. */
+void sched_tick(void);
+/* Pick the next vCPU if needed, then run it; idles while none can run.
+ * Never returns. */
+__attribute__((noreturn)) void sched_run(void);
+
+#endif /* CARAPACE_SCHED_H */
