@@ -21,14 +21,17 @@ Options:
   --mem SIZE       guest-physical memory for QEMU's -m (default 256M)
   --append ARGS    more hypervisor command-line arguments
   --icount         deterministic time: -icount shift=0,sleep=off
+  --dom0 FILE      boot FILE (a guest ELF image) as dom0; more words after
+                   the path are its command line: --dom0 "guest.elf args"
   --help           show this help
 
-Exit status: 0 after a clean poweroff, 1 if the hypervisor stopped on a
-fatal error, 2 for a usage error, QEMU's own status otherwise.
+Exit status: 0 after a clean poweroff (or reboot), 1 if the hypervisor or dom0
+stopped on a fatal error or crash, 2 for a usage error, QEMU's own status
+otherwise.
 USAGE
 }
 
-gdb=0 loglvl=info mem=256M append="" icount=0
+gdb=0 loglvl=info mem=256M append="" icount=0 dom0=""
 extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -37,6 +40,7 @@ while [ $# -gt 0 ]; do
     --mem) mem=${2:?--mem needs a size}; shift ;;
     --append) append=${2:?--append needs arguments}; shift ;;
     --icount) icount=1 ;;
+    --dom0) dom0=${2:?--dom0 needs a guest image}; shift ;;
     -h | --help) usage; exit 0 ;;
     --) shift; extra=("$@"); break ;;
     *) echo "run.sh: unknown option '$1' (see ./run.sh --help)" >&2; exit 2 ;;
@@ -53,6 +57,7 @@ qemu=(qemu-system-x86_64 -M q35 -cpu max -m "$mem" -smp 1
     -device isa-debug-exit,iobase=0xf4,iosize=0x04
     -kernel "$image" -append "loglvl=$loglvl $append")
 [ "$icount" = 1 ] && qemu+=(-icount shift=0,sleep=off)
+[ -n "$dom0" ] && qemu+=(-initrd "$dom0")
 if [ "$gdb" = 1 ]; then
     port=${CARAPACE_GDB_PORT:-1234}
     qemu+=(-gdb "tcp:localhost:$port" -S)
@@ -71,5 +76,7 @@ set -e
 case $status in
 1) exit 0 ;; # the hypervisor powered off (isa-debug-exit value 0)
 3) echo "run.sh: the hypervisor stopped on a fatal error" >&2; exit 1 ;;
+5) echo "run.sh: dom0 crashed" >&2; exit 1 ;;
+7) echo "run.sh: dom0 asked for a reboot" >&2; exit 0 ;;
 *) echo "run.sh: QEMU exited with status $status" >&2; exit "$status" ;;
 esac
