@@ -245,7 +245,7 @@ static void pv_iret(struct vcpu *v, struct cpu_regs *r)
     }
     to_user = f.flags & TRAP_FRAME_USER;
     if ((f.flags & ~(uint64_t)TRAP_FRAME_USER) ||
-        !guestmem_range_ok(f.rip, 1) || !guestmem_range_ok(f.rsp, 0) ||
+        !guestmem_range_ok(f.rip, 1) || !guestmem_range_ok(f.rsp, 1) ||
         (to_user && !v->arch.cr3_user)) {
         r->rax = (uint64_t)-CARAPACE_EINVAL;
         return;

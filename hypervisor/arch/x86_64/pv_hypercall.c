@@ -64,7 +64,7 @@ static long pv_hypercall_set_callbacks(struct vcpu *v, const uint64_t a[5])
 
 static long pv_hypercall_stack_switch(struct vcpu *v, const uint64_t a[5])
 {
-    if (!guestmem_range_ok(a[0], 0))
+    if (!guestmem_range_ok(a[0], 1))
         return -CARAPACE_EINVAL;
     v->arch.kernel_sp = a[0];
     return 0;
@@ -76,7 +76,7 @@ static long pv_hypercall_set_segment_base(struct vcpu *v, const uint64_t a[5])
 {
     uint64_t base = a[1];
 
-    if (a[0] > SEGBASE_GS_KERNEL || !guestmem_range_ok(base, 0))
+    if (a[0] > SEGBASE_GS_KERNEL || !guestmem_range_ok(base, 1))
         return -CARAPACE_EINVAL;
     switch (a[0]) {
     case SEGBASE_FS:
