@@ -5,6 +5,8 @@
 Tests (names are stable, run in sorted order):
   unit/NAME    tests/unit/NAME_test.c, run as build/tests/unit/NAME_test
   hv/NAME      tests/hv/NAME/test.cfg, a boot of an image under QEMU
+  guest/NAME   tests/guest/NAME/test.cfg, the hypervisor under QEMU running
+               build/tests/guest/NAME/guest.elf as dom0
   runner/NAME  tests/runner/NAME.py, the runner's own self-tests
   script/NAME  tests/scripts/NAME.sh, end-to-end checks of the user-facing
                scripts (run.sh, gdb attach), run with bash from the root
@@ -52,7 +54,7 @@ TAIL_LINES = 25
 @dataclass
 class Test:
     name: str
-    kind: str                      # "unit", "hv", "runner" or "script"
+    kind: str                      # "unit", "hv", "guest", "runner" or "script"
     purpose: str = ""
     expect: str = "SUCCESS"
     timeout: float = 30.0
@@ -62,7 +64,7 @@ class Test:
     memory: str = "128M"
     append: str = "loglvl=info"
     modules: list = field(default_factory=list)
-    image: str = ""                # hv: kernel image, relative to the root
+    image: str = ""                # hv, guest: kernel image, relative to the root
     qemu: list = field(default_factory=list)
     program: str = ""              # unit, runner, script: what to run
     error: str = ""                # set when test.cfg is bad
@@ -137,10 +139,20 @@ def read_cfg(path, rel):
     return values
 
 
-def hv_test(root, cfg_path):
-    """A boot test from tests/hv/NAME/test.cfg; a bad file sets .error."""
+def boot_defaults(kind, short):
+    """A QEMU test with its kind's defaults: hv/NAME boots its own image;
+    guest/NAME boots the hypervisor with the test's guest as dom0."""
+    if kind == "guest":
+        return Test(f"guest/{short}", "guest", image="build/hypervisor/carapace.elf",
+                    modules=[f"build/tests/guest/{short}/guest.elf"])
+    return Test(f"hv/{short}", "hv", image=f"build/tests/hv/{short}/carapace.elf")
+
+
+def hv_test(root, cfg_path, kind="hv"):
+    """A QEMU test from tests/KIND/NAME/test.cfg (KIND: hv or guest); a bad
+    file sets .error. A `modules` key replaces the kind's default modules."""
     short = cfg_path.parent.name
-    test = Test(f"hv/{short}", "hv", image=f"build/tests/hv/{short}/carapace.elf")
+    test = boot_defaults(kind, short)
     try:
         cfg = read_cfg(cfg_path, cfg_path.relative_to(root))
     except CfgError as err:
@@ -154,7 +166,8 @@ def hv_test(root, cfg_path):
     test.memory = one("memory", test.memory)
     test.append = one("append", test.append)
     test.image = one("image", test.image)
-    test.modules = [m.strip() for m in one("modules", "").split(",") if m.strip()]
+    if "modules" in cfg:
+        test.modules = [m.strip() for m in one("modules", "").split(",") if m.strip()]
     test.qemu = shlex.split(one("qemu", ""))
     test.logs, test.nologs = cfg.get("log", []), cfg.get("nolog", [])
     return test
@@ -180,6 +193,7 @@ def purpose_of(path, limit=100):
 def discover(root):
     tdir = root / "tests"
     tests = [hv_test(root, cfg) for cfg in (tdir / "hv").glob("*/test.cfg")]
+    tests += [hv_test(root, cfg, "guest") for cfg in (tdir / "guest").glob("*/test.cfg")]
     for src in (tdir / "unit").glob("*_test.c"):
         short = src.name[:-len("_test.c")]
         tests.append(Test(f"unit/{short}", "unit", purpose_of(src), timeout=60.0,
@@ -290,7 +304,7 @@ def command(test, icount):
 
 
 def inputs(test):
-    if test.kind == "hv":
+    if test.kind in ("hv", "guest"):
         return [test.image] + [m.split()[0] for m in test.modules]
     return [test.program]
 
@@ -429,7 +443,7 @@ def run_all(tests, args):
 def parse_args(argv):
     ap = argparse.ArgumentParser(description="Run Carapace's tests (see tests/README.md).")
     ap.add_argument("names", nargs="*", metavar="NAME",
-                    help="test names, globs (hv/*) or prefixes (unit); default: all")
+                    help="test names, globs (hv/*) or prefixes (unit, guest); default: all")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                     help="parallel jobs (default: number of CPUs)")
     ap.add_argument("--list", action="store_true", help="list tests and their purposes")

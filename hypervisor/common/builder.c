@@ -267,9 +267,10 @@ struct domain *builder_build(const struct builder_config *c)
     if (arch_guest_pt_build(b->d, b->virt_base, b->nr, builder_gfn_to_mfn, b,
                             b->pt_gfn, b->pt_frames, &l4))
         goto fail;
-    arch_vcpu_init_guest(&b->d->vcpu[0], b->img.entry,
-                         builder_gva(b, b->stack_gfn + BUILDER_STACK_FRAMES),
-                         builder_gva(b, b->si_gfn), l4);
+    if (arch_vcpu_init_guest(&b->d->vcpu[0], b->img.entry,
+                             builder_gva(b, b->stack_gfn + BUILDER_STACK_FRAMES),
+                             builder_gva(b, b->si_gfn), l4))
+        goto fail;
     log_info("%s: domain %u built: %lu MiB, entry %#lx, %lu frames of page "
              "tables\n", c->name, c->domid, c->memory >> 20, b->img.entry,
              b->pt_frames);

@@ -93,8 +93,8 @@ int arch_guest_pt_build(struct domain *d, uint64_t virt_base, uint64_t nr,
                         void *ctx, uint64_t pt_gfn, uint64_t pt_frames,
                         uint64_t *l4);
 void arch_hypercall_page_fill(void *page);
-void arch_vcpu_init_guest(struct vcpu *v, uint64_t entry, uint64_t stack,
-                          uint64_t start_info, uint64_t l4);
+int arch_vcpu_init_guest(struct vcpu *v, uint64_t entry, uint64_t stack,
+                         uint64_t start_info, uint64_t l4);
 /* Fill in system time and the TSC scale for a guest. */
 void arch_vcpu_time_update(struct vcpu_time_info *t);
 

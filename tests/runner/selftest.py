@@ -335,6 +335,73 @@ class EndToEndTest(unittest.TestCase):
         self.assertEqual(proc.stdout.splitlines()[-1], "1 passed, 0 failed")
 
 
+class GuestKindTest(unittest.TestCase):
+    """guest/NAME: discovered from tests/guest/NAME/test.cfg, boots the
+    hypervisor with build/tests/guest/NAME/guest.elf as its module."""
+
+    @classmethod
+    def setUpClass(cls):
+        t = cls.tree = Tree()
+        spec = {"log": result_line("SUCCESS"), "exit": 1, "hang": False}
+        t.write("build/hypervisor/carapace.elf", json.dumps(spec))
+        t.write("tests/guest/plain/test.cfg", "purpose = a guest test\n")
+        t.write("build/tests/guest/plain/guest.elf", "")
+        t.write("tests/guest/args/test.cfg", textwrap.dedent("""\
+            purpose = a guest with arguments
+            append = loglvl=debug dom0_mem=16M
+            modules = build/tests/guest/args/guest.elf a1 a2, build/extra.img
+            """))
+        t.write("build/tests/guest/args/guest.elf", "")
+        t.write("build/extra.img", "")
+        t.write("tests/guest/unbuilt/test.cfg", "purpose = p\n")
+        t.write("tests/guest/bad/test.cfg", "purpose = p\nimage =\n")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tree.cleanup()
+
+    def tests(self):
+        return {t.name: t for t in run.discover(self.tree.root)}
+
+    def test_discovery_and_defaults(self):
+        tests = self.tests()
+        self.assertEqual(sorted(tests), ["guest/args", "guest/bad", "guest/plain",
+                                         "guest/unbuilt"])
+        plain = tests["guest/plain"]
+        self.assertEqual((plain.kind, plain.purpose, plain.error), ("guest", "a guest test", ""))
+        self.assertEqual(plain.image, "build/hypervisor/carapace.elf")
+        self.assertEqual(plain.modules, ["build/tests/guest/plain/guest.elf"])
+        self.assertEqual((plain.append, plain.memory, plain.timeout, plain.expect),
+                         ("loglvl=info", "128M", 30.0, "SUCCESS"))
+        self.assertIn("'image'", tests["guest/bad"].error)
+
+    def test_modules_key_replaces_default(self):
+        args = self.tests()["guest/args"]
+        self.assertEqual(args.modules, ["build/tests/guest/args/guest.elf a1 a2",
+                                        "build/extra.img"])
+        self.assertEqual(args.append, "loglvl=debug dom0_mem=16M")
+
+    def test_run(self):
+        proc = self.tree.run("-j", "1", "guest")
+        lines = {line.split()[1]: line.split()[0] for line in proc.stdout.splitlines()
+                 if line[:4] in ("PASS", "FAIL", "SKIP")}
+        self.assertEqual(lines, {"guest/plain": "PASS", "guest/args": "PASS",
+                                 "guest/unbuilt": "FAIL", "guest/bad": "FAIL"}, proc.stdout)
+        self.assertIn("not built: build/tests/guest/unbuilt/guest.elf (run ninja)", proc.stdout)
+        argv = json.loads((self.tree.root / "build/hypervisor/carapace.elf.argv").read_text())
+        # Both guests boot the same kernel: the argv file is the last one's.
+        i = argv.index("-kernel")
+        self.assertEqual(argv[i:i + 2], ["-kernel", "build/hypervisor/carapace.elf"])
+        i = argv.index("-initrd")
+        self.assertIn(argv[i + 1], ("build/tests/guest/plain/guest.elf",
+                                    "build/tests/guest/args/guest.elf a1 a2,build/extra.img"))
+        proc = self.tree.run("guest/plain")
+        argv = json.loads((self.tree.root / "build/hypervisor/carapace.elf.argv").read_text())
+        self.assertEqual(argv[argv.index("-initrd") + 1], "build/tests/guest/plain/guest.elf")
+        self.assertEqual(argv[argv.index("-append") + 1], "loglvl=info")
+        self.assertTrue((self.tree.root / "build/tests/logs/guest/plain.log").exists())
+
+
 class InterruptTest(unittest.TestCase):
     """Ctrl-C kills the running QEMUs and exits 130."""
 

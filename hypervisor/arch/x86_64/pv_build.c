@@ -104,12 +104,15 @@ void arch_hypercall_page_fill(void *page)
     pv_hypercall_page_fill(page);
 }
 
-void arch_vcpu_init_guest(struct vcpu *v, uint64_t entry, uint64_t stack,
-                          uint64_t start_info, uint64_t l4)
+int arch_vcpu_init_guest(struct vcpu *v, uint64_t entry, uint64_t stack,
+                         uint64_t start_info, uint64_t l4)
 {
-    /* The root reference cannot fail: the L4 was just pinned. */
-    pvmm_root_get(v->domain->id, pa_to_mfn(pa_init(l4)));
+    int err = pvmm_root_get(v->domain->id, pa_to_mfn(pa_init(l4)));
+
+    if (err)
+        return err;
     pv_vcpu_init(v, entry, stack, start_info, l4);
+    return 0;
 }
 
 void arch_vcpu_release(struct vcpu *v)

@@ -59,14 +59,16 @@
  *   -EINVAL  reserved bits 52..62, PS=1 at L2..L4, linear entry with RW=1,
  *            recursive entry at L2/L3; bad pte_ma (unaligned, not in a
  *            validated table of the domain); bad level; unpin of an
- *            unpinned frame; non-canonical va
+ *            unpinned frame; dom not a domain id; va_to_pte: non-canonical
+ *            va, or the walk meets a frame that is not a table of its level
  *   -ERANGE  frame number beyond the frame table
  *   -EPERM   frame not owned by the domain (other domain, hypervisor, free,
  *            not RAM); a hypervisor PML4 slot (update, or present in a
  *            table being validated, or va_to_pte of a va in it)
  *   -EBUSY   frame in use with another type (RW mapping of a page table,
  *            page table of an RW-mapped frame, L3 entry to an L4, ...);
- *            linear chain; pin of a pinned frame
+ *            linear entry to an L4 that is a linear source (or this
+ *            table a linear target); pin of a pinned frame
  *   -ENOSPC  a reference or type count would overflow
  *   -ENOENT  va_to_pte: an intermediate entry is not present
  *
@@ -101,8 +103,6 @@ BUILD_ASSERT((PVMM_PTE_RSVD & PTE_ADDR_MASK) == 0);
 
 struct spinlock pvmm_lock = SPINLOCK_INIT;
 struct pvmm_stats pvmm_stats; /* pvmm_lock */
-
-#define PVMM_LINEAR_FLAGS (FRAME_F_LINEAR_SRC | FRAME_F_LINEAR_DST)
 
 static bool pvmm_is_pt(unsigned type)
 {

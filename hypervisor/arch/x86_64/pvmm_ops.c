@@ -56,22 +56,17 @@ static int pvmm_ops_table_level(uint32_t dom, mfn_t mfn)
     return f->type - FRAME_TYPE_L1 + 1;
 }
 
-int pvmm_mmu_update(uint32_t dom, paddr_t pte_ma, uint64_t val)
+/* pvmm_mmu_update() of entry `slot` of `table`. pvmm_lock held. */
+static int pvmm_ops_update(uint32_t dom, mfn_t table, unsigned slot,
+                           uint64_t val)
 {
-    mfn_t table = pa_to_mfn(pte_ma);
-    unsigned slot = (unsigned)((pa_val(pte_ma) & ~PAGE_MASK) / sizeof(val));
+    int level = pvmm_ops_table_level(dom, table), rc;
     uint64_t old;
-    int rc, level;
 
-    if (!pvmm_ops_dom_ok(dom) || (pa_val(pte_ma) & (sizeof(val) - 1)))
-        return -EINVAL;
-    spinlock_lock(&pvmm_lock);
-    level = pvmm_ops_table_level(dom, table);
-    rc = level < 0 ? level : -EPERM;
     if (level < 0)
-        goto out;
+        return level;
     if (level == 4 && pvmm_hyp_slot(slot))
-        goto out;
+        return -EPERM;
     /*
      * New references first, so that a frame both entries point at never
      * drops to zero in between (and is not devalidated and revalidated);
@@ -81,10 +76,22 @@ int pvmm_mmu_update(uint32_t dom, paddr_t pte_ma, uint64_t val)
     old = pvmm_read(table, slot);
     rc = pvmm_entry_get(dom, table, (unsigned)level, val);
     if (rc)
-        goto out;
+        return rc;
     pvmm_write(table, slot, val);
     pvmm_entry_put(table, (unsigned)level, old);
-out:
+    return 0;
+}
+
+int pvmm_mmu_update(uint32_t dom, paddr_t pte_ma, uint64_t val)
+{
+    uint64_t pa = pa_val(pte_ma);
+    int rc;
+
+    if (!pvmm_ops_dom_ok(dom) || (pa & (sizeof(val) - 1)))
+        return -EINVAL;
+    spinlock_lock(&pvmm_lock);
+    rc = pvmm_ops_update(dom, pa_to_mfn(pte_ma),
+                         (unsigned)((pa & ~PAGE_MASK) / sizeof(val)), val);
     if (rc)
         pvmm_stats.updates_failed++;
     else
