@@ -14,7 +14,9 @@
 #include "abi.h"
 
 /* Page-table entry bits a guest may use (x86_64 format). Bits 52..62 must
- * be zero; MMU_PTE_PSE (superpages) is refused. */
+ * be zero; MMU_PTE_PSE (superpages) is refused. The guest kernel runs in
+ * ring 3, so its own mappings need MMU_PTE_USER at every level: the
+ * hypervisor does not add it. */
 #define MMU_PTE_PRESENT  (1ULL << 0)
 #define MMU_PTE_WRITE    (1ULL << 1)
 #define MMU_PTE_USER     (1ULL << 2)

@@ -5,7 +5,8 @@
  * The batch stops after the first call that fails; later entries are not
  * run and their `result` is left as it was. HC_iret and HC_multicall
  * inside a batch fail with -CARAPACE_EINVAL. Returns the number of calls
- * run, or a negative error if the array itself is bad.
+ * run, counting the one that failed, or a negative error if the array
+ * itself is bad.
  */
 #ifndef CARAPACE_ABI_MULTICALL_H
 #define CARAPACE_ABI_MULTICALL_H

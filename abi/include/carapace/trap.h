@@ -32,6 +32,7 @@ CARAPACE_ABI_CHECK(struct trap_info, 16);
 #define TRAP_F_MASKEVENTS 0x01 /* set upcall_mask while the handler runs */
 
 /* Pseudo-vectors in trap_frame.vector for the callbacks. */
+/* The event callback always runs with events masked (upcall_mask = 1). */
 #define TRAP_VECTOR_EVENT    0x100
 #define TRAP_VECTOR_SYSCALL  0x101
 #define TRAP_VECTOR_FAILSAFE 0x102
