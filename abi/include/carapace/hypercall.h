@@ -21,7 +21,7 @@
 #define HC_set_timer         3  /* (uint64_t deadline_ns) */
 #define HC_set_trap_table    4  /* (const struct trap_info *table) */
 #define HC_set_callbacks     5  /* (uint64_t event, failsafe, syscall) */
-#define HC_iret              6  /* (void): pops a struct iret_frame */
+#define HC_iret              6  /* (struct iret_frame *frame) */
 #define HC_stack_switch      7  /* (uint64_t kernel_rsp) */
 #define HC_mmu_update        8  /* (const struct mmu_update *, count, done*) */
 #define HC_update_va_mapping 9  /* (uint64_t va, uint64_t pte, flags) */
