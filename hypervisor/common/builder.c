@@ -87,12 +87,14 @@ static int builder_layout(struct builder *b)
     b->free_gfn = b->mod_gfn + mods;
     if (b->free_gfn > b->nr) {
         log_err("%s: %lu MiB is too small: the image and boot data need "
-                "%lu KiB\n", c->name, c->memory >> 20, b->free_gfn * 4);
+                "%lu KiB\n",
+                c->name, c->memory >> 20, b->free_gfn * 4);
         return -1;
     }
     if (b->virt_base + b->nr * PAGE_SIZE > ELF_USER_END) {
         log_err("%s: memory would reach past the guest half of the address "
-                "space\n", c->name);
+                "space\n",
+                c->name);
         return -1;
     }
     return 0;
@@ -174,8 +176,8 @@ static int builder_load(struct builder *b)
         const struct builder_module *m = &b->c->modules[i];
 
         builder_copy(b, builder_gva(b, at), m->data, m->size);
-        b->mods[i] = (struct startinfo_module){builder_gva(b, at), m->size,
-                                               m->cmdline};
+        b->mods[i] =
+            (struct startinfo_module){builder_gva(b, at), m->size, m->cmdline};
         at += builder_pages(m->size);
     }
     return 0;
@@ -205,8 +207,8 @@ static int builder_start_info(struct builder *b)
     int err = startinfo_build(builder_si_buf, sizeof(builder_si_buf), &si);
 
     if (err) {
-        log_err("%s: start info does not fit in %lu KiB (error %d)\n",
-                c->name, sizeof(builder_si_buf) >> 10, err);
+        log_err("%s: start info does not fit in %lu KiB (error %d)\n", c->name,
+                sizeof(builder_si_buf) >> 10, err);
         return err;
     }
     builder_copy(b, builder_gva(b, b->si_gfn), builder_si_buf,
@@ -230,8 +232,8 @@ static int builder_parse(struct builder *b)
     const struct builder_config *c = b->c;
 
     if (c->memory < BUILDER_MIN_MEMORY || c->memory > BUILDER_MAX_MEMORY) {
-        log_err("%s: memory %lu MiB is outside %llu MiB .. %llu MiB\n",
-                c->name, c->memory >> 20, BUILDER_MIN_MEMORY >> 20,
+        log_err("%s: memory %lu MiB is outside %llu MiB .. %llu MiB\n", c->name,
+                c->memory >> 20, BUILDER_MIN_MEMORY >> 20,
                 BUILDER_MAX_MEMORY >> 20);
         return -1;
     }
@@ -267,13 +269,14 @@ struct domain *builder_build(const struct builder_config *c)
     if (arch_guest_pt_build(b->d, b->virt_base, b->nr, builder_gfn_to_mfn, b,
                             b->pt_gfn, b->pt_frames, &l4))
         goto fail;
-    if (arch_vcpu_init_guest(&b->d->vcpu[0], b->img.entry,
-                             builder_gva(b, b->stack_gfn + BUILDER_STACK_FRAMES),
-                             builder_gva(b, b->si_gfn), l4))
+    if (arch_vcpu_init_guest(
+            &b->d->vcpu[0], b->img.entry,
+            builder_gva(b, b->stack_gfn + BUILDER_STACK_FRAMES),
+            builder_gva(b, b->si_gfn), l4))
         goto fail;
     log_info("%s: domain %u built: %lu MiB, entry %#lx, %lu frames of page "
-             "tables\n", c->name, c->domid, c->memory >> 20, b->img.entry,
-             b->pt_frames);
+             "tables\n",
+             c->name, c->domid, c->memory >> 20, b->img.entry, b->pt_frames);
     sched_wake(&b->d->vcpu[0]);
     return b->d;
 fail:

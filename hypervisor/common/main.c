@@ -25,8 +25,8 @@
 #include "sched.h"
 #include "selftest.h"
 
-#define BOOT_TICKS     3
-#define DOM0_MEM       (64ULL << 20)
+#define BOOT_TICKS       3
+#define DOM0_MEM         (64ULL << 20)
 #define DOM0_MODULES_MAX 8
 
 static const void *main_fdt;
@@ -105,7 +105,8 @@ static uint64_t start_of_day_dom0_mem(const char *cmdline)
 static void start_of_day_dom0(const void *fdt, const char *cmdline)
 {
     static struct builder_module mods[DOM0_MODULES_MAX];
-    struct builder_config c = {.domid = 0, .name = "dom0",
+    struct builder_config c = {.domid = 0,
+                               .name = "dom0",
                                .flags = SIF_PRIVILEGED | SIF_INITDOMAIN,
                                .modules = mods};
     struct bootinfo_module m;

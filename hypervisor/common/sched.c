@@ -118,8 +118,7 @@ static void sched_timers(uint64_t now)
         struct domain *d = domain_get(id);
         struct vcpu *v = d ? &d->vcpu[0] : NULL;
 
-        if (!v || !d->shared || !v->timer_deadline ||
-            v->timer_deadline > now)
+        if (!v || !d->shared || !v->timer_deadline || v->timer_deadline > now)
             continue;
         v->timer_deadline = 0;
         __atomic_or_fetch(&d->shared->vcpu[v->id].pending_virqs,

@@ -13,8 +13,8 @@
 
 /* How the machine stops: QEMU turns these into distinct exit statuses. */
 enum arch_exit_reason {
-    ARCH_EXIT_POWEROFF = 0, /* clean shutdown */
-    ARCH_EXIT_FATAL = 1,    /* panic or unexpected exception */
+    ARCH_EXIT_POWEROFF = 0,   /* clean shutdown */
+    ARCH_EXIT_FATAL = 1,      /* panic or unexpected exception */
     ARCH_EXIT_DOM0_CRASH = 2, /* dom0 crashed or asked to crash */
     ARCH_EXIT_REBOOT = 3,     /* dom0 asked for a reboot */
 };
@@ -89,9 +89,8 @@ uint64_t arch_guest_pt_frames(uint64_t virt_base, uint64_t nr);
  * frames pt_gfn.. (mapped read-only), pin them; *l4 gets the root's
  * machine address. */
 int arch_guest_pt_build(struct domain *d, uint64_t virt_base, uint64_t nr,
-                        mfn_t (*gfn_to_mfn)(void *ctx, uint64_t gfn),
-                        void *ctx, uint64_t pt_gfn, uint64_t pt_frames,
-                        uint64_t *l4);
+                        mfn_t (*gfn_to_mfn)(void *ctx, uint64_t gfn), void *ctx,
+                        uint64_t pt_gfn, uint64_t pt_frames, uint64_t *l4);
 void arch_hypercall_page_fill(void *page);
 int arch_vcpu_init_guest(struct vcpu *v, uint64_t entry, uint64_t stack,
                          uint64_t start_info, uint64_t l4);

@@ -21,11 +21,11 @@ struct builder_module {
 struct builder_config {
     uint32_t domid;
     const char *name;
-    uint32_t flags;         /* SIF_* for the start info */
-    uint64_t memory;        /* bytes */
-    const void *image;      /* the guest ELF */
+    uint32_t flags;    /* SIF_* for the start info */
+    uint64_t memory;   /* bytes */
+    const void *image; /* the guest ELF */
     size_t image_size;
-    const char *cmdline;    /* the guest's command line */
+    const char *cmdline;                  /* the guest's command line */
     const struct builder_module *modules; /* copied into guest memory */
     unsigned nmodules;
 };

@@ -18,8 +18,8 @@
 
 #include "addr.h"
 
-#define DOMAIN_MAX      1024
-#define DOMAIN_NAME_MAX 32
+#define DOMAIN_MAX          1024
+#define DOMAIN_NAME_MAX     32
 #define DOMAIN_F_PRIVILEGED 0x1 /* may use domain-control hypercalls */
 
 enum domain_state {

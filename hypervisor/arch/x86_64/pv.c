@@ -49,8 +49,7 @@ extern char syscall_entry[], boot_stack_top[];
 
 static struct cpu_regs *pv_frame(void)
 {
-    return (struct cpu_regs *)(this_cpu()->stack_top -
-                               sizeof(struct cpu_regs));
+    return (struct cpu_regs *)(this_cpu()->stack_top - sizeof(struct cpu_regs));
 }
 
 void pv_init(void)
@@ -139,9 +138,8 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
     write_cr3(next->arch.in_kernel ? next->arch.cr3_kernel
                                    : next->arch.cr3_user);
     wrmsr(MSR_FS_BASE, next->arch.fs_base);
-    wrmsr(MSR_KERNEL_GS_BASE, next->arch.in_kernel
-                                  ? next->arch.gs_base_kernel
-                                  : next->arch.gs_base_user);
+    wrmsr(MSR_KERNEL_GS_BASE, next->arch.in_kernel ? next->arch.gs_base_kernel
+                                                   : next->arch.gs_base_user);
 }
 
 void arch_idle(void)
@@ -151,16 +149,28 @@ void arch_idle(void)
 
 static const char *pv_trap_name(uint64_t vector)
 {
-    static const char *const names[32] = {
-        "#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
-        "#OF overflow", "#BR bound range", "#UD invalid opcode",
-        "#NM device not available", "#DF double fault", "vector 9",
-        "#TS invalid TSS", "#NP segment not present",
-        "#SS stack-segment fault", "#GP general protection",
-        "#PF page fault", "vector 15", "#MF x87 floating-point",
-        "#AC alignment check", "#MC machine check",
-        "#XM SIMD floating-point", "#VE virtualization",
-        "#CP control protection"};
+    static const char *const names[32] = {"#DE divide error",
+                                          "#DB debug",
+                                          "NMI",
+                                          "#BP breakpoint",
+                                          "#OF overflow",
+                                          "#BR bound range",
+                                          "#UD invalid opcode",
+                                          "#NM device not available",
+                                          "#DF double fault",
+                                          "vector 9",
+                                          "#TS invalid TSS",
+                                          "#NP segment not present",
+                                          "#SS stack-segment fault",
+                                          "#GP general protection",
+                                          "#PF page fault",
+                                          "vector 15",
+                                          "#MF x87 floating-point",
+                                          "#AC alignment check",
+                                          "#MC machine check",
+                                          "#XM SIMD floating-point",
+                                          "#VE virtualization",
+                                          "#CP control protection"};
 
     if (vector == TRAP_VECTOR_EVENT)
         return "event upcall";
@@ -191,9 +201,10 @@ static bool pv_bounce(struct vcpu *v, struct cpu_regs *r, uint64_t vector,
     uint64_t sp = r->rsp;
 
     if (++v->arch.bounce_depth > PV_BOUNCE_MAX) {
-        domain_crash(v->domain, r, "%s while %u traps deep in its own "
-                     "handlers (recursive fault)", pv_trap_name(vector),
-                     PV_BOUNCE_MAX);
+        domain_crash(v->domain, r,
+                     "%s while %u traps deep in its own "
+                     "handlers (recursive fault)",
+                     pv_trap_name(vector), PV_BOUNCE_MAX);
         return false;
     }
     if (!v->arch.in_kernel) {
@@ -202,8 +213,10 @@ static bool pv_bounce(struct vcpu *v, struct cpu_regs *r, uint64_t vector,
     }
     sp = (sp - sizeof(tf)) & ~15UL;
     if (guestmem_write(sp, &tf, sizeof(tf))) {
-        domain_crash(v->domain, r, "cannot deliver %s: guest kernel stack "
-                     "%#lx is not writable", pv_trap_name(vector), sp);
+        domain_crash(v->domain, r,
+                     "cannot deliver %s: guest kernel stack "
+                     "%#lx is not writable",
+                     pv_trap_name(vector), sp);
         return false;
     }
     if (mask)
@@ -223,8 +236,10 @@ static void pv_exception(struct vcpu *v, struct cpu_regs *r)
     if (r->vector == 14)
         v->domain->shared->vcpu[v->id].cr2 = read_cr2();
     if (!handler) {
-        domain_crash(v->domain, r, "unhandled %s (vector %lu) in guest %s "
-                     "mode", pv_trap_name(r->vector), r->vector,
+        domain_crash(v->domain, r,
+                     "unhandled %s (vector %lu) in guest %s "
+                     "mode",
+                     pv_trap_name(r->vector), r->vector,
                      v->arch.in_kernel ? "kernel" : "user");
         return;
     }
@@ -270,7 +285,8 @@ static void pv_syscall(struct vcpu *v, struct cpu_regs *r)
 
     if (!v->arch.in_kernel) {
         if (!v->arch.syscall_cb)
-            domain_crash(v->domain, r, "syscall from guest user mode with no "
+            domain_crash(v->domain, r,
+                         "syscall from guest user mode with no "
                          "syscall callback");
         else
             pv_bounce(v, r, TRAP_VECTOR_SYSCALL, 0, v->arch.syscall_cb, true);
@@ -307,8 +323,7 @@ void arch_return_to_guest(void)
     struct vcpu_info *vi = &v->domain->shared->vcpu[v->id];
 
     if (vi->upcall_pending && !vi->upcall_mask && v->arch.event_cb)
-        pv_bounce(v, pv_frame(), TRAP_VECTOR_EVENT, 0, v->arch.event_cb,
-                  true);
+        pv_bounce(v, pv_frame(), TRAP_VECTOR_EVENT, 0, v->arch.event_cb, true);
     if (v->state != VCPU_RUNNABLE)
         sched_run(); /* the bounce crashed it */
     entry_resume(pv_frame());
@@ -329,6 +344,6 @@ void arch_vcpu_dump(const struct vcpu *v, const struct cpu_regs *r)
     log_err("  R13 %016lx R14 %016lx R15 %016lx CR2 %016lx\n", r->r13, r->r14,
             r->r15, v->domain->shared ? v->domain->shared->vcpu[v->id].cr2 : 0);
     log_err("  error code %#lx, vector %lu, CR3 %016lx\n", r->error_code,
-            r->vector, v->arch.in_kernel ? v->arch.cr3_kernel
-                                          : v->arch.cr3_user);
+            r->vector,
+            v->arch.in_kernel ? v->arch.cr3_kernel : v->arch.cr3_user);
 }

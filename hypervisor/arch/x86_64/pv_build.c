@@ -25,10 +25,10 @@ uint64_t arch_guest_pt_frames(uint64_t virt_base, uint64_t nr)
 {
     uint64_t last = virt_base + nr * PAGE_SIZE - 1;
 
-    return pv_build_span(virt_base, last, 21) /* L1s */
+    return pv_build_span(virt_base, last, 21)   /* L1s */
            + pv_build_span(virt_base, last, 30) /* L2s */
            + pv_build_span(virt_base, last, 39) /* L3s */
-           + 1;                                  /* the L4 */
+           + 1;                                 /* the L4 */
 }
 
 struct pv_build {
@@ -73,9 +73,8 @@ static int pv_build_map(struct pv_build *pb, mfn_t l4, uint64_t va,
 }
 
 int arch_guest_pt_build(struct domain *d, uint64_t virt_base, uint64_t nr,
-                        mfn_t (*gfn_to_mfn)(void *ctx, uint64_t gfn),
-                        void *ctx, uint64_t pt_gfn, uint64_t pt_frames,
-                        uint64_t *l4_ma)
+                        mfn_t (*gfn_to_mfn)(void *ctx, uint64_t gfn), void *ctx,
+                        uint64_t pt_gfn, uint64_t pt_frames, uint64_t *l4_ma)
 {
     struct pv_build pb = {gfn_to_mfn, ctx, pt_gfn + 1, pt_gfn + pt_frames};
     mfn_t l4 = gfn_to_mfn(ctx, pt_gfn);
@@ -91,8 +90,8 @@ int arch_guest_pt_build(struct domain *d, uint64_t virt_base, uint64_t nr,
     }
     err = pvmm_pin(d->id, l4, 4);
     if (err) {
-        log_err("%s: its initial page tables failed validation (%d)\n",
-                d->name, err);
+        log_err("%s: its initial page tables failed validation (%d)\n", d->name,
+                err);
         return err;
     }
     *l4_ma = pa_val(mfn_to_pa(l4));

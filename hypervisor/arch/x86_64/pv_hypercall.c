@@ -39,8 +39,8 @@ static long pv_hypercall_set_trap_table(struct vcpu *v, const uint64_t a[5])
             if (t.pad[k])
                 return -CARAPACE_EINVAL;
         }
-        if (t.vector >= ARCH_TRAP_VECTORS ||
-            (t.flags & ~TRAP_F_MASKEVENTS) || !pv_hypercall_addr_ok(t.address))
+        if (t.vector >= ARCH_TRAP_VECTORS || (t.flags & ~TRAP_F_MASKEVENTS) ||
+            !pv_hypercall_addr_ok(t.address))
             return -CARAPACE_EINVAL;
         addr[t.vector] = t.address;
         flags[t.vector] = t.flags;

@@ -86,8 +86,8 @@ void test_main(void)
     uint64_t b = bench_batch();
 
     printf("bench: %-36s %10s %8s\n", "operation", "ticks/op", "x floor");
-    printf("bench: %-36s %10lu %8s\n", "reject (nr >= HC_NR): the floor",
-           floor, "1.0");
+    printf("bench: %-36s %10lu %8s\n", "reject (nr >= HC_NR): the floor", floor,
+           "1.0");
     printf("bench: %-36s %10lu %5lu.%lu\n", "null hypercall (HC_version)", v,
            v / floor, v * 10 / floor % 10);
     printf("bench: %-36s %10lu %5lu.%lu\n", "update_va_mapping, one PTE", u,

@@ -54,15 +54,19 @@ static inline uint64_t percpu_fs_enter(void)
 
     __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0000100));
     __asm__ volatile("mov %%gs:0, %0" : "=r"(self));
-    __asm__ volatile("wrmsr" : : "c"(0xc0000100), "a"((uint32_t)self),
-                     "d"((uint32_t)(self >> 32)));
+    __asm__ volatile("wrmsr"
+                     :
+                     : "c"(0xc0000100), "a"((uint32_t)self),
+                       "d"((uint32_t)(self >> 32)));
     return ((uint64_t)hi << 32) | lo;
 }
 
 static inline void percpu_fs_leave(uint64_t old)
 {
-    __asm__ volatile("wrmsr" : : "c"(0xc0000100), "a"((uint32_t)old),
-                     "d"((uint32_t)(old >> 32)));
+    __asm__ volatile("wrmsr"
+                     :
+                     : "c"(0xc0000100), "a"((uint32_t)old),
+                       "d"((uint32_t)(old >> 32)));
 }
 
 static inline struct percpu *this_cpu(void)
