@@ -311,7 +311,7 @@ void pv_trap(struct cpu_regs *r)
         apic_timer_interrupt();
     else if (r->vector < 32)
         pv_exception(v, r);
-    else
+    else if (r->vector != VECTOR_SPURIOUS) /* spurious takes no EOI */
         apic_eoi();
     sched_run();
 }
