@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * sh: the Carapace shell. Reads command lines from the console, splits
+ * them into words (spaces separate words, "double quotes" keep them
+ * together) and runs /bin/NAME with sys_spawn. A trailing & runs the
+ * command in the background. Builtins: help, exit [N], wait.
+ *
+ * The kernel's tty edits the line (echo, backspace, Ctrl-U); on Ctrl-C
+ * read fails with EINTR and the line is dropped; Ctrl-D at the start of
+ * a line is the end of input, and the shell exits with the status of the
+ * last command.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "carapace_os.h"
+
+#define LINE_SIZE 512
+
+static int last_status;
+static char hostname[SYS_NAME_MAX] = "carapace";
+
+/* Console input, read a chunk at a time. */
+static char inbuf[LINE_SIZE];
+static size_t in_len, in_pos;
+
+/* Reads one line into LINE, without its newline. Returns 1 for a line, 0
+ * at the end of input, -1 if Ctrl-C dropped the line. */
+static int read_line(char *line, size_t size)
+{
+    size_t n = 0;
+
+    for (;;) {
+        if (in_pos == in_len) {
+            ssize_t got = read(0, inbuf, sizeof(inbuf));
+            if (got < 0 && errno == EINTR)
+                return -1;
+            if (got <= 0) {
+                line[n] = '\0';
+                return n > 0;
+            }
+            in_len = (size_t)got;
+            in_pos = 0;
+        }
+        char c = inbuf[in_pos++];
+        if (c == '\n' || c == '\r') {
+            line[n] = '\0';
+            return 1;
+        }
+        if (n + 1 < size)
+            line[n++] = c;
+    }
+}
+
+/* Splits LINE in place into at most MAX words; returns how many, or -1 on
+ * an unterminated quote. */
+static int split(char *line, char **words, int max)
+{
+    int count = 0;
+    char *in = line, *out = line;
+
+    for (;;) {
+        while (*in == ' ' || *in == '\t')
+            in++;
+        if (*in == '\0')
+            return count;
+        if (count == max) {
+            fprintf(stderr, "sh: too many words (at most %d)\n", max);
+            return -1;
+        }
+        words[count++] = out;
+        while (*in != '\0' && *in != ' ' && *in != '\t') {
+            if (*in != '"') {
+                *out++ = *in++;
+                continue;
+            }
+            in++;
+            while (*in != '"') {
+                if (*in == '\0') {
+                    fprintf(stderr, "sh: missing closing quote\n");
+                    return -1;
+                }
+                *out++ = *in++;
+            }
+            in++;
+        }
+        /* The terminator may overwrite the separator just read. */
+        char next = *in;
+        *out++ = '\0';
+        if (next == '\0')
+            return count;
+        in++;
+    }
+}
+
+static void list_bin(void)
+{
+    struct sys_dirent ent;
+    int col = 0;
+
+    for (uint64_t i = 0; sys_readdir("/bin", i, &ent) == 1; i++) {
+        printf("  %-14s", ent.name);
+        if (++col % 5 == 0)
+            printf("\n");
+    }
+    if (col % 5 != 0)
+        printf("\n");
+}
+
+static void help(void)
+{
+    printf("Builtins:\n"
+           "  help           this list\n"
+           "  exit [N]       leave the shell with status N (default: the "
+           "last status)\n"
+           "  wait           wait for every background command\n"
+           "Commands end with & to run in the background. Programs in "
+           "/bin:\n");
+    list_bin();
+}
+
+static void wait_all(void)
+{
+    int pid, status;
+
+    while ((pid = sys_wait(-1, &status)) > 0) {
+        printf("[%d] done, exit status %d\n", pid, status);
+        last_status = status;
+    }
+}
+
+static void run(char **argv, int background)
+{
+    char path[SYS_NAME_MAX + 8];
+    int pid, status;
+
+    if (strchr(argv[0], '/'))
+        snprintf(path, sizeof(path), "%s", argv[0]);
+    else
+        snprintf(path, sizeof(path), "/bin/%s", argv[0]);
+
+    pid = sys_spawn(path, argv, background ? 0 : SYS_SPAWN_FG);
+    if (pid < 0) {
+        if (errno == ENOENT) {
+            fprintf(stderr, "sh: %s: command not found\n", argv[0]);
+            last_status = 127;
+        } else {
+            fprintf(stderr, "sh: %s: %s\n", argv[0], strerror(errno));
+            last_status = 126;
+        }
+        return;
+    }
+    if (background) {
+        printf("[%d]\n", pid);
+        last_status = 0;
+        return;
+    }
+    while (sys_wait(pid, &status) < 0) {
+        if (errno != EINTR) {
+            fprintf(stderr, "sh: wait for %s: %s\n", argv[0], strerror(errno));
+            last_status = 126;
+            return;
+        }
+    }
+    last_status = status;
+    if (status != 0)
+        fprintf(stderr, "sh: %s: exit status %d\n", argv[0], status);
+}
+
+static void execute(char *line)
+{
+    char *argv[SYS_ARGV_MAX + 1];
+    int argc = split(line, argv, SYS_ARGV_MAX);
+    int background = 0;
+
+    if (argc > 0 && strcmp(argv[argc - 1], "&") == 0) {
+        background = 1;
+        argc--;
+    } else if (argc > 0) {
+        size_t len = strlen(argv[argc - 1]);
+        if (len > 1 && argv[argc - 1][len - 1] == '&') {
+            argv[argc - 1][len - 1] = '\0';
+            background = 1;
+        }
+    }
+    if (argc <= 0)
+        return;
+    argv[argc] = NULL;
+
+    if (strcmp(argv[0], "help") == 0) {
+        help();
+    } else if (strcmp(argv[0], "exit") == 0) {
+        exit(argc > 1 ? atoi(argv[1]) : last_status);
+    } else if (strcmp(argv[0], "wait") == 0) {
+        wait_all();
+    } else {
+        fflush(stdout);
+        run(argv, background);
+    }
+}
+
+int main(void)
+{
+    char line[LINE_SIZE];
+
+    sys_hostname(hostname, sizeof(hostname));
+    for (;;) {
+        printf("%s# ", hostname);
+        fflush(stdout);
+        int got = read_line(line, sizeof(line));
+        if (got < 0) {
+            printf("\n");
+            continue;
+        }
+        if (got == 0) {
+            printf("\n");
+            return last_status;
+        }
+        execute(line);
+    }
+}

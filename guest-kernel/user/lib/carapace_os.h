@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Carapace user programs: the system calls newlib has no name for.
+ *
+ * Each wrapper returns what the kernel returned, except that a failure
+ * becomes -1 with errno set (as POSIX calls do). The structures and
+ * constants are the kernel's (uapi/sys.h).
+ */
+#ifndef CARAPACE_OS_H
+#define CARAPACE_OS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uapi/sys.h>
+
+/* A raw system call: the kernel's result, a negative SYS_E* on failure. */
+long sys_call(long nr, long a0, long a1, long a2, long a3);
+
+/* Start PATH with ARGV (NULL-terminated) in a new process; FLAGS is 0 or
+ * SYS_SPAWN_FG. Returns the child's pid. */
+int sys_spawn(const char *path, char *const argv[], int flags);
+
+/* Wait for the child PID (or any child if -1) to end; its exit status
+ * (see SYS_STATUS_*) goes to *STATUS if not NULL. Returns its pid. */
+int sys_wait(int pid, int *status);
+
+/* Entry INDEX of directory DIR: 1, or 0 past the last entry. */
+int sys_readdir(const char *dir, uint64_t index, struct sys_dirent *ent);
+
+/* Process number INDEX in the kernel's table: 1, or 0 past the last. */
+int sys_procinfo(uint64_t index, struct sys_procinfo *info);
+
+/* Nanoseconds since the domain booted (never fails). */
+uint64_t sys_uptime(void);
+
+/* Power the machine off (dom0) or shut the domain down, with STATUS.
+ * Returns only on failure. */
+int sys_poweroff(int status);
+
+/* The host name ("dom0" or the domain's name), NUL-terminated in BUF.
+ * Returns its length. */
+int sys_hostname(char *buf, size_t len);
+
+/* Give the CPU to another runnable process. */
+int sys_yield(void);
+
+#endif /* CARAPACE_OS_H */
