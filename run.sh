@@ -10,8 +10,11 @@ usage() {
     cat <<'USAGE'
 Usage: ./run.sh [options] [-- extra QEMU arguments]
 
-Builds the hypervisor and boots it in QEMU (q35, TCG) with its serial console
-on this terminal. QEMU exits when the hypervisor powers off.
+Builds the hypervisor, the guest kernel and its ramdisk, and boots them in
+QEMU (q35, TCG): the hypervisor runs the guest kernel as dom0, which starts
+its shell (`dom0# `) on the serial console, on this terminal. Ctrl-C goes to
+the guest (it stops the foreground program); `poweroff` or `exit` in the
+shell powers the machine off; Ctrl-A x quits QEMU at once.
 
 Options:
   --gdb            start QEMU paused, waiting for gdb on localhost:1234 (or
@@ -21,17 +24,37 @@ Options:
   --mem SIZE       guest-physical memory for QEMU's -m (default 256M)
   --append ARGS    more hypervisor command-line arguments
   --icount         deterministic time: -icount shift=0,sleep=off
-  --dom0 FILE      boot FILE (a guest ELF image) as dom0; more words after
-                   the path are its command line: --dom0 "guest.elf args"
+  --kargs ARGS     the guest kernel's command line
+  --dom0 FILE      boot FILE (a guest ELF image) as dom0 instead of the guest
+                   kernel; more words after the path are its command line:
+                   --dom0 "guest.elf args"
+  --no-dom0        boot the hypervisor alone (it powers off at once)
+  --script FILE    type the lines of FILE into dom0's shell, show the whole
+                   session, and exit with the status of the last command
+                   (see below)
+  --timeout S      --script: give up after S seconds in all (default 120)
+  --quiet S        --script: send the next line after S seconds without
+                   output even if no prompt came back (default 5)
   --help           show this help
+
+Script files (scripts/console.py): each line is typed into the console
+once the shell shows its prompt again (or the output has been quiet for
+--quiet seconds: that is how lines reach a program reading the console).
+`^C` and `^D` alone on a line send Ctrl-C and Ctrl-D; lines starting with
+`#` are comments; `@expect REGEX` waits for REGEX in the output, then sends
+the next line at once (e.g. `spin`, `@expect tick 3`, `^C`); `@sleep S`
+waits. At the end `exit` is typed: the shell exits with its last status,
+the kernel prints `kernel: init exited with status N` and powers off, and
+run.sh exits with N (1 if the machine crashed or timed out).
 
 Exit status: 0 after a clean poweroff (or reboot), 1 if the hypervisor or dom0
 stopped on a fatal error or crash, 2 for a usage error, QEMU's own status
-otherwise.
+otherwise; with --script, the status of the script's last command.
 USAGE
 }
 
-gdb=0 loglvl=info mem=256M append="" icount=0 dom0=""
+gdb=0 loglvl=info mem=256M append="" icount=0 dom0="" nodom0=0 kargs=""
+script="" timeout=120 quiet=5
 extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -41,6 +64,11 @@ while [ $# -gt 0 ]; do
     --append) append=${2:?--append needs arguments}; shift ;;
     --icount) icount=1 ;;
     --dom0) dom0=${2:?--dom0 needs a guest image}; shift ;;
+    --no-dom0) nodom0=1 ;;
+    --kargs) kargs=${2?--kargs needs arguments}; shift ;;
+    --script) script=${2:?--script needs a file}; shift ;;
+    --timeout) timeout=${2:?--timeout needs seconds}; shift ;;
+    --quiet) quiet=${2:?--quiet needs seconds}; shift ;;
     -h | --help) usage; exit 0 ;;
     --) shift; extra=("$@"); break ;;
     *) echo "run.sh: unknown option '$1' (see ./run.sh --help)" >&2; exit 2 ;;
@@ -48,16 +76,38 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+if [ -n "$script" ] && [ ! -r "$script" ]; then
+    echo "run.sh: cannot read script '$script'" >&2
+    exit 2
+fi
+
 scripts/deps.sh
-ninja build/hypervisor/carapace.elf >/dev/null
+targets=(build/hypervisor/carapace.elf)
+kernel=build/guest-kernel/kernel.elf ramdisk=build/guest-kernel/ramdisk.cpio
+if [ -z "$dom0" ] && [ "$nodom0" = 0 ]; then
+    if ninja -t query "$kernel" >/dev/null 2>&1; then
+        targets+=("$kernel" "$ramdisk")
+        dom0="$kernel${kargs:+ $kargs},$ramdisk"
+    else
+        echo "run.sh: the guest kernel has no build rule yet: booting without dom0" >&2
+    fi
+fi
+ninja "${targets[@]}" >/dev/null
 
 image=build/hypervisor/carapace.elf
 qemu=(qemu-system-x86_64 -M q35 -cpu max -m "$mem" -smp 1
-    -display none -nodefaults -serial stdio -no-reboot
+    -display none -nodefaults -no-reboot
     -device isa-debug-exit,iobase=0xf4,iosize=0x04
     -kernel "$image" -append "loglvl=$loglvl $append")
 [ "$icount" = 1 ] && qemu+=(-icount shift=0,sleep=off)
 [ -n "$dom0" ] && qemu+=(-initrd "$dom0")
+# The console: for a script, pipes; on a terminal, raw mode with Ctrl-C
+# passed to the guest (signal=off) and Ctrl-A x to quit (mux).
+if [ -n "$script" ]; then
+    qemu+=(-serial stdio)
+else
+    qemu+=(-chardev stdio,id=con,mux=on,signal=off -serial chardev:con)
+fi
 if [ "$gdb" = 1 ]; then
     port=${CARAPACE_GDB_PORT:-1234}
     qemu+=(-gdb "tcp:localhost:$port" -S)
@@ -67,6 +117,15 @@ QEMU is waiting for gdb on localhost:$port. In another terminal, run:
   gdb -ex 'target remote localhost:$port' -ex 'hbreak start_of_day' -ex continue $image
 
 GDB
+fi
+
+if [ -n "$script" ]; then
+    if [ -z "$dom0" ]; then
+        echo "run.sh: --script needs a dom0 with a shell (the guest kernel)" >&2
+        exit 2
+    fi
+    exec python3 scripts/console.py --timeout "$timeout" --quiet "$quiet" \
+        "$script" -- "${qemu[@]}" "${extra[@]}"
 fi
 
 set +e
