@@ -46,7 +46,7 @@ RESULT_RE = re.compile(
     r"^Test result: (SUCCESS|SKIP|ERROR|FAILURE)\b[ \t]*(.*?)[ \t\r]*$", re.M)
 EXPECTS = ("SUCCESS", "SKIP", "ERROR", "FAILURE", "CRASH")
 KEYS = ("purpose", "expect", "timeout", "memory", "append", "modules", "log",
-        "nolog", "exit", "image", "qemu")
+        "nolog", "exit", "image", "qemu", "input")
 REPEATABLE = ("log", "nolog")
 TAIL_LINES = 25
 
@@ -66,6 +66,7 @@ class Test:
     modules: list = field(default_factory=list)
     image: str = ""                # hv, guest: kernel image, relative to the root
     qemu: list = field(default_factory=list)
+    input: bytes = b""             # hv, guest: fed to the serial line (stdin)
     program: str = ""              # unit, runner, script: what to run
     error: str = ""                # set when test.cfg is bad
 
@@ -169,6 +170,8 @@ def hv_test(root, cfg_path, kind="hv"):
     if "modules" in cfg:
         test.modules = [m.strip() for m in one("modules", "").split(",") if m.strip()]
     test.qemu = shlex.split(one("qemu", ""))
+    # C-style escapes (\n, \x03) so that a line can carry any byte.
+    test.input = one("input", "").encode().decode("unicode_escape").encode("latin-1")
     test.logs, test.nologs = cfg.get("log", []), cfg.get("nolog", [])
     return test
 
@@ -233,11 +236,11 @@ class Processes:
         self.running = set()
         self.stopping = False
 
-    def start(self, cmd, cwd):
+    def start(self, cmd, cwd, stdin=subprocess.DEVNULL):
         with self.lock:
             if self.stopping:
                 raise KeyboardInterrupt
-            proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL,
+            proc = subprocess.Popen(cmd, cwd=cwd, stdin=stdin,
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                     start_new_session=True)
             self.running.add(proc)
@@ -264,11 +267,12 @@ def kill_group(proc):
         pass
 
 
-def run_process(cmd, cwd, timeout):
-    """Run cmd in its own process group: (output, exit status, timed out)."""
-    proc = PROCS.start(cmd, cwd)
+def run_process(cmd, cwd, timeout, data=b""):
+    """Run cmd in its own process group, data on its stdin: (output, exit
+    status, timed out)."""
+    proc = PROCS.start(cmd, cwd, subprocess.PIPE if data else subprocess.DEVNULL)
     try:
-        out, _ = proc.communicate(timeout=timeout)
+        out, _ = proc.communicate(input=data or None, timeout=timeout)
         timed_out = False
     except subprocess.TimeoutExpired:
         kill_group(proc)
@@ -347,7 +351,8 @@ def run_test(test, root, icount, logdir):
         outcome = Outcome(test, "FAIL", "ERROR", msg, 0.0, msg + "\n")
     else:
         try:
-            log, status, timed_out = run_process(cmd, root, test.timeout)
+            log, status, timed_out = run_process(cmd, root, test.timeout,
+                                                 test.input)
             outcome = Outcome(test, *verdict(test, log, status, timed_out),
                               time.monotonic() - start, log)
         except OSError as err:

@@ -50,6 +50,18 @@ struct domain *domain_create(uint32_t id, const char *name, uint32_t flags)
     return d;
 }
 
+void domain_virq(struct domain *d, unsigned virq)
+{
+    struct vcpu *v = &d->vcpu[0];
+
+    if (!d->shared)
+        return;
+    __atomic_or_fetch(&d->shared->vcpu[v->id].pending_virqs, 1u << virq,
+                      __ATOMIC_SEQ_CST);
+    d->shared->vcpu[v->id].upcall_pending = 1;
+    sched_wake(v);
+}
+
 const char *domain_state_name(const struct domain *d)
 {
     static const char *const names[] = {"active", "paused", "shutdown",

@@ -12,6 +12,7 @@
 #include <carapace/shared.h>
 
 #include "arch.h"
+#include "console.h"
 #include "domain.h"
 #include "format.h"
 #include "guestmem.h"
@@ -20,25 +21,6 @@
 #include "sched.h"
 
 #define CONSOLE_CHUNK 256
-
-/* dom0 owns the console; other domains' lines are labelled "(dN) ". */
-static void hypercall_console_out(struct domain *d, const char *s, size_t n)
-{
-    char label[16];
-    size_t start = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        if (d->id != 0 && !d->console_midline) {
-            int len = format_snprintf(label, sizeof(label), "(d%u) ", d->id);
-            log_write(label, (size_t)len);
-        }
-        d->console_midline = s[i] != '\n';
-        if (s[i] == '\n' || i + 1 == n) {
-            log_write(s + start, i + 1 - start);
-            start = i + 1;
-        }
-    }
-}
 
 static long hypercall_console_write(struct vcpu *v, const uint64_t a[5])
 {
@@ -52,12 +34,33 @@ static long hypercall_console_write(struct vcpu *v, const uint64_t a[5])
     for (uint64_t done = 0; done < len;) {
         size_t n = len - done < CONSOLE_CHUNK ? len - done : CONSOLE_CHUNK;
 
+        n = console_budget(v->domain, n);
+        if (!n)
+            return done ? (long)done : -CARAPACE_EAGAIN;
         if (guestmem_read(buf, va + done, n))
             return done ? (long)done : -CARAPACE_EFAULT;
-        hypercall_console_out(v->domain, buf, n);
+        console_out(v->domain, buf, n);
         done += n;
     }
     return (long)len;
+}
+
+/* dom0 reads the serial line's input; it learns of it by VIRQ_CONSOLE. */
+static long hypercall_console_read(struct vcpu *v, const uint64_t a[5])
+{
+    char buf[CONSOLE_CHUNK];
+    uint64_t va = a[0], len = a[1];
+    size_t n;
+
+    if (v->domain->id != 0)
+        return -CARAPACE_EPERM;
+    if (!guestmem_range_ok(va, len))
+        return -CARAPACE_EFAULT;
+    n = console_peek(buf, len < CONSOLE_CHUNK ? len : CONSOLE_CHUNK);
+    if (n && guestmem_write(va, buf, n))
+        return -CARAPACE_EFAULT; /* the bytes stay for the next read */
+    console_consume(n);
+    return (long)n;
 }
 
 static long hypercall_version(struct vcpu *v, const uint64_t a[5])
@@ -67,7 +70,8 @@ static long hypercall_version(struct vcpu *v, const uint64_t a[5])
     case VERSION_ABI:
         return CARAPACE_ABI_VERSION;
     case VERSION_FEATURES:
-        return CARAPACE_FEAT_MULTICALL | CARAPACE_FEAT_TIMER;
+        return CARAPACE_FEAT_MULTICALL | CARAPACE_FEAT_TIMER |
+               CARAPACE_FEAT_CONSOLE_IN;
     default:
         return -CARAPACE_ENOSYS;
     }
@@ -133,6 +137,7 @@ static const hypercall_fn hypercall_generic[HC_NR] = {
     [HC_sched_op] = hypercall_sched_op,
     [HC_set_timer] = hypercall_set_timer,
     [HC_multicall] = hypercall_multicall,
+    [HC_console_read] = hypercall_console_read,
 };
 
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[5],

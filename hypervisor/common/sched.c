@@ -121,10 +121,7 @@ static void sched_timers(uint64_t now)
         if (!v || !d->shared || !v->timer_deadline || v->timer_deadline > now)
             continue;
         v->timer_deadline = 0;
-        __atomic_or_fetch(&d->shared->vcpu[v->id].pending_virqs,
-                          1u << VIRQ_TIMER, __ATOMIC_SEQ_CST);
-        d->shared->vcpu[v->id].upcall_pending = 1;
-        sched_wake(v);
+        domain_virq(d, VIRQ_TIMER);
     }
 }
 

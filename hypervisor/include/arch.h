@@ -22,6 +22,9 @@ enum arch_exit_reason {
 /* Write bytes to the hypervisor console (serial line). */
 void arch_console_write(const char *s, size_t len);
 
+/* The next byte received on the console, or -1 if none is waiting. */
+int arch_console_getc(void);
+
 /* Stop the machine. Never returns. */
 __attribute__((noreturn)) void arch_exit(enum arch_exit_reason why);
 

@@ -60,7 +60,9 @@ struct domain {
     mfn_t shared_mfn;
     struct shared_info *shared; /* in the direct map */
     uint64_t hypercalls;
-    bool console_midline; /* last console byte was not a newline */
+    bool console_midline;    /* last console byte was not a newline */
+    uint32_t console_budget; /* bytes it may write now (console.c) */
+    uint64_t console_tick;   /* timer tick of the last budget refill */
     struct vcpu vcpu[1];
 };
 
@@ -72,6 +74,8 @@ void domain_shutdown(struct domain *d, unsigned reason);
 /* Crash the domain with a report; the registers may be NULL. */
 void domain_crash(struct domain *d, const struct cpu_regs *regs,
                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Raise VIRQ_* virq on the domain's vCPU 0 and wake it. */
+void domain_virq(struct domain *d, unsigned virq);
 /* Release every frame and the domain itself. */
 void domain_destroy(struct domain *d);
 const char *domain_state_name(const struct domain *d);

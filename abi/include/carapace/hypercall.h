@@ -31,7 +31,8 @@
 #define HC_event_channel_op  13 /* reserved for the events ABI */
 #define HC_grant_table_op    14 /* reserved for the grants ABI */
 #define HC_domctl            15 /* reserved for the toolstack ABI */
-#define HC_NR                16
+#define HC_console_read      16 /* (char *buf, uint64_t len): dom0 only */
+#define HC_NR                17
 
 /* HC_version commands. */
 #define VERSION_ABI      0 /* returns CARAPACE_ABI_VERSION */
@@ -39,6 +40,7 @@
 
 #define CARAPACE_FEAT_MULTICALL (1u << 0)
 #define CARAPACE_FEAT_TIMER     (1u << 1)
+#define CARAPACE_FEAT_CONSOLE_IN (1u << 2) /* HC_console_read, VIRQ_CONSOLE */
 
 /* HC_console_write: at most this many bytes per call. */
 #define CONSOLE_WRITE_MAX 4096

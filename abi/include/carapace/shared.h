@@ -38,7 +38,8 @@ struct vcpu_info {
 };
 CARAPACE_ABI_CHECK(struct vcpu_info, 64);
 
-#define VIRQ_TIMER 0 /* the one-shot timer of HC_set_timer fired */
+#define VIRQ_TIMER   0 /* the one-shot timer of HC_set_timer fired */
+#define VIRQ_CONSOLE 1 /* dom0 only: input waits for HC_console_read */
 
 #define SHARED_MAX_VCPUS 8
 #define EVTCHN_WORDS     64 /* 4096 ports, for the events ABI */

@@ -12,6 +12,7 @@
 
 #include "arch.h"
 #include "log.h"
+#include "console.h"
 #include "sched.h"
 #include <arch/apic.h>
 #include <arch/cpu.h>
@@ -67,6 +68,7 @@ void apic_timer_interrupt(void)
     this_cpu()->ticks++;
     apic_eoi();
     sched_tick();
+    console_tick();
 }
 
 uint64_t arch_timer_ticks(void)

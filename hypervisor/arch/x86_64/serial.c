@@ -17,12 +17,17 @@
 #define UART_LCR  3
 #define UART_MCR  4
 #define UART_LSR  5
+#define LSR_DR    0x01 /* a received byte is waiting */
 #define LSR_THRE  0x20 /* transmit holding register empty */
 
 static bool serial_ready;
+static int serial_early = -1; /* a byte typed before the FIFO was on */
 
 void serial_init(void)
 {
+    /* Turning the FIFOs on empties them: keep a byte that already waits. */
+    if (inb(COM1 + UART_LSR) & LSR_DR)
+        serial_early = inb(COM1 + UART_DATA);
     outb(COM1 + UART_IER, 0x00);  /* no interrupts: we poll */
     outb(COM1 + UART_LCR, 0x80);  /* DLAB on to set the divisor */
     outb(COM1 + UART_DATA, 0x01); /* 115200 = 115200 / 1 */
@@ -53,4 +58,17 @@ void arch_console_write(const char *s, size_t len)
             serial_putc('\r');
         serial_putc(s[i]);
     }
+}
+
+int arch_console_getc(void)
+{
+    int c = serial_early;
+
+    if (c >= 0) {
+        serial_early = -1;
+        return c;
+    }
+    if (!serial_ready || !(inb(COM1 + UART_LSR) & LSR_DR))
+        return -1;
+    return inb(COM1 + UART_DATA);
 }

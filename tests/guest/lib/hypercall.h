@@ -116,6 +116,11 @@ static inline long hc_console_write(const void *buf, uint64_t len)
     return hc2(HC_console_write, buf, len);
 }
 
+static inline long hc_console_read(void *buf, uint64_t len)
+{
+    return hc2(HC_console_read, buf, len);
+}
+
 static inline long hc_version(uint64_t cmd)
 {
     return hc2(HC_version, cmd, 0);

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The guest kernel's system-call ABI: the contract between guest-kernel/
+ * (the kernel) and the user programs in guest-kernel/user/. It is not part
+ * of the hypervisor ABI (abi/): the hypervisor only bounces a user-mode
+ * `syscall` to the guest kernel and never looks at these numbers.
+ *
+ * Convention (x86_64, like Linux): `syscall` with the number in rax and the
+ * arguments in rdi, rsi, rdx, r10, r8, r9; the result comes back in rax, a
+ * negative SYS_E* value on failure. rcx and r11 are clobbered; every other
+ * general register is preserved. Pointers are user addresses and are
+ * checked by the kernel: a bad one gives -SYS_EFAULT, never a kernel fault.
+ */
+#ifndef CARAPACE_OS_SYS_H
+#define CARAPACE_OS_SYS_H
+
+#include <stdint.h>
+
+#define SYS_exit     0  /* (int status): does not return */
+#define SYS_write    1  /* (int fd, const void *buf, uint64_t len) -> n */
+#define SYS_read     2  /* (int fd, void *buf, uint64_t len) -> n, 0 at EOF */
+#define SYS_open     3  /* (const char *path, int flags) -> fd */
+#define SYS_close    4  /* (int fd) */
+#define SYS_lseek    5  /* (int fd, int64_t off, int whence) -> new offset */
+#define SYS_fstat    6  /* (int fd, struct sys_stat *st) */
+#define SYS_isatty   7  /* (int fd) -> 1 or 0 */
+#define SYS_sbrk     8  /* (int64_t incr) -> old break */
+#define SYS_getpid   9  /* () -> pid */
+#define SYS_kill     10 /* (int pid, int sig) */
+#define SYS_spawn    11 /* (const char *path, char *const argv[], flags) -> pid */
+#define SYS_wait     12 /* (int pid or -1, int *status) -> pid of the child */
+#define SYS_uptime   13 /* () -> nanoseconds since this domain booted */
+#define SYS_domctl   14 /* (uint64_t op, void *arg): dom0 only, else -EPERM */
+#define SYS_yield    15 /* () */
+#define SYS_readdir  16 /* (const char *dir, uint64_t index, struct sys_dirent *) -> 1, 0 at end */
+#define SYS_procinfo 17 /* (uint64_t index, struct sys_procinfo *) -> 1, 0 at end */
+#define SYS_poweroff 18 /* (int status): dom0 powers the machine off, a domU shuts down */
+#define SYS_hostname 19 /* (char *buf, uint64_t len) -> length: "dom0" or the domain's name */
+#define SYS_NR       20
+
+/* Errors (negated in rax). Values match newlib's errno.h. */
+#define SYS_EPERM   1
+#define SYS_ENOENT  2
+#define SYS_ESRCH   3
+#define SYS_EINTR   4
+#define SYS_EIO     5
+#define SYS_E2BIG   7
+#define SYS_ENOEXEC 8
+#define SYS_EBADF   9
+#define SYS_ECHILD  10
+#define SYS_EAGAIN  11
+#define SYS_ENOMEM  12
+#define SYS_EFAULT  14
+#define SYS_EEXIST  17
+#define SYS_ENOTDIR 20
+#define SYS_EISDIR  21
+#define SYS_EINVAL  22
+#define SYS_EMFILE  24
+#define SYS_ENOTTY  25
+#define SYS_ESPIPE  29
+#define SYS_EROFS   30
+#define SYS_ENOSYS  88 /* newlib's ENOSYS */
+
+/* SYS_open flags: only reading is possible (the root filesystem is a
+ * read-only ramdisk); O_WRONLY or O_RDWR on a regular file gives -SYS_EROFS.
+ * /dev/console may be opened for reading and writing. */
+#define SYS_O_RDONLY 0
+#define SYS_O_WRONLY 1
+#define SYS_O_RDWR   2
+
+/* SYS_spawn flags. */
+#define SYS_SPAWN_FG 0x1 /* the child becomes the console's foreground
+                            process: Ctrl-C on the console kills it */
+
+/* Signals for SYS_kill: every signal terminates the process. */
+#define SYS_SIGINT  2
+#define SYS_SIGKILL 9
+#define SYS_SIGTERM 15
+
+/* Exit status of a process, as SYS_wait reports it: the low 8 bits of the
+ * status passed to SYS_exit; killed by signal S: 128 + S; killed by the
+ * kernel for a fault: 128 + 11 (as SIGSEGV). */
+#define SYS_STATUS_SIGNALED(sig) (128 + (sig))
+#define SYS_STATUS_FAULT         139
+
+struct sys_stat {
+    uint32_t mode; /* SYS_S_IF* */
+    uint32_t pad;
+    uint64_t size;
+};
+#define SYS_S_IFCHR 0020000
+#define SYS_S_IFDIR 0040000
+#define SYS_S_IFREG 0100000
+
+#define SYS_NAME_MAX 64
+struct sys_dirent {
+    uint32_t mode; /* SYS_S_IF* */
+    uint32_t pad;
+    uint64_t size;
+    char name[SYS_NAME_MAX]; /* NUL-terminated, without the directory */
+};
+
+#define SYS_COMM_MAX 32
+struct sys_procinfo {
+    int32_t pid;
+    int32_t ppid;
+    uint32_t state; /* SYS_PROC_* */
+    uint32_t pad;
+    uint64_t cpu_ns;    /* CPU time used */
+    uint64_t mem_bytes; /* user memory mapped */
+    char name[SYS_COMM_MAX];
+};
+#define SYS_PROC_RUNNABLE 0
+#define SYS_PROC_SLEEPING 1
+#define SYS_PROC_ZOMBIE   2
+
+/* Limits (the kernel's, reported as clear errors when hit). */
+#define SYS_PROC_MAX    32           /* processes at once: spawn gives -EAGAIN */
+#define SYS_FD_MAX      16           /* open files per process: -EMFILE */
+#define SYS_ARG_MAX     4096         /* bytes of argv strings: -E2BIG */
+#define SYS_ARGV_MAX    32           /* arguments: -E2BIG */
+#define SYS_PROC_MEM    (64u << 20)  /* heap + stack per process: -ENOMEM */
+
+/* User address space layout: below 1 GiB (newlib has 32-bit relocations,
+ * and the kernel itself lives from 1 GiB up, in the kernel root only). */
+#define SYS_USER_BASE   0x00400000ull  /* programs link here */
+#define SYS_USER_TOP    0x3ff00000ull  /* top of the user stack */
+#define SYS_STACK_MAX   (8u << 20)     /* the stack may grow this far */
+
+/*
+ * A process starts at its ELF entry with rsp = a 16-byte aligned pointer to
+ * argc (uint64_t), then argv[0..argc-1], a NULL, then the strings. Every
+ * other register is 0.
+ */
+
+#endif /* CARAPACE_OS_SYS_H */

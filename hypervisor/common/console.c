@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The console as guests see it. Output: dom0 owns the serial line; other
+ * domains' lines are labelled "(dN) " and limited to CONSOLE_BURST bytes
+ * at once, refilled by CONSOLE_REFILL_TICK per timer tick, so a chatty
+ * domU cannot drown the machine's one console. Input: the serial line is
+ * polled every tick (the UART raises no interrupt); bytes wait in a ring
+ * for dom0, which hears of them through VIRQ_CONSOLE.
+ *
+ * Locking: none needed on one CPU with interrupts off in the hypervisor;
+ * console_in_* are written by console_tick and console_read only.
+ */
+#include <carapace/shared.h>
+
+#include "arch.h"
+#include "console.h"
+#include "domain.h"
+#include "format.h"
+#include "log.h"
+
+static char console_in[CONSOLE_INPUT_SIZE];
+static uint32_t console_in_prod, console_in_cons; /* free-running indices */
+static uint32_t console_in_told; /* console_in_prod when dom0 was last told */
+
+size_t console_budget(struct domain *d, size_t n)
+{
+    uint64_t now = arch_timer_ticks(), refill;
+
+    if (d->id == 0)
+        return n;
+    refill = (now - d->console_tick) * CONSOLE_REFILL_TICK;
+    d->console_tick = now;
+    d->console_budget = refill >= CONSOLE_BURST - d->console_budget
+                            ? CONSOLE_BURST
+                            : d->console_budget + (uint32_t)refill;
+    if (n > d->console_budget)
+        n = d->console_budget;
+    d->console_budget -= (uint32_t)n;
+    return n;
+}
+
+void console_out(struct domain *d, const char *s, size_t n)
+{
+    char label[16];
+    size_t start = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (d->id != 0 && !d->console_midline) {
+            int len = format_snprintf(label, sizeof(label), "(d%u) ", d->id);
+            log_write(label, (size_t)len);
+        }
+        d->console_midline = s[i] != '\n';
+        if (s[i] == '\n' || i + 1 == n) {
+            log_write(s + start, i + 1 - start);
+            start = i + 1;
+        }
+    }
+}
+
+/* Move waiting serial bytes into the ring. */
+static void console_poll(void)
+{
+    int c;
+
+    while ((c = arch_console_getc()) >= 0) {
+        if (console_in_prod - console_in_cons == CONSOLE_INPUT_SIZE)
+            continue; /* full: drop, as a terminal without flow control */
+        console_in[console_in_prod++ % CONSOLE_INPUT_SIZE] = (char)c;
+    }
+}
+
+/* Tell dom0 of bytes that arrived since it was last told, including any
+ * that console_read's own poll took in. */
+void console_tick(void)
+{
+    struct domain *dom0 = domain_get(0);
+
+    console_poll();
+    if (console_in_told != console_in_prod && dom0) {
+        console_in_told = console_in_prod;
+        domain_virq(dom0, VIRQ_CONSOLE);
+    }
+}
+
+size_t console_peek(char *buf, size_t n)
+{
+    size_t i = 0;
+
+    console_poll();
+    for (; i < n && console_in_cons + i != console_in_prod; i++)
+        buf[i] = console_in[(console_in_cons + i) % CONSOLE_INPUT_SIZE];
+    return i;
+}
+
+void console_consume(size_t n)
+{
+    console_in_cons += (uint32_t)n;
+}
