@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* nullderef: reads address 0; the kernel should kill it (status 139). */
+/* nullderef: reads address 0; the kernel kills it (exit status 139). */
 #include <stdio.h>
 
 int main(void)
 {
     int *volatile null = 0; /* volatile: no compile-time trap */
 
-    printf("nullderef: reading address 0x0\n");
+    printf("nullderef: reading through a NULL pointer\n");
     fflush(stdout);
     return *null;
 }
