@@ -211,10 +211,8 @@ int main(void)
         printf("%s# ", hostname);
         fflush(stdout);
         int got = read_line(line, sizeof(line));
-        if (got < 0) {
-            printf("\n");
-            continue;
-        }
+        if (got < 0)
+            continue; /* the tty has echoed "^C" and a newline */
         if (got == 0) {
             printf("\n");
             return last_status;
