@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The architecture interface: every privileged operation of the kernel.
+ *
+ * The kernel runs deprivileged (x86_64 PV: ring 3 under the Carapace
+ * hypervisor), so "privileged" means "a hypercall, or an instruction with
+ * a hypervisor-defined meaning". Generic code in kernel/ calls only the
+ * functions below; it contains no hypercall and no inline assembly. The
+ * one backend is arch/x86_64/ (pv): a native backend would implement the
+ * same functions with cli/sti, CR3 writes and iretq.
+ *
+ * Concurrency model the interface assumes: one vCPU; the kernel runs with
+ * events masked at all times and is entered only through arch_trap_*
+ * callbacks (from user mode) or by polling events while idle. So kernel
+ * code never races an interrupt handler.
+ */
+#ifndef GK_ARCH_H
+#define GK_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARCH_PAGE_SIZE  4096ULL
+#define ARCH_PAGE_SHIFT 12
+
+/* --- Registers at a trap ------------------------------------------------ */
+
+/* Saved by the trap entry (arch/x86_64/entry.S) on the kernel stack: the
+ * general registers, then the frame the hypervisor pushed. Generic code
+ * uses the accessors below, never the fields. */
+struct arch_regs {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11;
+    uint64_t r12, r13, r14, r15, pad;
+    uint64_t error_code, vector, rip, rflags, rsp, flags, tf_rcx, tf_r11;
+};
+
+bool arch_regs_user(const struct arch_regs *r);
+uint64_t arch_regs_pc(const struct arch_regs *r);
+uint64_t arch_syscall_nr(const struct arch_regs *r);
+uint64_t arch_syscall_arg(const struct arch_regs *r, unsigned int n);
+void arch_syscall_ret(struct arch_regs *r, int64_t value);
+
+/* What went wrong, for a fault the arch layer hands to trap_fault(). */
+struct arch_fault {
+    bool page_fault;
+    bool write, present, exec; /* page faults */
+    uint64_t addr;             /* page faults: the address touched */
+    uint64_t error_code;       /* the CPU's, for messages */
+    const char *name;          /* "#GP general protection", ... */
+};
+
+/* Called by the arch layer; implemented by generic code (kernel/trap.c). */
+void trap_syscall(struct arch_regs *r);
+void trap_event(struct arch_regs *r);
+void trap_fault(struct arch_regs *r, const struct arch_fault *f);
+
+/* --- Boot, console, shutdown --------------------------------------------- */
+
+/* First thing at boot: the per-CPU block (stack canary at %fs:0x28, which
+ * Debian's libfdt reads). */
+void arch_early_init(void);
+/* Traps and callbacks; shared_info is the start info's shared-info-va. */
+void arch_init(void *shared_info);
+bool arch_console_can_read(void); /* the hypervisor offers console input */
+void arch_console_write(const char *s, size_t len);
+/* Returns bytes read (0: none waiting), or a negative error. */
+long arch_console_read(char *buf, size_t len);
+__attribute__((noreturn)) void arch_poweroff(void);
+__attribute__((noreturn)) void arch_crash(void);
+
+/* --- Events (virtual interrupts) and time ------------------------------- */
+
+#define ARCH_EVENT_TIMER   (1u << 0)
+#define ARCH_EVENT_CONSOLE (1u << 1)
+
+void arch_events_mask(void);
+/* Unmasks, then takes any event that arrived while masked. */
+void arch_events_unmask(void);
+/* Clears and returns the pending ARCH_EVENT_* bits. */
+uint32_t arch_events_take(void);
+/* Sleeps until an event is pending (returns at once if one is). */
+void arch_idle(void);
+uint64_t arch_time_ns(void);            /* hypervisor system time */
+void arch_timer_set(uint64_t deadline); /* one-shot, system time in ns */
+
+/* --- Address spaces ----------------------------------------------------- */
+
+/* A user address space below ARCH_USER_END. The kernel's own mappings are
+ * never reachable from it. Updates are batched: arch_space_commit (or any
+ * lookup or switch) pushes them to the hypervisor. */
+#define ARCH_USER_END  0x40000000ULL /* 1 GiB: one L2 */
+#define ARCH_SPACE_L1S 512
+
+struct arch_space {
+    uint32_t l4, l3, l2;         /* guest frame numbers */
+    uint32_t l1[ARCH_SPACE_L1S]; /* 0: no L1 for that 2 MiB yet */
+    uint64_t fs_base;
+};
+
+#define ARCH_MAP_WRITE 0x1
+#define ARCH_MAP_EXEC  0x2
+
+int arch_space_create(struct arch_space *s);   /* 0 or -SYS_ENOMEM */
+void arch_space_destroy(struct arch_space *s); /* frees its tables */
+/* Maps page-aligned va to frame gfn; 0 or -SYS_ENOMEM. */
+int arch_space_map(struct arch_space *s, uint64_t va, uint32_t gfn,
+                   unsigned int flags);
+void arch_space_commit(void);
+/* The frame mapped at va (0 if none); *flags gets ARCH_MAP_*. */
+uint32_t arch_space_lookup(struct arch_space *s, uint64_t va,
+                           unsigned int *flags);
+/* Calls fn for every mapped page (for freeing them). */
+void arch_space_each(struct arch_space *s, void (*fn)(uint32_t gfn));
+/* Makes s the user root, and kstack_top the stack traps from user land on. */
+void arch_space_switch(struct arch_space *s, uint64_t kstack_top);
+
+/* --- Contexts and FPU -------------------------------------------------- */
+
+/* Saves callee-saved state and the stack pointer in *save, resumes next. */
+void arch_context_switch(uint64_t *save, uint64_t next);
+/* Prepares a kernel stack so that switching to the returned stack pointer
+ * enters user mode at entry with stack user_sp, all registers 0. */
+uint64_t arch_context_new_user(uint64_t kstack_top, uint64_t entry,
+                               uint64_t user_sp);
+
+struct arch_fpu {
+    uint8_t area[512];
+} __attribute__((aligned(16)));
+
+void arch_fpu_init(struct arch_fpu *f); /* the reset state */
+void arch_fpu_save(struct arch_fpu *f);
+void arch_fpu_restore(const struct arch_fpu *f);
+
+#endif /* GK_ARCH_H */

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The frame allocator (kernel/frame.c): the domain's free guest frames,
+ * from the start info's first-free-gfn up. Every frame is mapped writable
+ * in the kernel's linear map (guest frame g at virt-base + g * 4096) except
+ * while it is a page table. Frame 0 holds the kernel image, so 0 doubles
+ * as "no frame".
+ */
+#ifndef GK_FRAME_H
+#define GK_FRAME_H
+
+#include <stdint.h>
+
+void frame_init(uint64_t virt_base, uint64_t nr_frames, uint64_t first_free,
+                const uint64_t *p2m);
+uint32_t frame_alloc(void); /* a zeroed frame, or 0 when none is left */
+void frame_free(uint32_t gfn);
+void *frame_va(uint32_t gfn);
+uint32_t frame_of_va(const void *va);
+uint64_t frame_mfn(uint32_t gfn);
+uint32_t frame_of_mfn(uint64_t mfn); /* 0 if not ours */
+uint64_t frame_free_count(void);
+uint64_t frame_total(void);
+
+#endif /* GK_FRAME_H */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The root filesystem (kernel/fs.c): a read-only tree built at boot from
+ * the cpio ramdisk, plus /dev/console. Directories need no records in the
+ * archive: they are derived from the paths. Nodes are numbered; 0 is /.
+ */
+#ifndef GK_FS_H
+#define GK_FS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "uapi/sys.h"
+
+#define FS_NODES_MAX 1024
+
+struct fs_node {
+    const char *name; /* the last component, not NUL-terminated */
+    uint32_t name_len;
+    uint32_t mode; /* SYS_S_IF* */
+    int parent;
+    const void *data;
+    uint64_t size;
+};
+
+/* Returns the number of regular files, or a negative cpio error. */
+int fs_init(const void *cpio, size_t size);
+/* Node number of an absolute (or root-relative) path, or -SYS_E*. */
+int fs_lookup(const char *path);
+const struct fs_node *fs_node(int n);
+/* The index-th entry of directory path: 1, 0 past the end, or -SYS_E*. */
+int fs_readdir(const char *path, uint64_t index, struct sys_dirent *out);
+
+#endif /* GK_FS_H */

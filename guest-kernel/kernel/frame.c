@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Frame allocator. Free frames form a list threaded through the frames
+ * themselves (each holds the next one's number), so the allocator needs no
+ * memory of its own; frames never handed out yet are taken from a bump
+ * pointer, so boot does not touch every page. A machine-to-guest table,
+ * sorted by machine frame, answers "which of our frames is this mfn?" for
+ * page-table walks (the hypervisor's M2P table is not mapped yet).
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "arch.h"
+#include "frame.h"
+#include "print.h"
+
+static uint64_t frame_base; /* virtual address of guest frame 0 */
+static uint64_t frame_nr;
+static const uint64_t *frame_p2m;
+static uint32_t frame_bump; /* next never-used frame */
+static uint32_t frame_list; /* first free frame, 0: none */
+static uint64_t frame_nfree;
+static uint32_t *frame_by_mfn; /* gfns sorted by mfn */
+
+void *frame_va(uint32_t gfn)
+{
+    return (void *)(frame_base + ((uint64_t)gfn << ARCH_PAGE_SHIFT));
+}
+
+uint32_t frame_of_va(const void *va)
+{
+    return (uint32_t)(((uint64_t)va - frame_base) >> ARCH_PAGE_SHIFT);
+}
+
+uint64_t frame_mfn(uint32_t gfn)
+{
+    return frame_p2m[gfn];
+}
+
+/* Heapsort of frame_by_mfn by p2m value: no recursion, no extra memory. */
+static void frame_sift(uint32_t *a, uint64_t start, uint64_t end)
+{
+    uint64_t root = start;
+
+    while (2 * root + 1 < end) {
+        uint64_t child = 2 * root + 1;
+        uint32_t t;
+
+        if (child + 1 < end && frame_p2m[a[child]] < frame_p2m[a[child + 1]])
+            child++;
+        if (frame_p2m[a[root]] >= frame_p2m[a[child]])
+            return;
+        t = a[root];
+        a[root] = a[child];
+        a[child] = t;
+        root = child;
+    }
+}
+
+static void frame_sort(uint32_t *a, uint64_t n)
+{
+    for (uint64_t i = n / 2; i-- > 0;)
+        frame_sift(a, i, n);
+    for (uint64_t end = n; end-- > 1;) {
+        uint32_t t = a[0];
+
+        a[0] = a[end];
+        a[end] = t;
+        frame_sift(a, 0, end);
+    }
+}
+
+void frame_init(uint64_t virt_base, uint64_t nr_frames, uint64_t first_free,
+                const uint64_t *p2m)
+{
+    uint64_t table_frames = (nr_frames * 4 + ARCH_PAGE_SIZE - 1) >> 12;
+
+    frame_base = virt_base;
+    frame_nr = nr_frames;
+    frame_p2m = p2m;
+    if (first_free + table_frames >= nr_frames)
+        panic("no memory for the frame table (%lu frames)",
+              (unsigned long)nr_frames);
+    frame_by_mfn = frame_va((uint32_t)first_free);
+    for (uint64_t g = 0; g < nr_frames; g++)
+        frame_by_mfn[g] = (uint32_t)g;
+    frame_sort(frame_by_mfn, nr_frames);
+    frame_bump = (uint32_t)(first_free + table_frames);
+    frame_nfree = nr_frames - frame_bump;
+}
+
+uint32_t frame_of_mfn(uint64_t mfn)
+{
+    uint64_t lo = 0, hi = frame_nr;
+
+    while (lo < hi) {
+        uint64_t mid = (lo + hi) / 2;
+        uint64_t m = frame_p2m[frame_by_mfn[mid]];
+
+        if (m == mfn)
+            return frame_by_mfn[mid];
+        if (m < mfn)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+uint32_t frame_alloc(void)
+{
+    uint32_t gfn;
+
+    if (frame_list) {
+        gfn = frame_list;
+        frame_list = *(uint32_t *)frame_va(gfn);
+    } else if (frame_bump < frame_nr) {
+        gfn = frame_bump++;
+    } else {
+        return 0;
+    }
+    frame_nfree--;
+    memset(frame_va(gfn), 0, ARCH_PAGE_SIZE);
+    return gfn;
+}
+
+void frame_free(uint32_t gfn)
+{
+    if (gfn == 0 || gfn >= frame_nr)
+        panic("frame_free: bad frame %u", gfn);
+    *(uint32_t *)frame_va(gfn) = frame_list;
+    frame_list = gfn;
+    frame_nfree++;
+}
+
+uint64_t frame_free_count(void)
+{
+    return frame_nfree;
+}
+
+uint64_t frame_total(void)
+{
+    return frame_nr;
+}

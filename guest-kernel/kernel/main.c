@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Boot: read the start-of-day tree, set up traps and memory, mount the
+ * ramdisk, start the first process and enter the scheduler.
+ */
+#include <libfdt.h>
+#include <string.h>
+
+#include <carapace/startinfo.h>
+
+#include "arch.h"
+#include "cpio.h"
+#include "file.h"
+#include "frame.h"
+#include "fs.h"
+#include "print.h"
+#include "proc.h"
+#include "sched.h"
+#include "syscall.h"
+#include "tty.h"
+
+#define MAIN_ARGV_MAX 16
+
+struct boot_info {
+    uint32_t flags;
+    const char *name;
+    const char *bootargs;
+    uint64_t memory, virt_base, nr_frames, p2m, shared, first_free;
+    const void *ramdisk;
+    uint64_t ramdisk_size;
+};
+
+void kmain(const void *fdt);
+
+static uint64_t main_u64(const void *fdt, const char *name)
+{
+    int len;
+    const fdt64_t *p = fdt_getprop(fdt, 0, name, &len);
+
+    if (!p || len != 8)
+        panic("start info: no 64-bit '%s'", name);
+    return fdt64_to_cpu(*p);
+}
+
+static const char *main_str(const void *fdt, int node, const char *name)
+{
+    int len;
+    const char *p = fdt_getprop(fdt, node, name, &len);
+
+    return p && len > 0 && p[len - 1] == '\0' ? p : NULL;
+}
+
+static void main_read_start_info(const void *fdt, struct boot_info *b)
+{
+    const fdt32_t *flags;
+    const fdt64_t *reg;
+    int len, node;
+
+    if (fdt_check_header(fdt))
+        panic("start info is not a device tree");
+    flags = fdt_getprop(fdt, 0, CARAPACE_SI_FLAGS, &len);
+    b->flags = flags && len == 4 ? fdt32_to_cpu(*flags) : 0;
+    b->name = main_str(fdt, 0, CARAPACE_SI_NAME);
+    b->bootargs = main_str(fdt, 0, CARAPACE_SI_BOOTARGS);
+    b->memory = main_u64(fdt, CARAPACE_SI_MEMORY);
+    b->virt_base = main_u64(fdt, CARAPACE_SI_VIRT_BASE);
+    b->nr_frames = main_u64(fdt, CARAPACE_SI_NR_FRAMES);
+    b->p2m = main_u64(fdt, CARAPACE_SI_P2M);
+    b->shared = main_u64(fdt, CARAPACE_SI_SHARED);
+    b->first_free = main_u64(fdt, CARAPACE_SI_FREE_GFN);
+    node = fdt_subnode_offset(fdt, 0, "module@0");
+    reg = node >= 0 ? fdt_getprop(fdt, node, "reg", &len) : NULL;
+    if (reg && len == 16) {
+        b->ramdisk = (const void *)fdt64_to_cpu(reg[0]);
+        b->ramdisk_size = fdt64_to_cpu(reg[1]);
+    }
+}
+
+static bool main_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* The first process: "init=PATH ARGS..." in the command line, else
+ * /bin/sh. argv[0] is the last component of the path. Returns argc. */
+static int main_init_argv(const char *bootargs, char *buf, size_t size,
+                          char **argv, const char **path)
+{
+    const char *s = bootargs ? bootargs : "";
+    size_t n;
+    int argc = 0;
+
+    while (*s && strncmp(s, "init=", 5) != 0) {
+        while (*s && !main_space(*s))
+            s++;
+        while (main_space(*s))
+            s++;
+    }
+    n = strnlen(*s ? s + 5 : "/bin/sh", size - 1);
+    memcpy(buf, *s ? s + 5 : "/bin/sh", n);
+    buf[n] = '\0';
+    for (char *w = buf; *w && argc < MAIN_ARGV_MAX;) {
+        argv[argc++] = w;
+        while (*w && !main_space(*w))
+            w++;
+        if (*w)
+            *w++ = '\0';
+        while (main_space(*w))
+            w++;
+    }
+    if (argc == 0)
+        panic("init= names no program");
+    *path = argv[0];
+    argv[0] = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+    return argc;
+}
+
+static void main_start_init(const struct boot_info *b)
+{
+    static char buf[256];
+    char *argv[MAIN_ARGV_MAX + 1];
+    const char *path;
+    int argc = main_init_argv(b->bootargs, buf, sizeof(buf), argv, &path);
+    int err = 0, pid;
+    struct file *console = file_open("/dev/console", SYS_O_RDWR, &err);
+    struct proc parent = {0};
+
+    /* A stand-in parent with the console as fds 0-2, for the child to
+     * inherit; the first process has no real parent. */
+    if (!console)
+        panic("cannot open /dev/console: %d", err);
+    for (int fd = 0; fd < 3; fd++)
+        parent.fds[fd] = console;
+    argv[argc] = NULL;
+    pid = proc_spawn(path, argc, argv, &parent);
+    if (pid < 0)
+        panic("cannot start %s: error %d", path, -pid);
+    file_close(console); /* the child holds its own references */
+    proc_find(pid)->ppid = 0;
+}
+
+void kmain(const void *fdt)
+{
+    struct boot_info b = {0};
+    bool dom0;
+    int files;
+
+    arch_early_init();
+    main_read_start_info(fdt, &b);
+    arch_init((void *)b.shared);
+    dom0 = b.flags & SIF_INITDOMAIN;
+    frame_init(b.virt_base, b.nr_frames, b.first_free, (const uint64_t *)b.p2m);
+    files = fs_init(b.ramdisk, b.ramdisk_size);
+    if (files < 0)
+        kprintf("kernel: ramdisk: %s\n", cpio_strerror(files));
+    kprintf("Carapace guest kernel: %s, %lu MiB, %lu free frames, "
+            "ramdisk %lu KiB (%d files)\n",
+            dom0     ? "dom0"
+            : b.name ? b.name
+                     : "domU",
+            (unsigned long)(b.memory >> 20), (unsigned long)frame_free_count(),
+            (unsigned long)(b.ramdisk_size >> 10), files < 0 ? 0 : files);
+    syscall_init(dom0, dom0 ? "dom0" : b.name ? b.name : "domU");
+    tty_init(dom0);
+    proc_init();
+    sched_init();
+    main_start_init(&b);
+    sched_run();
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* User memory; see vm.h. */
+#include <string.h>
+
+#include "frame.h"
+#include "print.h"
+#include "uapi/sys.h"
+#include "vm.h"
+
+#define VM_PAGE       ARCH_PAGE_SIZE
+#define VM_STACK_LOW  (SYS_USER_TOP - SYS_STACK_MAX)
+#define VM_GROW_FLAGS ARCH_MAP_WRITE
+
+int vm_create(struct vm *vm)
+{
+    int rc;
+
+    memset(vm, 0, sizeof(*vm));
+    rc = arch_space_create(&vm->space);
+    if (rc == 0)
+        vm->live = true;
+    return rc;
+}
+
+static void vm_free_page(uint32_t gfn)
+{
+    if (gfn)
+        frame_free(gfn);
+}
+
+void vm_destroy(struct vm *vm)
+{
+    if (!vm->live)
+        return;
+    /* Frames freed first: the free list is written through the linear map,
+     * not through the user mappings that still exist until the unpin. */
+    arch_space_each(&vm->space, vm_free_page);
+    arch_space_destroy(&vm->space);
+    vm->live = false;
+}
+
+uint32_t vm_map_new(struct vm *vm, uint64_t va, unsigned int flags)
+{
+    uint32_t gfn = frame_alloc();
+
+    if (!gfn)
+        return 0;
+    if (arch_space_map(&vm->space, va, gfn, flags)) {
+        frame_free(gfn);
+        return 0;
+    }
+    vm->pages++;
+    return gfn;
+}
+
+/* Is va in the heap or the stack, where pages appear on first touch? */
+static bool vm_growable(const struct vm *vm, uint64_t va)
+{
+    if (va >= vm->heap_start && va < vm->brk)
+        return true;
+    return va >= VM_STACK_LOW && va < SYS_USER_TOP;
+}
+
+static uint32_t vm_grow(struct vm *vm, uint64_t va)
+{
+    uint32_t gfn;
+
+    if (vm->grow_pages >= SYS_PROC_MEM / VM_PAGE)
+        return 0;
+    gfn = vm_map_new(vm, va & ~(VM_PAGE - 1), VM_GROW_FLAGS);
+    if (gfn) {
+        vm->grow_pages++;
+        if (va >= VM_STACK_LOW)
+            vm->stack_pages++;
+    }
+    return gfn;
+}
+
+bool vm_fault(struct vm *vm, uint64_t addr, bool write)
+{
+    unsigned int flags;
+
+    if (arch_space_lookup(&vm->space, addr, &flags))
+        return false; /* present: a protection fault */
+    (void)write;
+    return vm_growable(vm, addr) && vm_grow(vm, addr) != 0;
+}
+
+/* The kernel address of user byte va, faulting the page in if it may
+ * grow; NULL if the process may not access it so. */
+static char *vm_user_byte(struct vm *vm, uint64_t va, bool write)
+{
+    unsigned int flags = ARCH_MAP_WRITE;
+    uint32_t gfn;
+
+    if (va < SYS_USER_BASE || va >= SYS_USER_TOP)
+        return NULL;
+    gfn = arch_space_lookup(&vm->space, va, &flags);
+    if (!gfn && vm_growable(vm, va))
+        gfn = vm_grow(vm, va);
+    if (!gfn || (write && !(flags & ARCH_MAP_WRITE)))
+        return NULL;
+    return (char *)frame_va(gfn) + (va & (VM_PAGE - 1));
+}
+
+int vm_copy_in(struct vm *vm, void *dst, uint64_t src, size_t len)
+{
+    char *d = dst;
+
+    while (len) {
+        size_t n = VM_PAGE - (src & (VM_PAGE - 1));
+        const char *s = vm_user_byte(vm, src, false);
+
+        if (!s)
+            return -SYS_EFAULT;
+        n = n < len ? n : len;
+        memcpy(d, s, n);
+        d += n;
+        src += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int vm_copy_out(struct vm *vm, uint64_t dst, const void *src, size_t len)
+{
+    const char *s = src;
+
+    while (len) {
+        size_t n = VM_PAGE - (dst & (VM_PAGE - 1));
+        char *d = vm_user_byte(vm, dst, true);
+
+        if (!d)
+            return -SYS_EFAULT;
+        n = n < len ? n : len;
+        memcpy(d, s, n);
+        s += n;
+        dst += n;
+        len -= n;
+    }
+    return 0;
+}
+
+long vm_copy_str(struct vm *vm, char *dst, uint64_t src, size_t max)
+{
+    for (size_t i = 0; i < max; i++) {
+        const char *s = vm_user_byte(vm, src + i, false);
+
+        if (!s)
+            return -SYS_EFAULT;
+        dst[i] = *s;
+        if (!*s)
+            return (long)i;
+    }
+    return -SYS_E2BIG;
+}
+
+int64_t vm_sbrk(struct vm *vm, int64_t incr)
+{
+    uint64_t old = vm->brk, heap = old - vm->heap_start, add;
+
+    if (incr < 0 && (uint64_t)-incr > heap)
+        return -SYS_EINVAL;
+    if (incr > 0) {
+        /* The heap and the stack share SYS_PROC_MEM; refuse now rather
+         * than kill the process at its first touch of the new pages. */
+        add = (uint64_t)incr;
+        if (add > SYS_PROC_MEM ||
+            heap + add + vm->stack_pages * VM_PAGE > SYS_PROC_MEM ||
+            old + add > VM_STACK_LOW || add / VM_PAGE + 1 > frame_free_count())
+            return -SYS_ENOMEM;
+    }
+    vm->brk = old + (uint64_t)incr;
+    return (int64_t)old;
+}
