@@ -30,6 +30,9 @@ void vm_destroy(struct vm *vm);
 uint32_t vm_map_new(struct vm *vm, uint64_t va, unsigned int flags);
 /* Handles a page fault at addr; false if the access is not allowed. */
 bool vm_fault(struct vm *vm, uint64_t addr, bool write);
+/* Does [uaddr, uaddr + len) lie in the user range at all? (A quick
+ * refusal of absurd buffers before any byte moves.) */
+bool vm_range_ok(uint64_t uaddr, uint64_t len);
 int vm_copy_in(struct vm *vm, void *dst, uint64_t src, size_t len);
 int vm_copy_out(struct vm *vm, uint64_t dst, const void *src, size_t len);
 /* Copies a NUL-terminated string of at most max - 1 characters: returns

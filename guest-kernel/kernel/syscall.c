@@ -54,6 +54,8 @@ static long sys_write(struct proc *p, const uint64_t *a)
 
     if (!f)
         return -SYS_EBADF;
+    if (a[2] && !vm_range_ok(a[1], a[2]))
+        return -SYS_EFAULT;
     return file_write(f, &p->vm, a[1], a[2]);
 }
 
@@ -63,6 +65,8 @@ static long sys_read(struct proc *p, const uint64_t *a)
 
     if (!f)
         return -SYS_EBADF;
+    if (a[2] && !vm_range_ok(a[1], a[2]))
+        return -SYS_EFAULT;
     return file_read(f, &p->vm, a[1], a[2]);
 }
 

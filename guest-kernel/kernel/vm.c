@@ -103,6 +103,12 @@ static char *vm_user_byte(struct vm *vm, uint64_t va, bool write)
     return (char *)frame_va(gfn) + (va & (VM_PAGE - 1));
 }
 
+bool vm_range_ok(uint64_t uaddr, uint64_t len)
+{
+    return uaddr >= SYS_USER_BASE && uaddr < SYS_USER_TOP &&
+           len <= SYS_USER_TOP - uaddr;
+}
+
 int vm_copy_in(struct vm *vm, void *dst, uint64_t src, size_t len)
 {
     char *d = dst;
