@@ -112,6 +112,10 @@ uint32_t arch_space_lookup(struct arch_space *s, uint64_t va,
                            unsigned int *flags);
 /* Calls fn for every mapped page (for freeing them). */
 void arch_space_each(struct arch_space *s, void (*fn)(uint32_t gfn));
+/* Flushes this vCPU's TLB. The hypervisor already flushes after every
+ * page-table change, so the kernel has no caller yet; a backend that
+ * batches flushes would need it after unmapping. */
+void arch_tlb_flush(void);
 /* Makes s the user root, and kstack_top the stack traps from user land on. */
 void arch_space_switch(struct arch_space *s, uint64_t kstack_top);
 

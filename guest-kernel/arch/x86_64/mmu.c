@@ -104,6 +104,11 @@ static long mmu_ext(uint32_t cmd, uint64_t arg)
     return hc_mmuext_op(&op, 1, NULL);
 }
 
+void arch_tlb_flush(void)
+{
+    mmu_ext(MMUEXT_TLB_FLUSH_LOCAL, 0);
+}
+
 void arch_space_commit(void)
 {
     mmu_flush();
