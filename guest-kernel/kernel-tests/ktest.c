@@ -8,7 +8,8 @@
  * then exits 0 (or 1), which powers the domain off.
  *
  * With an argument it is a child for the process tests: "exit N",
- * "fault" (writes to the kernel's address range), "spin".
+ * "fault" (writes to the kernel's address range), "spin", "fpu N" (keeps
+ * N in xmm0 over several time slices: exits 0 if it survived).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -95,8 +96,29 @@ static long atol(const char *s)
     return v;
 }
 
+/* Holds v in xmm0 for 50 ms of uptime, while another process does the
+ * same with another value: the kernel must switch SSE state with them. */
+static int fpu_keep(long v)
+{
+    long t0 = sc(SYS_uptime, 0, 0, 0), got;
+    unsigned long spins = 0;
+
+    asm volatile("movq %0, %%xmm0" : : "r"(v) : "xmm0");
+    while (sc(SYS_uptime, 0, 0, 0) - t0 < 50000000 || spins < 1000) {
+        for (int i = 0; i < 10000; i++)
+            asm volatile("" ::: "memory");
+        asm volatile("movq %%xmm0, %0" : "=r"(got));
+        if (got != v)
+            return 1;
+        spins++;
+    }
+    return 0;
+}
+
 static void child(int argc, char **argv)
 {
+    if (streq(argv[1], "fpu") && argc > 2)
+        sc(SYS_exit, fpu_keep(atol(argv[2])), 0, 0);
     if (streq(argv[1], "exit") && argc > 2)
         sc(SYS_exit, atol(argv[2]), 0, 0);
     if (streq(argv[1], "fault"))
@@ -236,6 +258,17 @@ static void test_processes(void)
     check("getpid", sc(SYS_getpid, 0, 0, 0), 1);
 }
 
+static void test_fpu(void)
+{
+    long a = spawn("ktest", "fpu", "1111"), b = spawn("ktest", "fpu", "2222");
+    int sa = -1, sb = -1;
+
+    check("fpu wait a", sc(SYS_wait, a, (long)&sa, 0), a);
+    check("fpu wait b", sc(SYS_wait, b, (long)&sb, 0), b);
+    check("fpu a kept xmm0", sa, 0);
+    check("fpu b kept xmm0", sb, 0);
+}
+
 void ktest_main(uint64_t *sp)
 {
     int argc = (int)sp[0];
@@ -248,6 +281,7 @@ void ktest_main(uint64_t *sp)
     test_files();
     test_memory();
     test_processes();
+    test_fpu();
     check("uptime", sc(SYS_uptime, 0, 0, 0) >= t0, 1);
     out("ktest: ");
     out_num(checks);
