@@ -28,8 +28,10 @@ int vm_create(struct vm *vm);
 void vm_destroy(struct vm *vm);
 /* Maps a new zeroed page at va (page-aligned); returns its frame, or 0. */
 uint32_t vm_map_new(struct vm *vm, uint64_t va, unsigned int flags);
-/* Handles a page fault at addr; false if the access is not allowed. */
-bool vm_fault(struct vm *vm, uint64_t addr, bool write);
+/* Handles a page fault at addr: 0 when the page is now there,
+ * -SYS_EFAULT if the access is not allowed, -SYS_ENOMEM if it would be
+ * but the process's limit or the domain's memory is exhausted. */
+int vm_fault(struct vm *vm, uint64_t addr);
 /* Does [uaddr, uaddr + len) lie in the user range at all? (A quick
  * refusal of absurd buffers before any byte moves.) */
 bool vm_range_ok(uint64_t uaddr, uint64_t len);

@@ -39,9 +39,14 @@ void trap_event(struct arch_regs *r)
 }
 
 static void trap_kill(struct proc *p, const struct arch_regs *r,
-                      const struct arch_fault *f)
+                      const struct arch_fault *f, int err)
 {
-    if (f->page_fault)
+    if (err == -SYS_ENOMEM)
+        kprintf("kernel: pid %d (%s) killed: out of memory at %#lx (heap "
+                "and stack limit %u MiB, or no free frames), rip %#lx\n",
+                p->pid, p->name, (unsigned long)f->addr, SYS_PROC_MEM >> 20,
+                (unsigned long)arch_regs_pc(r));
+    else if (f->page_fault)
         kprintf("kernel: pid %d (%s) killed: page fault at %#lx (%s, %s), "
                 "rip %#lx\n",
                 p->pid, p->name, (unsigned long)f->addr,
@@ -59,6 +64,7 @@ static void trap_kill(struct proc *p, const struct arch_regs *r,
 void trap_fault(struct arch_regs *r, const struct arch_fault *f)
 {
     struct proc *p = proc_current;
+    int err = -SYS_EFAULT;
 
     if (!arch_regs_user(r) || !p) {
         panic("%s in kernel mode at rip %#lx (address %#lx, error %#lx, "
@@ -66,9 +72,10 @@ void trap_fault(struct arch_regs *r, const struct arch_fault *f)
               f->name, (unsigned long)arch_regs_pc(r), (unsigned long)f->addr,
               (unsigned long)f->error_code, p ? p->pid : 0);
     }
-    if (f->page_fault && !f->present && vm_fault(&p->vm, f->addr, f->write))
-        arch_space_commit();
-    else
-        trap_kill(p, r, f);
+    if (f->page_fault && !f->present)
+        err = vm_fault(&p->vm, f->addr);
+    if (err)
+        trap_kill(p, r, f, err);
+    arch_space_commit();
     trap_return_user();
 }

@@ -76,14 +76,13 @@ static uint32_t vm_grow(struct vm *vm, uint64_t va)
     return gfn;
 }
 
-bool vm_fault(struct vm *vm, uint64_t addr, bool write)
+int vm_fault(struct vm *vm, uint64_t addr)
 {
     unsigned int flags;
 
-    if (arch_space_lookup(&vm->space, addr, &flags))
-        return false; /* present: a protection fault */
-    (void)write;
-    return vm_growable(vm, addr) && vm_grow(vm, addr) != 0;
+    if (arch_space_lookup(&vm->space, addr, &flags) || !vm_growable(vm, addr))
+        return -SYS_EFAULT; /* present (a protection fault), or no page */
+    return vm_grow(vm, addr) ? 0 : -SYS_ENOMEM;
 }
 
 /* The kernel address of user byte va, faulting the page in if it may
