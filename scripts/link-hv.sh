@@ -24,8 +24,9 @@ for f in "$@"; do
     esac
 done
 
-tmp="$out.tmp"
-mkdir -p "$tmp"
+# A directory of its own: two builds of one tree may link at once.
+tmp=$(mktemp -d "$out.tmp.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
 here=$(dirname "$0")
 ld_flags=(-nostdlib -static -z max-page-size=0x1000 -z noexecstack
     --no-warn-rwx-segments -T "$ldscript")

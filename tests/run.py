@@ -267,20 +267,40 @@ def kill_group(proc):
         pass
 
 
-def run_process(cmd, cwd, timeout, data=b""):
-    """Run cmd in its own process group, data on its stdin: (output, exit
-    status, timed out)."""
-    proc = PROCS.start(cmd, cwd, subprocess.PIPE if data else subprocess.DEVNULL)
+def type_when_ready(proc, data, out, timeout):
+    """Write data to proc's stdin once it has printed something: a UART
+    that is not set up yet (a real one, or QEMU's) loses what is typed."""
+    deadline = time.monotonic() + timeout
+    while not out and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
     try:
-        out, _ = proc.communicate(input=data or None, timeout=timeout)
+        proc.stdin.write(data)
+        proc.stdin.close()
+    except OSError:
+        pass                       # it exited before reading: judged by output
+
+
+def run_process(cmd, cwd, timeout, data=b""):
+    """Run cmd in its own process group, data typed on its stdin after its
+    first output: (output, exit status, timed out)."""
+    proc = PROCS.start(cmd, cwd, subprocess.PIPE if data else subprocess.DEVNULL)
+    out = []
+    reader = threading.Thread(target=lambda: out.extend(iter(
+        lambda: proc.stdout.read1(65536), b"")), daemon=True)
+    reader.start()
+    if data:
+        type_when_ready(proc, data, out, timeout)
+    try:
+        proc.wait(timeout=timeout)
         timed_out = False
     except subprocess.TimeoutExpired:
         kill_group(proc)
-        out, _ = proc.communicate()
+        proc.wait()
         timed_out = True
     finally:
         PROCS.done(proc)
-    text = out.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    reader.join()
+    text = b"".join(out).decode("utf-8", errors="replace").replace("\r\n", "\n")
     return text, proc.returncode, timed_out
 
 

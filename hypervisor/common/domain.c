@@ -21,6 +21,8 @@
 _Static_assert(sizeof(struct domain) <= PAGE_SIZE, "one frame per domain");
 
 static struct domain *domain_table[DOMAIN_MAX];
+/* domUs that have stopped and wait for domain_reap (linked by reap_next). */
+static struct domain *domain_reap_list;
 
 struct domain *domain_get(uint32_t id)
 {
@@ -82,8 +84,12 @@ static void domain_stop(struct domain *d, enum domain_state state,
     sched_stop(&d->vcpu[0]);
     log_info("Domain %u (%s): %s\n", d->id, d->name,
              state == DOMAIN_CRASHED ? "crashed" : reasons[reason]);
-    if (d->id != 0)
+    if (d->id != 0) {
+        /* No toolstack keeps stopped domains yet: reclaim them. */
+        d->reap_next = domain_reap_list;
+        domain_reap_list = d;
         return;
+    }
     /* dom0 is the machine: its end is the machine's. */
     if (state == DOMAIN_CRASHED || reason == SHUTDOWN_crash)
         arch_exit(ARCH_EXIT_DOM0_CRASH);
@@ -134,4 +140,20 @@ void domain_destroy(struct domain *d)
              d->id, d->name, freed, busy);
     domain_table[d->id] = NULL;
     frame_free(pa_to_mfn(pa_init(arch_virt_to_phys(d))), 0);
+}
+
+void domain_reap(const struct vcpu *running)
+{
+    struct domain **pp = &domain_reap_list;
+
+    while (*pp) {
+        struct domain *d = *pp;
+
+        if (running && running->domain == d) {
+            pp = &d->reap_next;
+            continue;
+        }
+        *pp = d->reap_next;
+        domain_destroy(d);
+    }
 }

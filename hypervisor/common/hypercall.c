@@ -83,6 +83,7 @@ static long hypercall_sched_op(struct vcpu *v, const uint64_t a[5])
 
     switch (a[0]) {
     case SCHED_yield:
+        sched_yield();
         return 0;
     case SCHED_block:
         /* Sleep unless an event is already waiting (no lost wake-up). */

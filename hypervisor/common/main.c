@@ -11,11 +11,9 @@
  */
 #include <stddef.h>
 
-#include <carapace/startinfo.h>
-
 #include "arch.h"
+#include "bootdom.h"
 #include "bootinfo.h"
-#include "builder.h"
 #include "cmdline.h"
 #include "errcode.h"
 #include "log.h"
@@ -25,9 +23,7 @@
 #include "sched.h"
 #include "selftest.h"
 
-#define BOOT_TICKS       3
-#define DOM0_MEM         (64ULL << 20)
-#define DOM0_MODULES_MAX 8
+#define BOOT_TICKS 3
 
 static const void *main_fdt;
 
@@ -75,64 +71,6 @@ static void start_of_day_timer(void)
              (arch_time_ns() - t0) / 1000);
 }
 
-/* A module's command line is "path args": the guest gets the args. */
-static const char *start_of_day_args(const char *cmdline)
-{
-    while (*cmdline && *cmdline != ' ')
-        cmdline++;
-    while (*cmdline == ' ')
-        cmdline++;
-    return cmdline;
-}
-
-static uint64_t start_of_day_dom0_mem(const char *cmdline)
-{
-    char val[32];
-    uint64_t mem;
-    int err = cmdline_get_u64(cmdline, "dom0_mem", &mem);
-
-    if (err == -ENOENT)
-        return DOM0_MEM;
-    if (err) {
-        cmdline_get(cmdline, "dom0_mem", val, sizeof(val));
-        log_err("dom0_mem=%s: not a size (write it like 64M or 1G)\n", val);
-        start_of_day_fail("reading the command line", err);
-    }
-    return mem;
-}
-
-/* dom0 from the first boot module; the others become its modules. */
-static void start_of_day_dom0(const void *fdt, const char *cmdline)
-{
-    static struct builder_module mods[DOM0_MODULES_MAX];
-    struct builder_config c = {.domid = 0,
-                               .name = "dom0",
-                               .flags = SIF_PRIVILEGED | SIF_INITDOMAIN,
-                               .modules = mods};
-    struct bootinfo_module m;
-    int n = bootinfo_module_count(fdt);
-
-    if (n < 1) {
-        log_info("No dom0 kernel (no boot module): powering off.\n");
-        arch_exit(ARCH_EXIT_POWEROFF);
-    }
-    c.memory = start_of_day_dom0_mem(cmdline);
-    for (int i = 0; i < n && i <= DOM0_MODULES_MAX; i++) {
-        if (bootinfo_module_get(fdt, i, &m))
-            start_of_day_fail("reading the boot modules", -EINVAL);
-        if (i == 0) {
-            c.image = arch_phys_to_virt(m.start);
-            c.image_size = m.size;
-            c.cmdline = start_of_day_args(m.cmdline);
-        } else {
-            mods[c.nmodules++] = (struct builder_module){
-                arch_phys_to_virt(m.start), m.size, m.cmdline};
-        }
-    }
-    if (!builder_build(&c))
-        start_of_day_fail("building dom0", -EINVAL);
-}
-
 void start_of_day(const void *fdt)
 {
     const char *cmdline;
@@ -157,6 +95,12 @@ void start_of_day(const void *fdt)
     log_info("Boot complete after %lu ms.\n", arch_time_ns() / 1000000);
     selftest_main();
     sched_init();
-    start_of_day_dom0(fdt, cmdline);
+    err = bootdom_start(fdt, cmdline);
+    if (err == -ENOENT) {
+        log_info("No dom0 kernel (no boot module): powering off.\n");
+        arch_exit(ARCH_EXIT_POWEROFF);
+    }
+    if (err)
+        start_of_day_fail("building the boot-time domains", err);
     sched_run();
 }

@@ -133,6 +133,12 @@ void sched_tick(void)
         sched_need_resched = true;
 }
 
+void sched_yield(void)
+{
+    if (sched_policy->has_waiting())
+        sched_need_resched = true;
+}
+
 static struct vcpu *sched_pick_next(void)
 {
     struct vcpu *cur = sched_cur, *next;
@@ -163,6 +169,7 @@ void sched_run(void)
             if (next)
                 next->run_start_ns = now;
             sched_slice_left = SCHED_SLICE_TICKS;
+            domain_reap(next);
         }
         if (next)
             arch_return_to_guest();

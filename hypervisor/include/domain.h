@@ -60,9 +60,10 @@ struct domain {
     mfn_t shared_mfn;
     struct shared_info *shared; /* in the direct map */
     uint64_t hypercalls;
-    bool console_midline;    /* last console byte was not a newline */
-    uint32_t console_budget; /* bytes it may write now (console.c) */
-    uint64_t console_tick;   /* timer tick of the last budget refill */
+    bool console_midline;     /* last console byte was not a newline */
+    uint32_t console_budget;  /* bytes it may write now (console.c) */
+    uint64_t console_tick;    /* timer tick of the last budget refill */
+    struct domain *reap_next; /* domain.c's list of stopped domains */
     struct vcpu vcpu[1];
 };
 
@@ -78,6 +79,10 @@ void domain_crash(struct domain *d, const struct cpu_regs *regs,
 void domain_virq(struct domain *d, unsigned virq);
 /* Release every frame and the domain itself. */
 void domain_destroy(struct domain *d);
+/* Destroy the domUs that have stopped, except the one whose vCPU is
+ * `running` (its page tables may still be live): the scheduler calls this
+ * after every switch. */
+void domain_reap(const struct vcpu *running);
 const char *domain_state_name(const struct domain *d);
 
 #endif /* CARAPACE_DOMAIN_H */

@@ -33,6 +33,8 @@ void sched_block(struct vcpu *v);
 void sched_stop(struct vcpu *v);
 /* From the timer interrupt: accounting, vCPU timers, preemption. */
 void sched_tick(void);
+/* Let the other runnable vCPUs run before the current one goes on. */
+void sched_yield(void);
 /* Pick the next vCPU if needed, then run it; idles while none can run.
  * Never returns. */
 __attribute__((noreturn)) void sched_run(void);

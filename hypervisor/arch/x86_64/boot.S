@@ -143,7 +143,11 @@ start64:
     xorl %eax, %eax
     movl %eax, %fs
     movl %eax, %gs
-    leaq boot_stack_top(%rip), %rsp
+    /* The top of this stack is where an entry from ring 3 saves the guest's
+     * registers (pv_frame(): struct cpu_regs, 176 bytes). The boot path
+     * never returns, and sched_run() runs on it for good: start below that
+     * area, or the first guest's registers overwrite our own frames. */
+    leaq (boot_stack_top - BOOT_FRAME_RESERVE)(%rip), %rsp
 
     /* Per-CPU block: FS and GS bases, self pointer, stack canary. The
      * canary must be in place before the first C function runs. */
@@ -212,6 +216,7 @@ boot_pd:        .skip 4 * 4096
     .section .bss.stacks, "aw", @nobits
     .balign 4096
 guard0:         .skip 4096
+    .set BOOT_FRAME_RESERVE, 256
     .globl boot_stack, boot_stack_top
 boot_stack:     .skip STACK_SIZE
 boot_stack_top:

@@ -47,6 +47,10 @@
 
 extern char syscall_entry[], boot_stack_top[];
 
+/* boot.S starts the boot path BOOT_FRAME_RESERVE (256) bytes below the
+ * stack top, leaving this frame to the guest. */
+_Static_assert(sizeof(struct cpu_regs) <= 256, "boot.S BOOT_FRAME_RESERVE");
+
 static struct cpu_regs *pv_frame(void)
 {
     return (struct cpu_regs *)(this_cpu()->stack_top - sizeof(struct cpu_regs));
@@ -96,6 +100,12 @@ void pv_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t stack,
     a->regs.rflags = PV_RFLAGS_FIXED;
     a->cr3_kernel = l4_ma;
     a->in_kernel = true;
+    /* The state after fninit, with SSE exceptions masked (MXCSR 0x1f80). */
+    memset(a->fpu, 0, sizeof(a->fpu));
+    a->fpu[0] = 0x7f; /* FCW 0x037f */
+    a->fpu[1] = 0x03;
+    a->fpu[24] = 0x80; /* MXCSR 0x1f80 */
+    a->fpu[25] = 0x1f;
 }
 
 /* Kernel <-> user: the page-table root and the GS base change with it. The
@@ -123,6 +133,7 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
         struct arch_vcpu *a = &prev->arch;
 
         a->regs = *frame;
+        asm volatile("fxsave64 %0" : "=m"(a->fpu));
         a->fs_base = rdmsr(MSR_FS_BASE);
         if (a->in_kernel)
             a->gs_base_kernel = rdmsr(MSR_KERNEL_GS_BASE);
@@ -135,6 +146,7 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
         return;
     }
     *frame = next->arch.regs;
+    asm volatile("fxrstor64 %0" : : "m"(next->arch.fpu));
     write_cr3(next->arch.in_kernel ? next->arch.cr3_kernel
                                    : next->arch.cr3_user);
     wrmsr(MSR_FS_BASE, next->arch.fs_base);

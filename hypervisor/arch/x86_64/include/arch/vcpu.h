@@ -25,6 +25,10 @@ struct arch_vcpu {
     uint8_t trap_flags[ARCH_TRAP_VECTORS];
     uint64_t event_cb, failsafe_cb, syscall_cb;
     unsigned bounce_depth; /* bounces not yet returned from with iret */
+    /* x87/SSE state (fxsave image) while the vCPU is not running: the
+     * hypervisor never touches these registers itself (-mgeneral-regs-only,
+     * and libfdt has no SSE code), so they change hands only here. */
+    uint8_t fpu[512] __attribute__((aligned(16)));
 };
 
 #endif /* CARAPACE_ARCH_VCPU_H */

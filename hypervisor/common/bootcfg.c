@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Reading the boot configuration (format in bootcfg.h). Nothing here
+ * trusts the blob: libfdt checks the structure, and every property is
+ * checked for its length, its termination and its range before use.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "bootcfg.h"
+#include "errcode.h"
+#include "format.h"
+
+/* Properties a domain node may have; anything else is a mistake. */
+static const char *const bootcfg_props[] = {"kernel", "memory", "bootargs",
+                                            "ramdisk"};
+
+bool bootcfg_is_config(const void *blob, size_t size)
+{
+    /* fdt_check_full walks the whole structure once, so that the lookups
+     * after it never run off a corrupted blob. */
+    if (size < sizeof(struct fdt_header) || fdt_check_header(blob) ||
+        fdt_totalsize(blob) > size || fdt_check_full(blob, size))
+        return false;
+    return fdt_node_check_compatible(blob, 0, BOOTCFG_COMPATIBLE) == 0;
+}
+
+/* A string property: NUL-terminated within its length, not empty. */
+static const char *bootcfg_string(const void *blob, int node, const char *prop,
+                                  const char *where, char *err, size_t errlen)
+{
+    int len;
+    const char *s = fdt_getprop(blob, node, prop, &len);
+
+    if (!s)
+        return NULL;
+    if (len < 2 || s[len - 1] != '\0' || strlen(s) != (size_t)len - 1) {
+        format_snprintf(err, errlen,
+                        "%s: property '%s' must be one non-empty string", where,
+                        prop);
+        return (const char *)-1;
+    }
+    return s;
+}
+
+static int bootcfg_memory(const void *blob, int node, const char *where,
+                          uint64_t *mib, char *err, size_t errlen)
+{
+    int len;
+    const fdt32_t *p = fdt_getprop(blob, node, "memory", &len);
+
+    if (!p) {
+        format_snprintf(err, errlen, "%s: property 'memory' (MiB) is missing",
+                        where);
+        return -EINVAL;
+    }
+    if (len != 4) {
+        format_snprintf(err, errlen,
+                        "%s: property 'memory' must be one cell, <MiB>", where);
+        return -EINVAL;
+    }
+    *mib = fdt32_to_cpu(*p);
+    if (*mib < BOOTCFG_MEM_MIN_MIB || *mib > BOOTCFG_MEM_MAX_MIB) {
+        format_snprintf(
+            err, errlen, "%s: memory = <%lu>: must be %u to %u (MiB)", where,
+            (unsigned long)*mib, BOOTCFG_MEM_MIN_MIB, BOOTCFG_MEM_MAX_MIB);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int bootcfg_check_props(const void *blob, int node, const char *where,
+                               char *err, size_t errlen)
+{
+    int prop;
+
+    fdt_for_each_property_offset(prop, blob, node)
+    {
+        const char *name;
+        bool known = false;
+
+        if (!fdt_getprop_by_offset(blob, prop, &name, NULL))
+            goto bad;
+        for (size_t i = 0; i < sizeof(bootcfg_props) / sizeof(char *); i++)
+            known = known || strcmp(name, bootcfg_props[i]) == 0;
+        if (!known) {
+            format_snprintf(err, errlen,
+                            "%s: unknown property '%s' (known: kernel, "
+                            "memory, bootargs, ramdisk)",
+                            where, name);
+            return -EINVAL;
+        }
+    }
+    if (prop == -FDT_ERR_NOTFOUND)
+        return 0;
+bad:
+    format_snprintf(err, errlen, "%s: malformed properties", where);
+    return -EINVAL;
+}
+
+/* One domain node into *d. */
+static int bootcfg_domain(const void *blob, int node, struct bootcfg_domain *d,
+                          char *err, size_t errlen)
+{
+    char where[BOOTCFG_NAME_MAX + 16];
+    const char *name = fdt_get_name(blob, node, NULL);
+    const char *k, *r, *b;
+    int rc;
+
+    if (!name || !*name || strlen(name) >= BOOTCFG_NAME_MAX ||
+        strchr(name, '@')) {
+        format_snprintf(err, errlen,
+                        "/domains/%.40s: a domain name is 1 to %d characters, "
+                        "without '@'",
+                        name ? name : "?", BOOTCFG_NAME_MAX - 1);
+        return -EINVAL;
+    }
+    format_snprintf(where, sizeof(where), "/domains/%s", name);
+    rc = bootcfg_check_props(blob, node, where, err, errlen);
+    if (rc)
+        return rc;
+    k = bootcfg_string(blob, node, "kernel", where, err, errlen);
+    r = bootcfg_string(blob, node, "ramdisk", where, err, errlen);
+    b = bootcfg_string(blob, node, "bootargs", where, err, errlen);
+    if (k == (const char *)-1 || r == (const char *)-1 || b == (const char *)-1)
+        return -EINVAL;
+    if (!k) {
+        format_snprintf(err, errlen, "%s: property 'kernel' is missing", where);
+        return -EINVAL;
+    }
+    memset(d, 0, sizeof(*d));
+    memcpy(d->name, name, strlen(name) + 1);
+    d->kernel = k;
+    d->ramdisk = r;
+    d->bootargs = b;
+    return bootcfg_memory(blob, node, where, &d->memory_mib, err, errlen);
+}
+
+int bootcfg_parse(const void *blob, size_t size, struct bootcfg_domain *out,
+                  unsigned max, char *err, size_t errlen)
+{
+    int doms, node, rc;
+    unsigned n = 0;
+
+    if (!bootcfg_is_config(blob, size)) {
+        format_snprintf(err, errlen, "not a device tree compatible with \"%s\"",
+                        BOOTCFG_COMPATIBLE);
+        return -EINVAL;
+    }
+    doms = fdt_subnode_offset(blob, 0, "domains");
+    if (doms < 0)
+        return doms == -FDT_ERR_NOTFOUND ? 0 : -EINVAL;
+    fdt_for_each_subnode(node, blob, doms)
+    {
+        if (n == max) {
+            format_snprintf(err, errlen, "more than %u domains", max);
+            return -E2BIG;
+        }
+        rc = bootcfg_domain(blob, node, &out[n], err, errlen);
+        if (rc)
+            return rc;
+        for (unsigned i = 0; i < n; i++)
+            if (strcmp(out[i].name, out[n].name) == 0) {
+                format_snprintf(err, errlen,
+                                "/domains/%s: a second domain "
+                                "of that name",
+                                out[n].name);
+                return -EINVAL;
+            }
+        n++;
+    }
+    if (node != -FDT_ERR_NOTFOUND) {
+        format_snprintf(err, errlen, "/domains: malformed");
+        return -EINVAL;
+    }
+    return (int)n;
+}
+
+/* The last path component of s[0..len). */
+static const char *bootcfg_basename(const char *s, size_t *len)
+{
+    size_t start = 0;
+
+    for (size_t i = 0; i < *len; i++)
+        if (s[i] == '/')
+            start = i + 1;
+    *len -= start;
+    return s + start;
+}
+
+bool bootcfg_module_matches(const char *cmdline, const char *ref)
+{
+    size_t plen = 0, rlen = strlen(ref), blen, rblen;
+    const char *base, *rbase;
+
+    while (cmdline[plen] && cmdline[plen] != ' ')
+        plen++;
+    if (plen == rlen && memcmp(cmdline, ref, plen) == 0)
+        return true;
+    blen = plen;
+    rblen = rlen;
+    base = bootcfg_basename(cmdline, &blen);
+    rbase = bootcfg_basename(ref, &rblen);
+    return blen && blen == rblen && memcmp(base, rbase, blen) == 0 &&
+           (rbase == ref || base == cmdline);
+}

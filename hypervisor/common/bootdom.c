@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Domains built at boot. Boot module 0 is dom0's kernel. A later module
+ * that is a boot configuration (a device tree compatible with
+ * "carapace,boot-config") lists further domains, whose kernels and
+ * ramdisks are other boot modules named by path. Every module that is
+ * neither the configuration nor named by it is dom0's (its ramdisk).
+ *
+ * A configuration that does not read, or that names a module nobody
+ * passed, stops the boot before any domain exists: nothing half-made. A
+ * domain that cannot be built (out of memory, a bad image) is reported
+ * and skipped; the others are built.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <carapace/startinfo.h>
+
+#include "arch.h"
+#include "bootcfg.h"
+#include "bootdom.h"
+#include "bootinfo.h"
+#include "builder.h"
+#include "cmdline.h"
+#include "errcode.h"
+#include "log.h"
+
+struct bootdom_mods {
+    struct bootinfo_module m[BOOTDOM_MODULES_MAX];
+    bool used[BOOTDOM_MODULES_MAX]; /* the config, or a domU's */
+    int n;
+};
+
+/* A module's command line is "path args": the guest gets the args. */
+static const char *bootdom_args(const char *cmdline)
+{
+    while (*cmdline && *cmdline != ' ')
+        cmdline++;
+    while (*cmdline == ' ')
+        cmdline++;
+    return cmdline;
+}
+
+static struct builder_module bootdom_module(const struct bootinfo_module *m)
+{
+    return (struct builder_module){arch_phys_to_virt(m->start), m->size,
+                                   m->cmdline};
+}
+
+static int bootdom_dom0_mem(const char *cmdline, uint64_t *mem)
+{
+    char val[32];
+    int err = cmdline_get_u64(cmdline, "dom0_mem", mem);
+
+    if (err == -ENOENT) {
+        *mem = BOOTDOM_DOM0_MEM;
+        return 0;
+    }
+    if (err) {
+        cmdline_get(cmdline, "dom0_mem", val, sizeof(val));
+        log_err("dom0_mem=%s: not a size (write it like 64M or 1G)\n", val);
+    }
+    return err;
+}
+
+static int bootdom_read_modules(const void *fdt, struct bootdom_mods *mods)
+{
+    int n = bootinfo_module_count(fdt);
+
+    if (n < 0)
+        return n;
+    if (n > BOOTDOM_MODULES_MAX) {
+        log_err("Boot: %d modules, at most %d are read\n", n,
+                BOOTDOM_MODULES_MAX);
+        return -E2BIG;
+    }
+    for (int i = 0; i < n; i++) {
+        int err = bootinfo_module_get(fdt, i, &mods->m[i]);
+
+        if (err)
+            return err;
+        mods->used[i] = false;
+    }
+    mods->n = n;
+    return 0;
+}
+
+/* The module a domain names: index, or -ENOENT after saying so. */
+static int bootdom_find(struct bootdom_mods *mods, const char *dom,
+                        const char *what, const char *ref)
+{
+    for (int i = 1; i < mods->n; i++) {
+        if (mods->m[i].cmdline && !mods->used[i] &&
+            bootcfg_module_matches(mods->m[i].cmdline, ref)) {
+            mods->used[i] = true;
+            return i;
+        }
+    }
+    log_err("Boot configuration: /domains/%s: %s = \"%s\": no such boot "
+            "module (pass it with -initrd, after dom0's kernel)\n",
+            dom, what, ref);
+    return -ENOENT;
+}
+
+/* The configuration among modules 1.., if any: the number of domains it
+ * lists (their modules resolved and marked used), or a negative errno. */
+static int bootdom_config(struct bootdom_mods *mods,
+                          struct bootcfg_domain *doms, int *kernel,
+                          int *ramdisk)
+{
+    char err[160];
+    int cfg = -1, n = 0;
+
+    for (int i = 1; i < mods->n; i++) {
+        if (!bootcfg_is_config(arch_phys_to_virt(mods->m[i].start),
+                               mods->m[i].size))
+            continue;
+        if (cfg >= 0) {
+            log_err("Boot configuration: modules %d and %d are both one; "
+                    "pass one\n",
+                    cfg, i);
+            return -EINVAL;
+        }
+        cfg = i;
+    }
+    if (cfg < 0)
+        return 0;
+    mods->used[cfg] = true;
+    n = bootcfg_parse(arch_phys_to_virt(mods->m[cfg].start), mods->m[cfg].size,
+                      doms, BOOTCFG_MAX_DOMAINS, err, sizeof(err));
+    if (n < 0) {
+        log_err("Boot configuration (module %d, %s): %s\n", cfg,
+                mods->m[cfg].cmdline ? mods->m[cfg].cmdline : "", err);
+        return n;
+    }
+    for (int d = 0; d < n; d++) {
+        kernel[d] = bootdom_find(mods, doms[d].name, "kernel", doms[d].kernel);
+        ramdisk[d] = doms[d].ramdisk ? bootdom_find(mods, doms[d].name,
+                                                    "ramdisk", doms[d].ramdisk)
+                                     : -1;
+        /* Not -ENOENT: that would read as "no boot module at all". */
+        if (kernel[d] < 0 || (doms[d].ramdisk && ramdisk[d] < 0))
+            return -EINVAL;
+    }
+    return n;
+}
+
+static int bootdom_dom0(struct bootdom_mods *mods, uint64_t mem)
+{
+    static struct builder_module extra[BOOTDOM_MODULES_MAX];
+    const struct bootinfo_module *k = &mods->m[0];
+    struct builder_config c = {
+        .domid = 0,
+        .name = "dom0",
+        .flags = SIF_PRIVILEGED | SIF_INITDOMAIN,
+        .memory = mem,
+        .image = arch_phys_to_virt(k->start),
+        .image_size = k->size,
+        .cmdline = bootdom_args(k->cmdline ? k->cmdline : ""),
+        .modules = extra,
+    };
+
+    for (int i = 1; i < mods->n; i++)
+        if (!mods->used[i])
+            extra[c.nmodules++] = bootdom_module(&mods->m[i]);
+    return builder_build(&c) ? 0 : -EINVAL;
+}
+
+/* A boot-time domain; a failure is reported and the boot goes on. */
+static void bootdom_domu(const struct bootdom_mods *mods, uint32_t id,
+                         const struct bootcfg_domain *d, int kernel,
+                         int ramdisk)
+{
+    const struct bootinfo_module *k = &mods->m[kernel];
+    struct builder_module rd;
+    struct builder_config c = {
+        .domid = id,
+        .name = d->name,
+        .memory = d->memory_mib << 20,
+        .image = arch_phys_to_virt(k->start),
+        .image_size = k->size,
+        .cmdline = d->bootargs ? d->bootargs : bootdom_args(k->cmdline),
+        .modules = &rd,
+    };
+
+    if (ramdisk >= 0) {
+        rd = bootdom_module(&mods->m[ramdisk]);
+        c.nmodules = 1;
+    }
+    if (!builder_build(&c))
+        log_err("Boot configuration: domain %u (%s) not built; going on\n", id,
+                d->name);
+}
+
+int bootdom_start(const void *fdt, const char *cmdline)
+{
+    static struct bootdom_mods mods;
+    static struct bootcfg_domain doms[BOOTCFG_MAX_DOMAINS];
+    int kernel[BOOTCFG_MAX_DOMAINS], ramdisk[BOOTCFG_MAX_DOMAINS];
+    uint64_t mem;
+    int n, err;
+
+    err = bootdom_read_modules(fdt, &mods);
+    if (err)
+        return err;
+    if (mods.n < 1)
+        return -ENOENT;
+    err = bootdom_dom0_mem(cmdline, &mem);
+    if (err)
+        return err;
+    n = bootdom_config(&mods, doms, kernel, ramdisk);
+    if (n < 0)
+        return n;
+    err = bootdom_dom0(&mods, mem);
+    if (err)
+        return err;
+    for (int d = 0; d < n; d++)
+        bootdom_domu(&mods, (uint32_t)d + 1, &doms[d], kernel[d], ramdisk[d]);
+    return 0;
+}

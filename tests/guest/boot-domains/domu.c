@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A boot-time domU of the boot-domains test; its bootargs choose its role:
+ * "spin" burns CPU in rounds, "chatty" writes past the console rate limit,
+ * "crash" faults with no handler. Each checks what a domU may not do.
+ */
+#include <string.h>
+
+#include "guest.h"
+
+const char test_title[] = "boot-domains: a boot-time domU";
+
+static void spin(void)
+{
+    volatile uint64_t sink = 0;
+
+    for (int round = 1; round <= 5; round++) {
+        for (uint64_t i = 0; i < 3000000; i++)
+            sink += i;
+        printf("%s: round %d\n", start_info.name, round);
+    }
+}
+
+/* 64 KiB as fast as possible: the hypervisor lets 16 KiB through at once,
+ * then a trickle, and says -EAGAIN when the budget is empty. Then 300 ms
+ * of rest refill the budget, so that the summary gets out. */
+static void chatty(void)
+{
+    static char line[2048];
+    uint64_t t0;
+    uint64_t written = 0;
+    unsigned int again = 0;
+
+    memset(line, '.', sizeof(line) - 1);
+    line[sizeof(line) - 1] = '\n';
+    console_flush();
+    for (int i = 0; i < 32; i++) {
+        long n = hc_console_write(line, sizeof(line));
+
+        if (n == -CARAPACE_EAGAIN)
+            again++;
+        else if (n > 0)
+            written += (uint64_t)n;
+    }
+    t0 = system_time_ns();
+    while (system_time_ns() - t0 < 300000000ULL)
+        hc_sched_op(SCHED_yield, 0);
+    printf("chatty: wrote %lu of 65536 bytes, -EAGAIN %u times\n",
+           (unsigned long)written, again);
+    test_check(again > 0, "the rate limit said -EAGAIN");
+    test_check(written >= 16384 && written < 65536,
+               "at least the 16 KiB burst went through, not everything");
+}
+
+void test_main(void)
+{
+    char c;
+
+    printf("%s: domain %u, %lu MiB, bootargs \"%s\"\n", start_info.name,
+           start_info.domid, (unsigned long)(start_info.memory_bytes >> 20),
+           start_info.bootargs);
+    test_check(start_info.domid != 0, "not dom0");
+    test_expect_eq(start_info.flags, 0, "no SIF_PRIVILEGED, no SIF_INITDOMAIN");
+    test_expect_eq(hc_console_read(&c, 1), -CARAPACE_EPERM,
+                   "HC_console_read is dom0's");
+    if (strcmp(start_info.bootargs, "spin") == 0)
+        spin();
+    else if (strcmp(start_info.bootargs, "chatty") == 0)
+        chatty();
+    else if (strcmp(start_info.bootargs, "crash") == 0)
+        *(volatile uint64_t *)0 = 1; /* no trap table: crashed alone */
+    else
+        test_fail("unknown role \"%s\"", start_info.bootargs);
+}
