@@ -7,6 +7,7 @@
 #ifndef CARAPACE_ABI_SHARED_H
 #define CARAPACE_ABI_SHARED_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "abi.h"
@@ -33,13 +34,20 @@ struct vcpu_info {
     uint8_t pad0[2];
     uint32_t pending_virqs; /* VIRQ_* bits; hypervisor sets, guest clears */
     uint64_t cr2;           /* fault address of the last bounced #PF */
-    uint64_t pad1[2];
+    /* Event channels: bit w set = evtchn_pending[w] may hold a pending,
+     * unmasked port. Hypervisor sets, guest clears (ABI 1.2). */
+    uint64_t evtchn_pending_sel;
+    uint64_t pad1;
     struct vcpu_time_info time;
 };
 CARAPACE_ABI_CHECK(struct vcpu_info, 64);
+_Static_assert(offsetof(struct vcpu_info, evtchn_pending_sel) == 16,
+               "vcpu_info layout");
 
 #define VIRQ_TIMER   0 /* the one-shot timer of HC_set_timer fired */
 #define VIRQ_CONSOLE 1 /* dom0 only: input waits for HC_console_read */
+#define VIRQ_DOM_EXC 2 /* dom0 only: a domain was created, stopped or died */
+#define VIRQ_NR      3
 
 #define SHARED_MAX_VCPUS 8
 #define EVTCHN_WORDS     64 /* 4096 ports, for the events ABI */
