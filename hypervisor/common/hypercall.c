@@ -14,6 +14,7 @@
 #include "arch.h"
 #include "console.h"
 #include "domain.h"
+#include "domctl.h"
 #include "format.h"
 #include "guestmem.h"
 #include "hypercall.h"
@@ -139,6 +140,7 @@ static const hypercall_fn hypercall_generic[HC_NR] = {
     [HC_set_timer] = hypercall_set_timer,
     [HC_multicall] = hypercall_multicall,
     [HC_console_read] = hypercall_console_read,
+    [HC_domctl] = domctl_hypercall,
 };
 
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[5],

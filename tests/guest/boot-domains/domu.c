@@ -2,7 +2,8 @@
 /*
  * A boot-time domU of the boot-domains test; its bootargs choose its role:
  * "spin" burns CPU in rounds, "chatty" writes past the console rate limit,
- * "crash" faults with no handler. Each checks what a domU may not do.
+ * "crash" faults with no handler, "wait" blocks for good after its checks.
+ * Each checks what a domU may not do.
  */
 #include <string.h>
 
@@ -54,6 +55,7 @@ static void chatty(void)
 
 void test_main(void)
 {
+    struct domctl_domaininfo info = {0};
     char c;
 
     printf("%s: domain %u, %lu MiB, bootargs \"%s\"\n", start_info.name,
@@ -63,12 +65,21 @@ void test_main(void)
     test_expect_eq(start_info.flags, 0, "no SIF_PRIVILEGED, no SIF_INITDOMAIN");
     test_expect_eq(hc_console_read(&c, 1), -CARAPACE_EPERM,
                    "HC_console_read is dom0's");
+    test_expect_eq(hc_domctl(DOMCTL_getdomaininfo, &info), -CARAPACE_EPERM,
+                   "HC_domctl is dom0's");
     if (strcmp(start_info.bootargs, "spin") == 0)
         spin();
     else if (strcmp(start_info.bootargs, "chatty") == 0)
         chatty();
     else if (strcmp(start_info.bootargs, "crash") == 0)
         *(volatile uint64_t *)0 = 1; /* no trap table: crashed alone */
+    else if (strcmp(start_info.bootargs, "wait") == 0)
+        for (;;) {
+            printf("Test result: %s\n",
+                   test_result_now() == RESULT_SUCCESS ? "SUCCESS" : "FAILURE");
+            console_flush();
+            hc_sched_op(SCHED_block, 0); /* no events: blocked for good */
+        }
     else
         test_fail("unknown role \"%s\"", start_info.bootargs);
 }

@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include <carapace/domctl.h>
 #include <carapace/errno.h>
 #include <carapace/hypercall.h>
 #include <carapace/mmu.h>
@@ -119,6 +120,11 @@ static inline long hc_console_write(const void *buf, uint64_t len)
 static inline long hc_console_read(void *buf, uint64_t len)
 {
     return hc2(HC_console_read, buf, len);
+}
+
+static inline long hc_domctl(uint64_t cmd, void *arg)
+{
+    return hc2(HC_domctl, cmd, arg);
 }
 
 static inline long hc_version(uint64_t cmd)
