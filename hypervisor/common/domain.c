@@ -12,6 +12,7 @@
 
 #include "arch.h"
 #include "domain.h"
+#include "evtchn.h"
 #include "format.h"
 #include "frame.h"
 #include "log.h"
@@ -27,6 +28,15 @@ static struct domain *domain_reap_list;
 struct domain *domain_get(uint32_t id)
 {
     return id < DOMAIN_MAX ? domain_table[id] : NULL;
+}
+
+/* Tell dom0 that another domain came, stopped or went (VIRQ_DOM_EXC). */
+static void domain_exc(const struct domain *d)
+{
+    struct domain *dom0 = domain_get(0);
+
+    if (d->id != 0 && dom0 && dom0 != d)
+        evtchn_virq(dom0, VIRQ_DOM_EXC);
 }
 
 struct domain *domain_create(uint32_t id, const char *name, uint32_t flags)
@@ -49,19 +59,13 @@ struct domain *domain_create(uint32_t id, const char *name, uint32_t flags)
     d->vcpu[0].domain = d;
     d->vcpu[0].state = VCPU_BLOCKED; /* until the builder is done */
     domain_table[id] = d;
+    domain_exc(d);
     return d;
 }
 
 void domain_virq(struct domain *d, unsigned virq)
 {
-    struct vcpu *v = &d->vcpu[0];
-
-    if (!d->shared)
-        return;
-    __atomic_or_fetch(&d->shared->vcpu[v->id].pending_virqs, 1u << virq,
-                      __ATOMIC_SEQ_CST);
-    d->shared->vcpu[v->id].upcall_pending = 1;
-    sched_wake(v);
+    evtchn_virq(d, virq); /* its bound port, else the pending_virqs bit */
 }
 
 const char *domain_state_name(const struct domain *d)
@@ -85,6 +89,7 @@ static void domain_stop(struct domain *d, enum domain_state state,
     log_info("Domain %u (%s): %s\n", d->id, d->name,
              state == DOMAIN_CRASHED ? "crashed" : reasons[reason]);
     if (d->id != 0) {
+        domain_exc(d);
         /* No toolstack keeps stopped domains yet: reclaim them. */
         d->reap_next = domain_reap_list;
         domain_reap_list = d;
@@ -127,6 +132,7 @@ void domain_destroy(struct domain *d)
     int busy;
 
     d->state = DOMAIN_DYING;
+    evtchn_domain_destroy(d); /* peers' ports become unbound */
     sched_stop(&d->vcpu[0]);
     arch_vcpu_release(&d->vcpu[0]);
     busy = arch_domain_release_memory(d);
@@ -139,6 +145,7 @@ void domain_destroy(struct domain *d)
     log_info("Domain %u (%s) destroyed: %lu frames freed, %d still in use\n",
              d->id, d->name, freed, busy);
     domain_table[d->id] = NULL;
+    domain_exc(d);
     frame_free(pa_to_mfn(pa_init(arch_virt_to_phys(d))), 0);
 }
 

@@ -14,6 +14,7 @@
 #include "arch.h"
 #include "console.h"
 #include "domain.h"
+#include "evtchn.h"
 #include "domctl.h"
 #include "format.h"
 #include "guestmem.h"
@@ -72,7 +73,7 @@ static long hypercall_version(struct vcpu *v, const uint64_t a[5])
         return CARAPACE_ABI_VERSION;
     case VERSION_FEATURES:
         return CARAPACE_FEAT_MULTICALL | CARAPACE_FEAT_TIMER |
-               CARAPACE_FEAT_CONSOLE_IN;
+               CARAPACE_FEAT_CONSOLE_IN | CARAPACE_FEAT_EVTCHN;
     default:
         return -CARAPACE_ENOSYS;
     }
@@ -139,6 +140,7 @@ static const hypercall_fn hypercall_generic[HC_NR] = {
     [HC_sched_op] = hypercall_sched_op,
     [HC_set_timer] = hypercall_set_timer,
     [HC_multicall] = hypercall_multicall,
+    [HC_event_channel_op] = evtchn_hypercall,
     [HC_console_read] = hypercall_console_read,
     [HC_domctl] = domctl_hypercall,
 };

@@ -17,7 +17,9 @@
 #define CARAPACE_EBUSY  16 /* object in use (frame typed otherwise) */
 #define CARAPACE_EEXIST 17 /* already exists / already done */
 #define CARAPACE_EINVAL 22 /* invalid argument */
+#define CARAPACE_ENOSPC 28 /* no room left (no free event channel port) */
 #define CARAPACE_ERANGE 34 /* number outside the valid range */
 #define CARAPACE_ENOSYS 38 /* no such hypercall or sub-command */
+#define CARAPACE_ENOTCONN 107 /* event channel port not connected to a peer */
 
 #endif /* CARAPACE_ABI_ERRNO_H */

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * HC_event_channel_op(cmd, arg): argument structs are copied in from the
+ * guest, checked (pads must be 0), handed to evtchn.c, and the result is
+ * copied back. A result that cannot be written back undoes the operation
+ * (the new port is closed again), so -EFAULT changes nothing. Also the
+ * port table's memory: two frames per domain that uses event channels.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include <carapace/errno.h>
+#include <carapace/event_channel.h>
+
+#include "arch.h"
+#include "domain.h"
+#include "evtchn.h"
+#include "frame.h"
+#include "guestmem.h"
+
+#define EVTCHN_TABLE_ORDER 1 /* 2 frames: sizeof(struct evtchn_domain) */
+
+struct evtchn_domain *evtchn_table_alloc(void)
+{
+    mfn_t m = frame_alloc(EVTCHN_TABLE_ORDER, FRAME_OWNER_HYP);
+    struct evtchn_domain *e;
+
+    if (!mfn_valid(m))
+        return NULL;
+    e = arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+    memset(e, 0, sizeof(*e));
+    return e;
+}
+
+void evtchn_table_free(struct evtchn_domain *e)
+{
+    frame_free(pa_to_mfn(pa_init(arch_virt_to_phys(e))), EVTCHN_TABLE_ORDER);
+}
+
+/* Copy a result back; if the guest's buffer cannot take it, close the
+ * port the operation made. */
+static long evtchn_hc_reply(struct domain *d, uint64_t va, const void *buf,
+                            size_t len, uint32_t port)
+{
+    if (guestmem_write(va, buf, len) == 0)
+        return 0;
+    evtchn_close(d, port);
+    return -CARAPACE_EFAULT;
+}
+
+static long evtchn_hc_alloc_unbound(struct domain *d, uint64_t va)
+{
+    struct evtchn_alloc_unbound a;
+    uint32_t port;
+    int err;
+
+    if (guestmem_read(&a, va, sizeof(a)))
+        return -CARAPACE_EFAULT;
+    err = evtchn_alloc_unbound(d, a.remote_dom, &port);
+    if (err)
+        return err;
+    a.port = port;
+    return evtchn_hc_reply(d, va, &a, sizeof(a), port);
+}
+
+static long evtchn_hc_bind_interdomain(struct domain *d, uint64_t va)
+{
+    struct evtchn_bind_interdomain b;
+    uint32_t port;
+    int err;
+
+    if (guestmem_read(&b, va, sizeof(b)))
+        return -CARAPACE_EFAULT;
+    if (b.pad)
+        return -CARAPACE_EINVAL;
+    err = evtchn_bind_interdomain(d, b.remote_dom, b.remote_port, &port);
+    if (err)
+        return err;
+    b.local_port = port;
+    return evtchn_hc_reply(d, va, &b, sizeof(b), port);
+}
+
+static long evtchn_hc_bind_virq(struct domain *d, uint64_t va)
+{
+    struct evtchn_bind_virq b;
+    uint32_t port;
+    int err;
+
+    if (guestmem_read(&b, va, sizeof(b)))
+        return -CARAPACE_EFAULT;
+    err = evtchn_bind_virq(d, b.virq, &port);
+    if (err)
+        return err;
+    b.port = port;
+    return evtchn_hc_reply(d, va, &b, sizeof(b), port);
+}
+
+static long evtchn_hc_status(struct domain *d, uint64_t va)
+{
+    struct evtchn_status st;
+    int err;
+
+    if (guestmem_read(&st, va, sizeof(st)))
+        return -CARAPACE_EFAULT;
+    err = evtchn_status(d, &st);
+    if (err)
+        return err;
+    return guestmem_write(va, &st, sizeof(st)) ? -CARAPACE_EFAULT : 0;
+}
+
+long evtchn_hypercall(struct vcpu *v, const uint64_t args[5])
+{
+    struct domain *d = v->domain;
+
+    switch (args[0]) {
+    case EVTCHNOP_alloc_unbound:
+        return evtchn_hc_alloc_unbound(d, args[1]);
+    case EVTCHNOP_bind_interdomain:
+        return evtchn_hc_bind_interdomain(d, args[1]);
+    case EVTCHNOP_bind_virq:
+        return evtchn_hc_bind_virq(d, args[1]);
+    case EVTCHNOP_send:
+        return evtchn_send(d, args[1]);
+    case EVTCHNOP_close:
+        return evtchn_close(d, args[1]);
+    case EVTCHNOP_status:
+        return evtchn_hc_status(d, args[1]);
+    case EVTCHNOP_unmask:
+        return evtchn_unmask(d, args[1]);
+    default:
+        return -CARAPACE_ENOSYS;
+    }
+}
