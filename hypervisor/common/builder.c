@@ -22,6 +22,7 @@
 #include "elf.h"
 #include "frame.h"
 #include "log.h"
+#include "m2p.h"
 #include "sched.h"
 #include "startinfo.h"
 
@@ -112,6 +113,7 @@ static int builder_alloc_one(struct builder *b, uint64_t gfn, mfn_t m,
     if (fresh)
         memset(builder_frame(m), 0, PAGE_SIZE);
     p2m[gfn % 512] = mfn_val(m);
+    m2p_set(m, gfn);
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <carapace/mmu.h>
 #include <carapace/sched.h>
 
 #include "arch.h"
@@ -16,6 +17,7 @@
 #include "format.h"
 #include "frame.h"
 #include "log.h"
+#include "m2p.h"
 #include "panic.h"
 #include "sched.h"
 
@@ -139,8 +141,10 @@ void domain_destroy(struct domain *d)
     for (uint64_t i = 0; i < n; i++) {
         struct frame *f = frame_get(mfn_init(i));
 
-        if (f && f->owner == d->id && frame_free(mfn_init(i), 0) == 0)
+        if (f && f->owner == d->id && frame_free(mfn_init(i), 0) == 0) {
+            m2p_set(mfn_init(i), M2P_INVALID);
             freed++;
+        }
     }
     log_info("Domain %u (%s) destroyed: %lu frames freed, %d still in use\n",
              d->id, d->name, freed, busy);

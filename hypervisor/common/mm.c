@@ -13,6 +13,7 @@
 #include "errcode.h"
 #include "frame.h"
 #include "log.h"
+#include "m2p.h"
 #include "memrange.h"
 #include "mm.h"
 
@@ -79,6 +80,7 @@ static int mm_free_compute(void)
 int mm_init(const void *fdt)
 {
     uint64_t ram_end, nframes, table_size, table_pa, pool_frames, pool_pa;
+    uint64_t m2p_pa;
     int err = mm_collect(fdt);
 
     if (err) {
@@ -95,13 +97,19 @@ int mm_init(const void *fdt)
                 arch_mm_early_limit(), table_size >> 10);
     if (!err && (err = mm_carve(pool_frames * PAGE_SIZE, &pool_pa)))
         log_err("Memory: no room for %lu page-table frames\n", pool_frames);
+    if (!err && (err = mm_carve(m2p_bytes(nframes), &m2p_pa)))
+        log_err("Memory: no room for the M2P table (%lu KiB)\n",
+                m2p_bytes(nframes) >> 10);
     if (!err)
         err = frame_setup(&mm_ram, &mm_reserved, arch_phys_to_virt(table_pa),
                           nframes);
     if (!err)
         err = arch_paging_init(&mm_ram, pool_pa, pool_frames);
+    if (!err)
+        err = arch_m2p_map(m2p_pa, m2p_bytes(nframes));
     if (err)
         return err;
+    m2p_init(arch_phys_to_virt(m2p_pa), nframes);
     log_info("Memory: %lu MiB of RAM in %u ranges, %lu frames; frame table "
              "%lu KiB at %#lx\n",
              memrange_total(&mm_ram) >> 20, mm_ram.count, frame_count_ram(),

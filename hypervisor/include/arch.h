@@ -49,6 +49,10 @@ uint64_t arch_paging_pool_frames(uint64_t ram_end, unsigned nranges);
 int arch_paging_init(const struct memrange_set *ram, uint64_t pool_pa,
                      uint64_t pool_frames);
 
+/* Map the M2P table [pa, pa + size) read-only for every guest at
+ * M2P_VIRT_START (after arch_paging_init, from its pool). */
+int arch_m2p_map(uint64_t pa, uint64_t size);
+
 /* Start the periodic timer; returns its frequency in Hz. */
 unsigned arch_timer_init(void);
 

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "addr.h"
+#include <carapace/mmu.h>
+
 #include "arch.h"
 #include "errcode.h"
 #include "log.h"
@@ -69,7 +71,10 @@ uint64_t arch_paging_pool_frames(uint64_t ram_end, unsigned nranges)
 {
     uint64_t image = (uint64_t)(_image_end - _image_start);
 
+    uint64_t m2p_pts = ram_end / PAGE_SIZE * 8 / PAGE_SIZE / 512 + 1;
+
     return 1                               /* PML4 */
+           + 2 + m2p_pts / 512 + m2p_pts   /* M2P: PDPT, PDs, PTs */
            + 2 + image / SIZE_2M + 1       /* image: PDPT, PD, PTs */
            + ram_end / (512 * SIZE_1G) + 1 /* direct map PDPTs */
            + ram_end / SIZE_1G + 1         /* direct map PDs */
@@ -186,6 +191,29 @@ static void paging_enable_protections(void)
     write_cr4(cr4);
     log_info("Paging: W^X hypervisor image, NX direct map%s%s\n",
              cr4 & CR4_SMEP ? ", SMEP" : "", cr4 & CR4_SMAP ? ", SMAP" : "");
+}
+
+/* The M2P frames at M2P_VIRT_START: read-only, no-execute, and readable
+ * from ring 3 (PTE_U at every level of the path; slot 256 holds nothing
+ * else), so that guests translate machine to guest frames themselves. */
+int arch_m2p_map(uint64_t pa, uint64_t size)
+{
+    uint64_t *pml4 = arch_phys_to_virt(paging_idle_cr3);
+
+    for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+        uint64_t va = M2P_VIRT_START + off, *table = pml4;
+        int err = paging_map(pml4, va, pa + off, 1, PTE_P | PTE_U | PTE_NX);
+
+        for (int l = 4; !err && l > 1; l--) {
+            uint64_t *e = &table[(va >> (12 + 9 * (l - 1))) & 511];
+
+            *e |= PTE_U;
+            table = arch_phys_to_virt(*e & PTE_ADDR_MASK);
+        }
+        if (err)
+            return err;
+    }
+    return 0;
 }
 
 int arch_paging_init(const struct memrange_set *ram, uint64_t pool_pa,
