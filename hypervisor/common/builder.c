@@ -21,6 +21,7 @@
 #include "domain.h"
 #include "elf.h"
 #include "frame.h"
+#include "grant.h"
 #include "log.h"
 #include "m2p.h"
 #include "sched.h"
@@ -266,6 +267,8 @@ struct domain *builder_build(const struct builder_config *c)
     if (builder_load(b))
         goto fail;
     builder_shared(b);
+    if (grant_domain_p2m(b->d, b->p2m_mfns, b->p2m_frames))
+        goto fail;
     if (builder_start_info(b))
         goto fail;
     if (arch_guest_pt_build(b->d, b->virt_base, b->nr, builder_gfn_to_mfn, b,

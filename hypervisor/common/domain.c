@@ -16,6 +16,7 @@
 #include "evtchn.h"
 #include "format.h"
 #include "frame.h"
+#include "grant.h"
 #include "log.h"
 #include "m2p.h"
 #include "panic.h"
@@ -136,6 +137,7 @@ void domain_destroy(struct domain *d)
     d->state = DOMAIN_DYING;
     evtchn_domain_destroy(d); /* peers' ports become unbound */
     sched_stop(&d->vcpu[0]);
+    grant_domain_destroy(d); /* its mappings pin its L1s; orphans */
     arch_vcpu_release(&d->vcpu[0]);
     busy = arch_domain_release_memory(d);
     for (uint64_t i = 0; i < n; i++) {

@@ -350,6 +350,25 @@ static int frame_take_block(unsigned order, uint64_t *out)
     return 0;
 }
 
+int frame_set_owner(mfn_t mfn, uint32_t from, uint32_t to)
+{
+    uint64_t idx = mfn_val(mfn);
+    int rc = 0;
+
+    if (from >= FRAME_OWNER_FREE || to >= FRAME_OWNER_FREE)
+        return -EINVAL;
+    spinlock_lock(&frame_lock);
+    if (idx >= frame_nframes)
+        rc = -ERANGE;
+    else if (frame_table[idx].owner != from ||
+             (frame_table[idx].flags & FRAME_F_RESERVED))
+        rc = -EPERM;
+    else
+        frame_table[idx].owner = to;
+    spinlock_unlock(&frame_lock);
+    return rc;
+}
+
 mfn_t frame_alloc(unsigned order, uint32_t owner)
 {
     uint64_t i, idx;

@@ -17,6 +17,7 @@
 #include "evtchn.h"
 #include "domctl.h"
 #include "format.h"
+#include "grant.h"
 #include "guestmem.h"
 #include "hypercall.h"
 #include "log.h"
@@ -73,7 +74,8 @@ static long hypercall_version(struct vcpu *v, const uint64_t a[5])
         return CARAPACE_ABI_VERSION;
     case VERSION_FEATURES:
         return CARAPACE_FEAT_MULTICALL | CARAPACE_FEAT_TIMER |
-               CARAPACE_FEAT_CONSOLE_IN | CARAPACE_FEAT_EVTCHN;
+               CARAPACE_FEAT_CONSOLE_IN | CARAPACE_FEAT_EVTCHN |
+               CARAPACE_FEAT_GRANT;
     default:
         return -CARAPACE_ENOSYS;
     }
@@ -142,6 +144,7 @@ static const hypercall_fn hypercall_generic[HC_NR] = {
     [HC_multicall] = hypercall_multicall,
     [HC_event_channel_op] = evtchn_hypercall,
     [HC_console_read] = hypercall_console_read,
+    [HC_grant_table_op] = grant_table_op,
     [HC_domctl] = domctl_hypercall,
 };
 

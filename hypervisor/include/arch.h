@@ -104,4 +104,25 @@ int arch_vcpu_init_guest(struct vcpu *v, uint64_t entry, uint64_t stack,
 /* Fill in system time and the TSC scale for a guest. */
 void arch_vcpu_time_update(struct vcpu_time_info *t);
 
+/* --- Grant mappings (arch/x86_64/pv_grant.c; rules: common/grant.c) --- */
+#include <stdbool.h>
+
+/* Map mfn, a frame of domain `owner`, at va in v's current kernel page
+ * tables as a grant mapping (the L1 must exist, its entry be empty); it
+ * holds references on the frame until arch_grant_unmap. *cookie: where the
+ * entry is. -EINVAL, -ENOENT, -EBUSY, -EPERM, -ERANGE. */
+int arch_grant_map(struct vcpu *v, uint64_t va, mfn_t mfn, uint32_t owner,
+                   bool writable, uint64_t *cookie);
+/* Remove a mapping arch_grant_map() made for domain d. */
+int arch_grant_unmap(struct domain *d, uint64_t cookie, mfn_t mfn,
+                     bool writable);
+/* May the hypervisor copy from (to: write) mfn on owner's behalf? */
+int arch_grant_frame_check(uint32_t owner, mfn_t mfn, bool write);
+/* Hold (or release) a grant table frame of dom: never a page table. */
+int arch_grant_table_hold(uint32_t dom, mfn_t mfn, bool hold);
+/* Owner is dying with mfn still mapped by others: the hypervisor takes it. */
+void arch_grant_orphan(uint32_t owner, mfn_t mfn);
+/* An orphan lost a mapping: free it if it was the last; true if freed. */
+bool arch_grant_orphan_release(mfn_t mfn);
+
 #endif /* CARAPACE_ARCH_H */

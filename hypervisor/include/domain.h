@@ -64,6 +64,7 @@ struct domain {
     uint32_t console_budget;  /* bytes it may write now (console.c) */
     uint64_t console_tick;    /* timer tick of the last budget refill */
     struct domain *reap_next; /* domain.c's list of stopped domains */
+    struct grant_domain *grant; /* grant tables (grant.c), or NULL */
     struct evtchn_domain *evtchn; /* its ports (evtchn.c); NULL: none yet */
     uint32_t console_port;    /* its end of the console channel (domU) */
     uint32_t console_gref;    /* grant ref of its console ring, for dom0 */

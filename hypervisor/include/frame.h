@@ -115,6 +115,14 @@ mfn_t frame_alloc(unsigned order, uint32_t owner);
  */
 int frame_free(mfn_t mfn, unsigned order);
 
+/*
+ * Hand allocated frame mfn from owner `from` to `to` (a domain or
+ * FRAME_OWNER_HYP), counts untouched: a dying domain's frame that others
+ * still map (grant tables) becomes the hypervisor's until freed. -ERANGE,
+ * -EINVAL (special owner), -EPERM (not owned by `from`, or reserved).
+ */
+int frame_set_owner(mfn_t mfn, uint32_t from, uint32_t to);
+
 /* The frame table entry of mfn, or NULL if outside the table. */
 struct frame *frame_get(mfn_t mfn);
 

@@ -29,7 +29,7 @@
 #define HC_multicall         11 /* (struct multicall_entry *, count) */
 #define HC_set_segment_base  12 /* (uint64_t which, uint64_t base) */
 #define HC_event_channel_op  13 /* (cmd, arg): event_channel.h */
-#define HC_grant_table_op    14 /* reserved for the grants ABI */
+#define HC_grant_table_op    14 /* (cmd, args, count): grant_table.h */
 #define HC_domctl            15 /* reserved for the toolstack ABI */
 #define HC_console_read      16 /* (char *buf, uint64_t len): dom0 only */
 #define HC_NR                17
@@ -41,6 +41,7 @@
 #define CARAPACE_FEAT_MULTICALL (1u << 0)
 #define CARAPACE_FEAT_TIMER     (1u << 1)
 #define CARAPACE_FEAT_CONSOLE_IN (1u << 2) /* HC_console_read, VIRQ_CONSOLE */
+#define CARAPACE_FEAT_GRANT      (1u << 4) /* HC_grant_table_op */
 #define CARAPACE_FEAT_EVTCHN     (1u << 3) /* HC_event_channel_op */
 
 /* HC_console_write: at most this many bytes per call. */

@@ -56,7 +56,8 @@
  * devalidation clears them. No references are counted for them.
  *
  * Error codes (every guest value; nothing changes on error)
- *   -EINVAL  reserved bits 52..62, PS=1 at L2..L4, linear entry with RW=1,
+ *   -EINVAL  reserved bits 52..62 or PVMM_PTE_GRANT (bit 9, grant mappings:
+ *            pvmm.h), PS=1 at L2..L4, linear entry with RW=1,
  *            recursive entry at L2/L3; bad pte_ma (unaligned, not in a
  *            validated table of the domain); bad level; unpin of an
  *            unpinned frame; dom not a domain id; va_to_pte: non-canonical
@@ -64,11 +65,13 @@
  *   -ERANGE  frame number beyond the frame table
  *   -EPERM   frame not owned by the domain (other domain, hypervisor, free,
  *            not RAM); a hypervisor PML4 slot (update, or present in a
- *            table being validated, or va_to_pte of a va in it)
+ *            table being validated, or va_to_pte of a va in it); an update
+ *            of an L1 entry that is a grant mapping
  *   -EBUSY   frame in use with another type (RW mapping of a page table,
  *            page table of an RW-mapped frame, L3 entry to an L4, ...);
  *            linear entry to an L4 that is a linear source (or this
- *            table a linear target); pin of a pinned frame
+ *            table a linear target); pin of a pinned frame; unpin of an
+ *            L1 holding a grant mapping
  *   -ENOSPC  a reference or type count would overflow
  *   -ENOENT  va_to_pte: an intermediate entry is not present
  *
@@ -100,6 +103,11 @@
 
 BUILD_ASSERT(FRAME_TYPE_L4 == FRAME_TYPE_L1 + 3);
 BUILD_ASSERT((PVMM_PTE_RSVD & PTE_ADDR_MASK) == 0);
+BUILD_ASSERT((PVMM_PTE_GRANT & (PTE_ADDR_MASK | PVMM_PTE_RSVD)) == 0);
+BUILD_ASSERT((FRAME_F_GRANT_L1 & ~FRAME_F_PVMM_MASK) == 0 &&
+             (FRAME_F_GRANT_L1 & (FRAME_F_PINNED | FRAME_F_VALIDATED |
+                                  FRAME_F_LINEAR_SRC | FRAME_F_LINEAR_DST)) ==
+                 0);
 
 struct spinlock pvmm_lock = SPINLOCK_INIT;
 struct pvmm_stats pvmm_stats; /* pvmm_lock */
@@ -341,7 +349,7 @@ void pvmm_type_put(mfn_t mfn)
 /* Reserved bits and PS: the checks that need no frame. */
 static int pvmm_entry_check(unsigned level, uint64_t e)
 {
-    if (e & PVMM_PTE_RSVD)
+    if (e & (PVMM_PTE_RSVD | PVMM_PTE_GRANT))
         return -EINVAL;
     if (level > 1 && (e & PTE_PS))
         return -EINVAL;

@@ -67,6 +67,10 @@ static int pvmm_ops_update(uint32_t dom, mfn_t table, unsigned slot,
         return level;
     if (level == 4 && pvmm_hyp_slot(slot))
         return -EPERM;
+    /* A grant mapping goes only with pvmm_grant_unmap() (pvmm.h). */
+    if (level == 1 && (pvmm_read(table, slot) & (PTE_P | PVMM_PTE_GRANT)) ==
+                          (PTE_P | PVMM_PTE_GRANT))
+        return -EPERM;
     /*
      * New references first, so that a frame both entries point at never
      * drops to zero in between (and is not devalidated and revalidated);
@@ -144,6 +148,9 @@ int pvmm_unpin(uint32_t dom, mfn_t mfn)
     f = frame_get(mfn);
     rc = -EINVAL;
     if (!(f->flags & FRAME_F_PINNED))
+        goto out;
+    rc = -EBUSY;
+    if (f->flags & FRAME_F_GRANT_L1)
         goto out;
     pvmm_ops_unpin(mfn, f);
     rc = 0;
@@ -261,4 +268,139 @@ int pvmm_release_domain(uint32_t dom)
     busy = pvmm_ops_count_busy(dom);
     spinlock_unlock(&pvmm_lock);
     return busy > INT32_MAX ? INT32_MAX : (int)busy;
+}
+
+/* --- Grant mappings (rules: pvmm.h) --- */
+
+static bool pvmm_ops_is_pt(const struct frame *f)
+{
+    return f->type_count > 0 && f->type >= FRAME_TYPE_L1 &&
+           f->type <= FRAME_TYPE_L4;
+}
+
+/* The L1 of dom holding entry pte_ma, and the slot. pvmm_lock held. */
+static int pvmm_ops_grant_l1(uint32_t dom, paddr_t pte_ma, mfn_t *table,
+                             unsigned *slot)
+{
+    uint64_t pa = pa_val(pte_ma);
+
+    if (!pvmm_ops_dom_ok(dom) || (pa & 7))
+        return -EINVAL;
+    *table = pa_to_mfn(pte_ma);
+    *slot = (unsigned)((pa & ~PAGE_MASK) / sizeof(uint64_t));
+    return pvmm_ops_table_level(dom, *table) == 1 ? 0 : -EINVAL;
+}
+
+static uint64_t pvmm_ops_grant_pte(mfn_t mfn, bool writable)
+{
+    return pa_val(mfn_to_pa(mfn)) | PTE_P | PTE_U | PVMM_PTE_GRANT |
+           (writable ? PTE_W : 0);
+}
+
+int pvmm_grant_map(uint32_t dom, paddr_t pte_ma, mfn_t mfn, uint32_t owner,
+                   bool writable)
+{
+    mfn_t table;
+    unsigned slot;
+    int rc;
+
+    if (!pvmm_ops_dom_ok(owner) || owner == dom)
+        return -EINVAL;
+    spinlock_lock(&pvmm_lock);
+    rc = pvmm_ops_grant_l1(dom, pte_ma, &table, &slot);
+    if (rc == 0 && (pvmm_read(table, slot) & PTE_P))
+        rc = -EBUSY;
+    if (rc == 0)
+        rc = pvmm_frame_owned(owner, mfn);
+    if (rc == 0 && pvmm_ops_is_pt(frame_get(mfn)))
+        rc = -EBUSY;
+    if (rc == 0)
+        rc = writable ? pvmm_ops_take(owner, mfn, FRAME_TYPE_WRITABLE)
+                      : pvmm_ref_get(mfn);
+    if (rc)
+        goto out;
+    rc = pvmm_type_get(dom, table, FRAME_TYPE_L1); /* counts up only */
+    if (rc) {
+        if (writable)
+            pvmm_type_put(mfn);
+        pvmm_ref_put(mfn);
+        goto out;
+    }
+    pvmm_write(table, slot, pvmm_ops_grant_pte(mfn, writable));
+    frame_get(table)->flags |= FRAME_F_GRANT_L1;
+out:
+    spinlock_unlock(&pvmm_lock);
+    return rc;
+}
+
+int pvmm_grant_unmap(uint32_t dom, paddr_t pte_ma, mfn_t mfn, bool writable)
+{
+    const uint64_t ad = (1UL << 5) | (1UL << 6); /* set by the CPU */
+    mfn_t table;
+    unsigned slot, s;
+    int rc;
+
+    spinlock_lock(&pvmm_lock);
+    rc = pvmm_ops_grant_l1(dom, pte_ma, &table, &slot);
+    if (rc == 0 &&
+        (pvmm_read(table, slot) & ~ad) != pvmm_ops_grant_pte(mfn, writable))
+        rc = -EINVAL;
+    if (rc)
+        goto out;
+    pvmm_write(table, slot, 0);
+    for (s = 0; s < PT_ENTRIES; s++)
+        if (pvmm_read(table, s) & PVMM_PTE_GRANT)
+            break;
+    if (s == PT_ENTRIES)
+        frame_get(table)->flags &= (uint16_t)~FRAME_F_GRANT_L1;
+    if (writable)
+        pvmm_type_put(mfn);
+    pvmm_ref_put(mfn);
+    pvmm_type_put(table); /* may devalidate it: the entry is gone */
+out:
+    spinlock_unlock(&pvmm_lock);
+    return rc;
+}
+
+int pvmm_grant_frame_check(uint32_t owner, mfn_t mfn, bool write)
+{
+    int rc;
+
+    spinlock_lock(&pvmm_lock);
+    rc = pvmm_frame_owned(owner, mfn);
+    if (rc == 0 && write && pvmm_ops_is_pt(frame_get(mfn)))
+        rc = -EBUSY;
+    spinlock_unlock(&pvmm_lock);
+    return rc;
+}
+
+int pvmm_grant_table_hold(uint32_t dom, mfn_t mfn, bool hold)
+{
+    int rc = 0;
+
+    if (!pvmm_ops_dom_ok(dom))
+        return -EINVAL;
+    spinlock_lock(&pvmm_lock);
+    if (hold) {
+        rc = pvmm_frame_owned(dom, mfn);
+        if (rc == 0)
+            rc = pvmm_ops_take(dom, mfn, FRAME_TYPE_WRITABLE);
+    } else {
+        pvmm_ops_drop(mfn);
+    }
+    spinlock_unlock(&pvmm_lock);
+    return rc;
+}
+
+bool pvmm_grant_orphan_unused(mfn_t mfn)
+{
+    const struct frame *f;
+    bool unused;
+
+    spinlock_lock(&pvmm_lock);
+    f = frame_get(mfn);
+    unused = f && f->owner == FRAME_OWNER_HYP && f->ref_count == 0 &&
+             f->type_count == 0;
+    spinlock_unlock(&pvmm_lock);
+    return unused;
 }

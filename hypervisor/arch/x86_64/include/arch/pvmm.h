@@ -27,6 +27,19 @@
 /* Bits 52..62 of a guest entry: must be zero. */
 #define PVMM_PTE_RSVD 0x7ff0000000000000UL
 
+/*
+ * Grant mappings. An L1 entry that maps another domain's frame is made only
+ * by pvmm_grant_map() and removed only by pvmm_grant_unmap(); it carries
+ * PVMM_PTE_GRANT (a bit the CPU ignores), which a guest entry may never
+ * have (-EINVAL), and a guest update that would overwrite or clear it gets
+ * -EPERM. It holds what an L1 entry holds on its frame (general ref, plus
+ * type WRITABLE if RW) and a type reference L1 on its own table, so that
+ * table stays validated, and its entry in place, until the unmap; an L1
+ * holding one is marked FRAME_F_GRANT_L1 and cannot be unpinned (-EBUSY).
+ */
+#define PVMM_PTE_GRANT   (1UL << 9)
+#define FRAME_F_GRANT_L1 0x1000u /* an L1 holding a grant mapping */
+
 /* Counters for tests and benchmarks (pvmm_lock). */
 struct pvmm_stats {
     uint64_t validations;     /* tables validated (first type reference) */
@@ -75,6 +88,24 @@ int pvmm_release_domain(uint32_t dom);
 
 /* Copy the counters. */
 void pvmm_stats_get(struct pvmm_stats *out);
+
+/*
+ * Map mfn, a frame of domain `owner` (not dom), at the L1 entry pte_ma of
+ * one of dom's validated L1 tables, which must be non-present. -EINVAL (bad
+ * dom/owner, unaligned, not an L1 of dom), -EBUSY (entry present; mfn is a
+ * page table; RW and mfn is typed otherwise), -ERANGE/-EPERM (mfn beyond
+ * the table / not owner's), -ENOSPC.
+ */
+int pvmm_grant_map(uint32_t dom, paddr_t pte_ma, mfn_t mfn, uint32_t owner,
+                   bool writable);
+/* Remove it again: -EINVAL unless pte_ma holds exactly that mapping. */
+int pvmm_grant_unmap(uint32_t dom, paddr_t pte_ma, mfn_t mfn, bool writable);
+/* Copy checks: owner owns mfn; to write it, it must not be a page table. */
+int pvmm_grant_frame_check(uint32_t owner, mfn_t mfn, bool write);
+/* A grant table frame of dom: hold (general + WRITABLE) or release. */
+int pvmm_grant_table_hold(uint32_t dom, mfn_t mfn, bool hold);
+/* Frame mfn of a dead granter that has no references left: may be freed. */
+bool pvmm_grant_orphan_unused(mfn_t mfn);
 
 /*
  * The hypervisor's own entry for PML4 slot `slot` (HV_PML4_SLOT_FIRST..

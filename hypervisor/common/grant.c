@@ -1,0 +1,648 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Grant tables: the generic half (entries, flags, bookkeeping); the page
+ * tables are the architecture's (arch_grant_* in arch.h, x86_64:
+ * pv_grant.c on top of the PV MMU).
+ *
+ * Design
+ *
+ * A domain's grant table is 1..4 frames it owns and maps writable; entries
+ * are written by the guest at any time, so the hypervisor reads each one
+ * once per use (two 64-bit loads) and changes only GTF_reading and
+ * GTF_writing, with compare-and-swap on the entry's first word (flags,
+ * domid, pad), so that a granter ending the grant concurrently either wins
+ * (the map fails) or sees the flags and fails its own swap. The table
+ * frames hold a hypervisor type reference (writable) for the domain's
+ * life: they never become page tables.
+ *
+ * The hypervisor's own records are in hypervisor frames: per ref an active
+ * entry (read-only and writable mappings, the frame they pin, the
+ * grantee), per grantee a maptrack (handle -> granter, ref, va, frame, the
+ * PTE's location). Safety never rests on the guest's flags: a mapping holds
+ * references on the frame (taken by the architecture), so the frame cannot
+ * be freed or become a page table while it is mapped, whatever the granter
+ * writes into its table. The flags only tell the granter what is mapped.
+ *
+ * Grant gfns are the granter's guest frames, translated through its p2m
+ * (guest memory: a lying granter names a frame that must still be its own,
+ * which the architecture checks under its lock).
+ *
+ * Lifetime: when a granter dies with frames still mapped, each such frame is
+ * handed to the hypervisor (arch_grant_orphan) and the grantees' maptrack
+ * entries are marked orphan; the last unmap frees it. A dying grantee's
+ * mappings are undone first.
+ *
+ * Locking: one CPU, hypervisor not preemptible (as domain.c); the frame
+ * references and PTEs are under pvmm_lock in the architecture.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <carapace/errno.h>
+#include <carapace/grant_table.h>
+
+#include "arch.h"
+#include "domain.h"
+#include "frame.h"
+#include "grant.h"
+#include "guestmem.h"
+#include "log.h"
+
+#define GTF_ALL       (GTF_permit_access | GTF_readonly | GTF_reading | GTF_writing)
+#define GRANT_P2M_MAX 512 /* p2m frames: 512 * 512 gfns = 1 GiB */
+#define GRANT_RETRIES 4   /* compare-and-swap attempts before -EAGAIN */
+
+#define MAPTRACK_ORDER 1
+#define MAPTRACK_MAX   ((PAGE_SIZE << MAPTRACK_ORDER) / sizeof(struct grant_map))
+
+/* The hypervisor's record of one ref's mappings. */
+struct grant_active {
+    uint64_t mfn;   /* the frame pinned by the mappings (ro + rw > 0) */
+    uint16_t ro;    /* read-only mappings */
+    uint16_t rw;    /* writable mappings */
+    uint16_t domid; /* the grantee that holds them */
+    uint16_t pad;
+};
+_Static_assert(PAGE_SIZE / sizeof(struct grant_active) ==
+                   GRANT_ENTRIES_PER_FRAME,
+               "one active frame per table frame");
+
+#define GRANT_MAP_USED     0x1
+#define GRANT_MAP_WRITABLE 0x2
+#define GRANT_MAP_ORPHAN   0x4 /* the granter died; the frame is the HV's */
+
+/* One mapping a grantee holds (its handle is the index). */
+struct grant_map {
+    uint64_t va;
+    uint64_t cookie; /* arch: where the PTE is */
+    uint64_t mfn;
+    uint32_t ref;
+    uint16_t dom; /* granter */
+    uint8_t flags;
+    uint8_t pad;
+};
+
+struct grant_domain {
+    uint32_t domid;
+    uint32_t nr_frames;                             /* table frames */
+    mfn_t table[GNTTAB_MAX_FRAMES];                 /* owned by the domain */
+    struct grant_active *active[GNTTAB_MAX_FRAMES]; /* hypervisor frames */
+    struct grant_map *maptrack;                     /* NULL until a map */
+    uint32_t maps;                                  /* maptrack in use */
+    uint32_t p2m_n;                                 /* p2m frames known */
+    uint32_t p2m[GRANT_P2M_MAX]; /* frame indices are 32-bit (frame.h) */
+};
+_Static_assert(sizeof(struct grant_domain) <= PAGE_SIZE, "one frame");
+
+/* --- Frames ---------------------------------------------------------- */
+
+static void *grant_va(mfn_t m)
+{
+    return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+}
+
+static void *grant_alloc(unsigned order, uint32_t owner, mfn_t *out)
+{
+    mfn_t m = frame_alloc(order, owner);
+    void *p;
+
+    if (!mfn_valid(m))
+        return NULL;
+    p = grant_va(m);
+    memset(p, 0, PAGE_SIZE << order);
+    if (out)
+        *out = m;
+    return p;
+}
+
+static void grant_free(void *p, unsigned order)
+{
+    if (p)
+        frame_free(pa_to_mfn(pa_init(arch_virt_to_phys(p))), order);
+}
+
+/* d's grant state, created on first use (NULL: out of memory). */
+static struct grant_domain *grant_state(struct domain *d)
+{
+    struct grant_domain *g = d->grant;
+
+    if (g)
+        return g;
+    g = grant_alloc(0, FRAME_OWNER_HYP, NULL);
+    if (!g)
+        return NULL;
+    g->domid = d->id;
+    d->grant = g;
+    return g;
+}
+
+/* A domain that may take part in a grant operation now. */
+static struct domain *grant_domain_live(uint32_t id)
+{
+    struct domain *d = domain_get(id);
+
+    return d && d->state != DOMAIN_DYING ? d : NULL;
+}
+
+/* --- Entries --------------------------------------------------------- */
+
+static uint32_t grant_nr_entries(const struct grant_domain *g)
+{
+    return g ? g->nr_frames * GRANT_ENTRIES_PER_FRAME : 0;
+}
+
+/* Word 0 (flags | domid << 16 | pad << 32) or 1 (gfn) of entry ref. */
+static uint64_t *grant_word(const struct grant_domain *g, uint32_t ref,
+                            unsigned w)
+{
+    uint64_t *t = grant_va(g->table[ref / GRANT_ENTRIES_PER_FRAME]);
+
+    return &t[(ref % GRANT_ENTRIES_PER_FRAME) * 2 + w];
+}
+
+static struct grant_active *grant_act(const struct grant_domain *g,
+                                      uint32_t ref)
+{
+    return &g->active[ref / GRANT_ENTRIES_PER_FRAME]
+                     [ref % GRANT_ENTRIES_PER_FRAME];
+}
+
+/* May `caller` use an entry whose first word is w0 (write: writably)? */
+static int grant_entry_check(uint64_t w0, uint32_t caller, bool write)
+{
+    uint16_t flags = (uint16_t)w0, domid = (uint16_t)(w0 >> 16);
+
+    if (!(flags & GTF_permit_access))
+        return -CARAPACE_EPERM;
+    if ((w0 >> 32) || (flags & ~GTF_ALL))
+        return -CARAPACE_EINVAL;
+    if (domid != caller)
+        return -CARAPACE_EPERM;
+    if (write && (flags & GTF_readonly))
+        return -CARAPACE_EPERM;
+    return 0;
+}
+
+/* Check entry ref for caller and set GTF_reading (| GTF_writing). */
+static int grant_entry_pin(const struct grant_domain *g, uint32_t ref,
+                           uint32_t caller, bool write)
+{
+    uint64_t *w = grant_word(g, ref, 0), old, set;
+    int rc;
+
+    set = GTF_reading | (write ? GTF_writing : 0);
+    for (unsigned i = 0; i < GRANT_RETRIES; i++) {
+        old = __atomic_load_n(w, __ATOMIC_ACQUIRE);
+        rc = grant_entry_check(old, caller, write);
+        if (rc)
+            return rc;
+        if ((old | set) == old ||
+            __atomic_compare_exchange_n(w, &old, old | set, false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            return 0;
+    }
+    return -CARAPACE_EAGAIN;
+}
+
+/* Make the entry's reading/writing flags say what act holds. */
+static void grant_entry_sync(const struct grant_domain *g, uint32_t ref)
+{
+    const struct grant_active *a = grant_act(g, ref);
+    uint64_t clear = 0;
+
+    if (a->rw == 0)
+        clear |= GTF_writing;
+    if (a->ro == 0 && a->rw == 0)
+        clear |= GTF_reading;
+    if (clear)
+        __atomic_fetch_and(grant_word(g, ref, 0), ~clear, __ATOMIC_SEQ_CST);
+}
+
+/* Machine frame of d's gfn (the p2m is the guest's: checked by the caller). */
+static int grant_gfn_to_mfn(const struct domain *d, uint64_t gfn, mfn_t *out)
+{
+    const struct grant_domain *g = d->grant;
+    const uint64_t *p2m;
+
+    if (!g || gfn >= d->nr_frames || gfn / 512 >= g->p2m_n)
+        return -CARAPACE_EINVAL;
+    p2m = grant_va(mfn_init(g->p2m[gfn / 512]));
+    *out = mfn_init(__atomic_load_n(&p2m[gfn % 512], __ATOMIC_RELAXED));
+    return 0;
+}
+
+static bool grant_is_table(const struct grant_domain *g, mfn_t m)
+{
+    for (uint32_t i = 0; i < g->nr_frames; i++)
+        if (mfn_val(g->table[i]) == mfn_val(m))
+            return true;
+    return false;
+}
+
+/* The frame behind (dom, ref) for caller: entry checked, not pinned. */
+static int grant_ref_frame(struct domain *caller, uint32_t dom, uint32_t ref,
+                           bool write, struct domain **gd_out, mfn_t *mfn)
+{
+    struct domain *gd;
+    int rc;
+
+    if (dom == caller->id || dom == DOMID_SELF)
+        return -CARAPACE_EINVAL;
+    gd = grant_domain_live(dom);
+    if (!gd)
+        return -CARAPACE_ESRCH;
+    if (ref >= grant_nr_entries(gd->grant))
+        return -CARAPACE_EINVAL;
+    rc = grant_entry_check(
+        __atomic_load_n(grant_word(gd->grant, ref, 0), __ATOMIC_ACQUIRE),
+        caller->id, write);
+    if (rc == 0)
+        rc = grant_gfn_to_mfn(
+            gd,
+            __atomic_load_n(grant_word(gd->grant, ref, 1), __ATOMIC_RELAXED),
+            mfn);
+    if (rc == 0 && grant_is_table(gd->grant, *mfn))
+        rc = -CARAPACE_EPERM;
+    *gd_out = gd;
+    return rc;
+}
+
+/* --- Operations ------------------------------------------------------ */
+
+static int grant_grow(struct domain *d, uint32_t n)
+{
+    struct grant_domain *g = grant_state(d);
+    mfn_t tab[GNTTAB_MAX_FRAMES];
+    struct grant_active *act[GNTTAB_MAX_FRAMES] = {0};
+    uint32_t i, have;
+    int rc = 0;
+
+    if (!g)
+        return -CARAPACE_ENOMEM;
+    have = g->nr_frames;
+    for (i = have; i < n; i++) {
+        act[i] = grant_alloc(0, FRAME_OWNER_HYP, NULL);
+        if (!act[i] || !grant_alloc(0, d->id, &tab[i])) {
+            grant_free(act[i], 0);
+            rc = -CARAPACE_ENOMEM;
+            break;
+        }
+        rc = arch_grant_table_hold(d->id, tab[i], true);
+        if (rc) {
+            grant_free(act[i], 0);
+            frame_free(tab[i], 0);
+            break;
+        }
+    }
+    if (rc) {
+        while (i-- > have) {
+            arch_grant_table_hold(d->id, tab[i], false);
+            frame_free(tab[i], 0);
+            grant_free(act[i], 0);
+        }
+        return rc;
+    }
+    for (i = have; i < n; i++) {
+        g->table[i] = tab[i];
+        g->active[i] = act[i];
+    }
+    if (n > have)
+        g->nr_frames = n;
+    return 0;
+}
+
+static int grant_setup(struct domain *d, struct gnttab_setup_table *op)
+{
+    const struct grant_domain *g;
+    int rc;
+
+    if (op->nr_frames < 1 || op->nr_frames > GNTTAB_MAX_FRAMES)
+        return -CARAPACE_EINVAL;
+    rc = grant_grow(d, op->nr_frames);
+    if (rc)
+        return rc;
+    g = d->grant;
+    op->nr_frames = g->nr_frames;
+    for (uint32_t i = 0; i < GNTTAB_MAX_FRAMES; i++)
+        op->frames[i] = i < g->nr_frames ? mfn_val(g->table[i]) : 0;
+    return 0;
+}
+
+static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
+{
+    struct domain *d = v->domain, *gd;
+    struct grant_domain *mine, *g;
+    struct grant_active *a;
+    struct grant_map *m = NULL;
+    bool write = !(op->flags & GNTMAP_readonly);
+    uint64_t cookie;
+    mfn_t mfn;
+    uint32_t h;
+    int rc;
+
+    if ((op->flags & ~GNTMAP_readonly) || op->pad)
+        return -CARAPACE_EINVAL;
+    if (op->dom == d->id || op->dom == DOMID_SELF)
+        return -CARAPACE_EINVAL;
+    gd = grant_domain_live(op->dom);
+    if (!gd)
+        return -CARAPACE_ESRCH;
+    g = gd->grant;
+    if (op->ref >= grant_nr_entries(g))
+        return -CARAPACE_EINVAL;
+    mine = grant_state(d);
+    if (mine && !mine->maptrack)
+        mine->maptrack = grant_alloc(MAPTRACK_ORDER, FRAME_OWNER_HYP, NULL);
+    if (!mine || !mine->maptrack)
+        return -CARAPACE_ENOMEM;
+    for (h = 0; h < MAPTRACK_MAX; h++) {
+        if (!(mine->maptrack[h].flags & GRANT_MAP_USED)) {
+            m = &mine->maptrack[h];
+            break;
+        }
+    }
+    if (!m)
+        return -CARAPACE_ENOMEM;
+    a = grant_act(g, op->ref);
+    rc = grant_entry_pin(g, op->ref, d->id, write);
+    if (rc)
+        return rc;
+    if (a->ro || a->rw) {
+        /* Already mapped: the pinned frame, whatever gfn says now. */
+        mfn = mfn_init(a->mfn);
+        if (a->domid != d->id)
+            rc = -CARAPACE_EPERM;
+    } else {
+        rc = grant_gfn_to_mfn(
+            gd, __atomic_load_n(grant_word(g, op->ref, 1), __ATOMIC_ACQUIRE),
+            &mfn);
+        if (rc == 0 && grant_is_table(g, mfn))
+            rc = -CARAPACE_EPERM;
+    }
+    if (rc == 0)
+        rc = arch_grant_map(v, op->va, mfn, gd->id, write, &cookie);
+    if (rc) {
+        grant_entry_sync(g, op->ref);
+        return rc;
+    }
+    a->mfn = mfn_val(mfn);
+    a->domid = (uint16_t)d->id;
+    if (write)
+        a->rw++;
+    else
+        a->ro++;
+    *m = (struct grant_map){
+        .va = op->va,
+        .cookie = cookie,
+        .mfn = mfn_val(mfn),
+        .ref = op->ref,
+        .dom = (uint16_t)gd->id,
+        .flags = GRANT_MAP_USED | (write ? GRANT_MAP_WRITABLE : 0),
+    };
+    mine->maps++;
+    op->handle = h;
+    op->mfn = mfn_val(mfn);
+    return 0;
+}
+
+/* Undo mapping m of domain d (its grantee). */
+static int grant_unmap_entry(struct domain *d, struct grant_map *m)
+{
+    bool write = m->flags & GRANT_MAP_WRITABLE;
+    mfn_t mfn = mfn_init(m->mfn);
+    int rc;
+
+    rc = arch_grant_unmap(d, m->cookie, mfn, write);
+    if (rc)
+        return rc;
+    if (m->flags & GRANT_MAP_ORPHAN) {
+        if (arch_grant_orphan_release(mfn))
+            log_info("grant: frame %#lx of a dead domain freed: its last "
+                     "mapping (domain %u) is gone\n",
+                     mfn_val(mfn), d->id);
+    } else {
+        struct domain *gd = domain_get(m->dom);
+        struct grant_active *a = grant_act(gd->grant, m->ref);
+
+        if (write)
+            a->rw--;
+        else
+            a->ro--;
+        grant_entry_sync(gd->grant, m->ref);
+    }
+    memset(m, 0, sizeof(*m));
+    d->grant->maps--;
+    return 0;
+}
+
+static int grant_unmap(struct domain *d,
+                       const struct gnttab_unmap_grant_ref *op)
+{
+    struct grant_domain *mine = d->grant;
+    struct grant_map *m;
+
+    if (!mine || !mine->maptrack || op->handle >= MAPTRACK_MAX)
+        return -CARAPACE_EINVAL;
+    m = &mine->maptrack[op->handle];
+    if (!(m->flags & GRANT_MAP_USED) || m->va != op->va)
+        return -CARAPACE_EINVAL;
+    return grant_unmap_entry(d, m);
+}
+
+/* One side of a copy: *p gets the bytes in the direct map. */
+static int grant_copy_side(struct domain *d, const struct gnttab_copy_ptr *s,
+                           bool gref, bool write, uint16_t len, uint8_t **p)
+{
+    struct domain *owner = d;
+    mfn_t mfn;
+    int rc;
+
+    if (s->pad[0] || s->pad[1] || s->pad[2] ||
+        (uint32_t)s->offset + len > PAGE_SIZE)
+        return -CARAPACE_EINVAL;
+    if (gref) {
+        if (s->gfn)
+            return -CARAPACE_EINVAL;
+        rc = grant_ref_frame(d, s->dom, s->ref, write, &owner, &mfn);
+    } else {
+        if (s->dom != DOMID_SELF || s->ref)
+            return -CARAPACE_EINVAL;
+        rc = grant_gfn_to_mfn(d, s->gfn, &mfn);
+    }
+    if (rc == 0)
+        rc = arch_grant_frame_check(owner->id, mfn, write);
+    if (rc == 0)
+        *p = (uint8_t *)grant_va(mfn) + s->offset;
+    return rc;
+}
+
+static int grant_copy(struct domain *d, const struct gnttab_copy *op)
+{
+    uint8_t *src, *dst;
+    int rc;
+
+    if (op->flags & ~(GNTCOPY_source_gref | GNTCOPY_dest_gref))
+        return -CARAPACE_EINVAL;
+    rc = grant_copy_side(d, &op->source, op->flags & GNTCOPY_source_gref, false,
+                         op->len, &src);
+    if (rc == 0)
+        rc = grant_copy_side(d, &op->dest, op->flags & GNTCOPY_dest_gref, true,
+                             op->len, &dst);
+    if (rc == 0)
+        memmove(dst, src, op->len);
+    return rc;
+}
+
+/* --- The hypercall --------------------------------------------------- */
+
+union grant_op {
+    struct gnttab_setup_table setup;
+    struct gnttab_map_grant_ref map;
+    struct gnttab_unmap_grant_ref unmap;
+    struct gnttab_copy copy;
+    struct gnttab_query_size query;
+};
+
+static const uint16_t grant_op_size[] = {
+    [GNTTABOP_setup_table] = sizeof(struct gnttab_setup_table),
+    [GNTTABOP_map_grant_ref] = sizeof(struct gnttab_map_grant_ref),
+    [GNTTABOP_unmap_grant_ref] = sizeof(struct gnttab_unmap_grant_ref),
+    [GNTTABOP_copy] = sizeof(struct gnttab_copy),
+    [GNTTABOP_query_size] = sizeof(struct gnttab_query_size),
+};
+
+static void grant_one(struct vcpu *v, uint64_t cmd, union grant_op *op)
+{
+    struct domain *d = v->domain;
+
+    switch (cmd) {
+    case GNTTABOP_setup_table:
+        op->setup.status = grant_setup(d, &op->setup);
+        break;
+    case GNTTABOP_map_grant_ref:
+        op->map.status = grant_map(v, &op->map);
+        break;
+    case GNTTABOP_unmap_grant_ref:
+        op->unmap.status = grant_unmap(d, &op->unmap);
+        break;
+    case GNTTABOP_copy:
+        op->copy.status = grant_copy(d, &op->copy);
+        break;
+    default: /* GNTTABOP_query_size */
+        op->query.nr_frames = d->grant ? d->grant->nr_frames : 0;
+        op->query.max_frames = GNTTAB_MAX_FRAMES;
+        op->query.status = 0;
+        op->query.pad = 0;
+        break;
+    }
+}
+
+long grant_table_op(struct vcpu *v, const uint64_t a[5])
+{
+    uint64_t cmd = a[0], va = a[1], count = a[2], size;
+    union grant_op op;
+
+    if (cmd >= sizeof(grant_op_size) / sizeof(grant_op_size[0]))
+        return -CARAPACE_ENOSYS;
+    if (count > GNTTAB_OP_MAX)
+        return -CARAPACE_E2BIG;
+    size = grant_op_size[cmd];
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t at = va + i * size;
+
+        /* Read, and make sure the result can be written back: a mapping
+         * whose handle could not be reported would be lost to the guest. */
+        if (guestmem_read(&op, at, size) || guestmem_write(at, &op, size))
+            return -CARAPACE_EFAULT;
+        grant_one(v, cmd, &op);
+        if (guestmem_write(at, &op, size))
+            return -CARAPACE_EFAULT;
+    }
+    return 0;
+}
+
+/* --- Builder and teardown -------------------------------------------- */
+
+int grant_domain_init(struct domain *d, unsigned nr_frames)
+{
+    if (nr_frames < 1 || nr_frames > GNTTAB_MAX_FRAMES)
+        return -CARAPACE_EINVAL;
+    return grant_grow(d, nr_frames);
+}
+
+int grant_domain_p2m(struct domain *d, const mfn_t *p2m_frames, uint64_t n)
+{
+    struct grant_domain *g;
+
+    if (n > GRANT_P2M_MAX)
+        return -CARAPACE_E2BIG;
+    g = grant_state(d);
+    if (!g)
+        return -CARAPACE_ENOMEM;
+    for (uint64_t i = 0; i < n; i++)
+        g->p2m[i] = (uint32_t)mfn_val(p2m_frames[i]);
+    g->p2m_n = (uint32_t)n;
+    return 0;
+}
+
+int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid,
+                      uint64_t gfn, uint16_t flags)
+{
+    struct grant_domain *g = d->grant;
+
+    if (ref >= grant_nr_entries(g) ||
+        (flags & ~(GTF_permit_access | GTF_readonly)))
+        return -CARAPACE_EINVAL;
+    __atomic_store_n(grant_word(g, ref, 1), gfn, __ATOMIC_RELAXED);
+    __atomic_store_n(grant_word(g, ref, 0), flags | (uint64_t)domid << 16,
+                     __ATOMIC_RELEASE);
+    return 0;
+}
+
+/* Granter d dies: the grantees' mappings of ref keep the frame alive. */
+static void grant_orphan_ref(struct domain *d, uint32_t ref)
+{
+    const struct grant_active *a = grant_act(d->grant, ref);
+    struct domain *e = domain_get(a->domid);
+    struct grant_domain *eg = e ? e->grant : NULL;
+
+    for (uint32_t h = 0; eg && eg->maptrack && h < MAPTRACK_MAX; h++) {
+        struct grant_map *m = &eg->maptrack[h];
+
+        if ((m->flags & GRANT_MAP_USED) && !(m->flags & GRANT_MAP_ORPHAN) &&
+            m->dom == d->id && m->ref == ref)
+            m->flags |= GRANT_MAP_ORPHAN;
+    }
+    arch_grant_orphan(d->id, mfn_init(a->mfn));
+    log_info("grant: domain %u dies with frame %#lx (ref %u) mapped by "
+             "domain %u: kept until unmapped\n",
+             d->id, a->mfn, ref, a->domid);
+}
+
+void grant_domain_destroy(struct domain *d)
+{
+    struct grant_domain *g = d->grant;
+
+    if (!g)
+        return;
+    for (uint32_t h = 0; g->maptrack && h < MAPTRACK_MAX; h++) {
+        if ((g->maptrack[h].flags & GRANT_MAP_USED) &&
+            grant_unmap_entry(d, &g->maptrack[h]))
+            log_err("grant: domain %u: mapping %u cannot be undone\n", d->id,
+                    h);
+    }
+    for (uint32_t ref = 0; ref < grant_nr_entries(g); ref++) {
+        const struct grant_active *a = grant_act(g, ref);
+
+        if (a->ro || a->rw)
+            grant_orphan_ref(d, ref);
+    }
+    for (uint32_t i = 0; i < g->nr_frames; i++) {
+        arch_grant_table_hold(d->id, g->table[i], false);
+        grant_free(g->active[i], 0);
+    }
+    grant_free(g->maptrack, MAPTRACK_ORDER);
+    d->grant = NULL;
+    grant_free(g, 0);
+}

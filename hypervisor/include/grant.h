@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Grant tables (common/grant.c; ABI: carapace/grant_table.h, docs/abi.md).
+ * Per domain: its grant table frames (owned by the domain, guest-written),
+ * the hypervisor's record of each ref's mappings (active entries), the
+ * domain's own mappings of other domains' frames (maptrack) and the list of
+ * its p2m frames (to turn a grant's gfn into a machine frame).
+ */
+#ifndef CARAPACE_GRANT_H
+#define CARAPACE_GRANT_H
+
+#include <stdint.h>
+
+#include "addr.h"
+
+struct domain;
+struct vcpu;
+
+/* Give d a grant table of nr_frames (1..GNTTAB_MAX_FRAMES) frames now (the
+ * builder, before the guest runs); it can only grow. 0 or -errno. */
+int grant_domain_init(struct domain *d, unsigned nr_frames);
+
+/* Tell grant.c where d's p2m is: n frames of gfn -> mfn (u64 each), in
+ * gfn order (the builder, once they are filled). 0 or -errno. */
+int grant_domain_p2m(struct domain *d, const mfn_t *p2m_frames, uint64_t n);
+
+/* Write grant `ref` of d (the builder: the console ring for dom0). The
+ * table must exist (grant_domain_init). 0 or -errno. */
+int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid,
+                      uint64_t gfn, uint16_t flags);
+
+/* Domain teardown, before its page tables are released: undo d's mappings
+ * of other domains' frames; frames of d that others still map are handed
+ * to the hypervisor (freed with their last mapping); free d's state. */
+void grant_domain_destroy(struct domain *d);
+
+/* HC_grant_table_op(cmd, args, count). */
+long grant_table_op(struct vcpu *v, const uint64_t a[5]);
+
+#endif /* CARAPACE_GRANT_H */
