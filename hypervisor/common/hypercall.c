@@ -99,6 +99,14 @@ static long hypercall_sched_op(struct vcpu *v, const uint64_t a[5])
             return -CARAPACE_EINVAL;
         domain_shutdown(v->domain, (unsigned)a[1]);
         return 0;
+    case SCHED_poll:
+        /* SCHED_block with a time limit of its own (a[1], system time;
+         * 0 = none), apart from the guest's one-shot timer. */
+        if (s->vcpu[v->id].upcall_pending || (a[1] && a[1] <= arch_time_ns()))
+            return 0;
+        sched_block(v);
+        v->poll_deadline = a[1];
+        return 0;
     default:
         return -CARAPACE_ENOSYS;
     }

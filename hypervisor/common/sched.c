@@ -90,6 +90,7 @@ struct vcpu *sched_current(void)
 
 void sched_wake(struct vcpu *v)
 {
+    v->poll_deadline = 0;
     if (v->state == VCPU_DOWN || v->domain->state != DOMAIN_ACTIVE)
         return;
     v->state = VCPU_RUNNABLE;
@@ -111,14 +112,19 @@ void sched_stop(struct vcpu *v)
     sched_policy->dequeue(v);
 }
 
-/* Fire the one-shot timers that are due (HC_set_timer). */
+/* Fire the one-shot timers that are due (HC_set_timer), and end the
+ * SCHED_polls whose time is up (a wake-up with no event). */
 static void sched_timers(uint64_t now)
 {
     for (uint32_t id = 0; id < DOMAIN_MAX; id++) {
         struct domain *d = domain_get(id);
         struct vcpu *v = d ? &d->vcpu[0] : NULL;
 
-        if (!v || !d->shared || !v->timer_deadline || v->timer_deadline > now)
+        if (!v || !d->shared)
+            continue;
+        if (v->poll_deadline && v->poll_deadline <= now)
+            sched_wake(v);
+        if (!v->timer_deadline || v->timer_deadline > now)
             continue;
         v->timer_deadline = 0;
         domain_virq(d, VIRQ_TIMER);
