@@ -3,7 +3,13 @@
  * The domain builder. Guest frame g is mapped at virt_base + g * 4 KiB;
  * the layout, in guest frames (abi/include/carapace/startinfo.h):
  *
- *   [image][start info x2][shared info][p2m][page tables][stack x4][modules]
+ *   [image][start info x2][shared info][p2m][page tables][stack x4]
+ *   [console ring: domUs only][modules]
+ *
+ * A domU's console is a ring in its own memory, granted to dom0 (grant ref
+ * GNTTAB_RESERVED_CONSOLE) with an event channel waiting for dom0 to bind;
+ * dom0 finds both with DOMCTL_getdomaininfo. dom0's console is the serial
+ * line, through HC_console_write and HC_console_read.
  *
  * The p2m frames are allocated first, so the gfn -> mfn list can be written
  * straight into them as the other frames are allocated. Every frame is
@@ -14,12 +20,14 @@
 #include <string.h>
 
 #include <carapace/abi.h>
+#include <carapace/grant_table.h>
 #include <carapace/startinfo.h>
 
 #include "arch.h"
 #include "builder.h"
 #include "domain.h"
 #include "elf.h"
+#include "evtchn.h"
 #include "frame.h"
 #include "grant.h"
 #include "log.h"
@@ -37,7 +45,7 @@ struct builder {
     struct elf_image img;
     uint64_t nr, virt_base;
     uint64_t si_gfn, shared_gfn, p2m_gfn, p2m_frames, pt_gfn, pt_frames;
-    uint64_t stack_gfn, mod_gfn, free_gfn;
+    uint64_t stack_gfn, console_gfn, mod_gfn, free_gfn;
     mfn_t p2m_mfns[BUILDER_P2M_MAX];
     struct startinfo_module mods[8];
 };
@@ -69,6 +77,11 @@ static uint64_t builder_pages(uint64_t bytes)
     return (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
 }
 
+static bool builder_is_dom0(const struct builder_config *c)
+{
+    return c->flags & SIF_INITDOMAIN;
+}
+
 static int builder_layout(struct builder *b)
 {
     const struct builder_config *c = b->c;
@@ -83,7 +96,8 @@ static int builder_layout(struct builder *b)
     b->pt_gfn = b->p2m_gfn + b->p2m_frames;
     b->pt_frames = arch_guest_pt_frames(b->virt_base, b->nr);
     b->stack_gfn = b->pt_gfn + b->pt_frames;
-    b->mod_gfn = b->stack_gfn + BUILDER_STACK_FRAMES;
+    b->console_gfn = b->stack_gfn + BUILDER_STACK_FRAMES;
+    b->mod_gfn = b->console_gfn + (builder_is_dom0(c) ? 0 : 1);
     for (unsigned i = 0; i < c->nmodules; i++)
         mods += builder_pages(c->modules[i].size);
     b->free_gfn = b->mod_gfn + mods;
@@ -202,8 +216,10 @@ static int builder_start_info(struct builder *b)
         .pt_base_va = builder_gva(b, b->pt_gfn),
         .pt_frames = b->pt_frames,
         .first_free_gfn = b->free_gfn,
-        .console = "hypervisor",
+        .console = builder_is_dom0(c) ? "hypervisor" : "ring",
         .bootargs = c->cmdline,
+        .console_gfn = builder_is_dom0(c) ? 0 : b->console_gfn,
+        .console_port = b->d->console_port,
         .modules = b->mods,
         .nmodules = c->nmodules < 8 ? c->nmodules : 8,
     };
@@ -228,6 +244,29 @@ static void builder_shared(struct builder *b)
     d->shared->vcpu[0].upcall_mask = 1; /* events masked at start */
     arch_vcpu_time_update(&d->shared->vcpu[0].time);
     d->nr_frames = b->nr;
+}
+
+/* A domU's console: its ring granted to dom0, a channel for dom0 to bind. */
+static int builder_console(struct builder *b)
+{
+    struct domain *d = b->d;
+    int err;
+
+    if (builder_is_dom0(b->c))
+        return 0;
+    err = evtchn_alloc_unbound(d, 0, &d->console_port);
+    if (!err)
+        err = grant_domain_init(d, 1);
+    if (!err)
+        err = grant_builder_set(d, GNTTAB_RESERVED_CONSOLE, 0, b->console_gfn,
+                                GTF_permit_access);
+    if (err) {
+        log_err("%s: cannot set up its console (error %d)\n", b->c->name, err);
+        return err;
+    }
+    d->console_gfn = b->console_gfn;
+    d->console_gref = GNTTAB_RESERVED_CONSOLE;
+    return 0;
 }
 
 static int builder_parse(struct builder *b)
@@ -268,6 +307,8 @@ struct domain *builder_build(const struct builder_config *c)
         goto fail;
     builder_shared(b);
     if (grant_domain_p2m(b->d, b->p2m_mfns, b->p2m_frames))
+        goto fail;
+    if (builder_console(b))
         goto fail;
     if (builder_start_info(b))
         goto fail;

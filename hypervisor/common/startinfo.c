@@ -61,6 +61,8 @@ static const struct startinfo_prop startinfo_props[] = {
     {CARAPACE_SI_FREE_GFN, STARTINFO_FIELD(first_free_gfn), STARTINFO_U64},
     {CARAPACE_SI_CONSOLE, STARTINFO_FIELD(console), STARTINFO_STR},
     {CARAPACE_SI_BOOTARGS, STARTINFO_FIELD(bootargs), STARTINFO_STR},
+    {CARAPACE_SI_CONSOLE_GFN, STARTINFO_FIELD(console_gfn), STARTINFO_U64},
+    {CARAPACE_SI_CONSOLE_PORT, STARTINFO_FIELD(console_port), STARTINFO_U32},
 };
 
 #define STARTINFO_NPROPS (sizeof(startinfo_props) / sizeof(startinfo_props[0]))

@@ -40,8 +40,10 @@ struct startinfo_desc {
     uint64_t pt_base_va;
     uint64_t pt_frames;
     uint64_t first_free_gfn;
-    const char *console;  /* CARAPACE_SI_CONSOLE, e.g. "hypervisor" */
-    const char *bootargs; /* CARAPACE_SI_BOOTARGS: the kernel command line */
+    const char *console;   /* CARAPACE_SI_CONSOLE, e.g. "hypervisor" */
+    const char *bootargs;  /* CARAPACE_SI_BOOTARGS: the kernel command line */
+    uint64_t console_gfn;  /* CARAPACE_SI_CONSOLE_GFN */
+    uint32_t console_port; /* CARAPACE_SI_CONSOLE_PORT */
     const struct startinfo_module *modules; /* in order: module@0, @1 ... */
     unsigned nmodules;
 };

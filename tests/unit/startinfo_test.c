@@ -43,8 +43,10 @@ static const struct startinfo_desc test_desc = {
     .pt_base_va = 0x0000700000200000ULL,
     .pt_frames = 5,
     .first_free_gfn = 0xfedcba9876543210ULL,
-    .console = "hypervisor",
+    .console = "ring",
     .bootargs = "console=hvc0 root=/dev/vda loglevel=7",
+    .console_gfn = 0x0102030405060708ULL,
+    .console_port = 0x89abcdef,
     .modules = test_mods,
     .nmodules = 3,
 };
@@ -146,7 +148,9 @@ static void test_readback(const void *fdt, const struct startinfo_desc *d)
     test_u64(fdt, CARAPACE_SI_FREE_GFN, d->first_free_gfn);
     test_str(fdt, 0, CARAPACE_SI_CONSOLE, d->console);
     test_str(fdt, 0, CARAPACE_SI_BOOTARGS, d->bootargs);
-    CHECK_EQ(test_nprops(fdt, 0), 17);
+    test_u64(fdt, CARAPACE_SI_CONSOLE_GFN, d->console_gfn);
+    test_u32(fdt, 0, CARAPACE_SI_CONSOLE_PORT, d->console_port);
+    CHECK_EQ(test_nprops(fdt, 0), 19);
     /* Modules in order, and no other nodes. */
     fdt_for_each_subnode(node, fdt, 0)
     {

@@ -42,8 +42,12 @@
 #define CARAPACE_SI_PT_BASE    "pt-base-va"     /* the initial L4 */
 #define CARAPACE_SI_PT_FRAMES  "pt-frames"      /* initial table frames */
 #define CARAPACE_SI_FREE_GFN   "first-free-gfn" /* first frame not used */
-#define CARAPACE_SI_CONSOLE    "console"        /* "hypervisor" for now */
+#define CARAPACE_SI_CONSOLE    "console"        /* "hypervisor" or "ring" */
 #define CARAPACE_SI_BOOTARGS   "bootargs"       /* string */
+/* With console = "ring" (ABI 1.2): the console ring's guest frame, and the
+ * domain's end of its console event channel; both 0 otherwise. */
+#define CARAPACE_SI_CONSOLE_GFN  "console-gfn"  /* uint64 */
+#define CARAPACE_SI_CONSOLE_PORT "console-port" /* uint32 */
 /* Child nodes "module@N": reg = <virtual address, size>, bootargs. */
 #define CARAPACE_SI_MODULE_COMPATIBLE "carapace,module"
 

@@ -48,6 +48,10 @@ static void list_all(void)
         }
         test_expect_eq(info.flags, n == 0 ? DOMCTL_F_PRIVILEGED : 0,
                        "only dom0 is privileged");
+        test_check(n == 0 ? info.console_port == 0 : info.console_port != 0,
+                   "a console channel for domUs only (port %u)",
+                   info.console_port);
+        test_expect_eq(info.console_gref, 0, "the console ring is grant 0");
         test_expect_eq(info.state,
                        n == 0 ? DOMCTL_STATE_RUNNING : DOMCTL_STATE_BLOCKED,
                        "dom0 runs, the domUs are blocked");
