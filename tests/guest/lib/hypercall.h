@@ -193,4 +193,35 @@ static inline long hc_set_segment_base(uint64_t which, uint64_t base)
     return hc2(HC_set_segment_base, which, base);
 }
 
+/* --- Grant tables ---------------------------------------------------------- */
+#include <carapace/grant_table.h>
+
+static inline long hc_grant_table_op(uint64_t cmd, void *args, uint64_t count)
+{
+    return hc3(HC_grant_table_op, cmd, args, count);
+}
+
+/* One map / unmap / copy: the call's error, else the entry's status. */
+static inline long gnttab_map_one(struct gnttab_map_grant_ref *op)
+{
+    long rc = hc_grant_table_op(GNTTABOP_map_grant_ref, op, 1);
+
+    return rc ? rc : op->status;
+}
+
+static inline long gnttab_unmap_one(uint32_t handle, uint64_t va)
+{
+    struct gnttab_unmap_grant_ref op = {.handle = handle, .va = va};
+    long rc = hc_grant_table_op(GNTTABOP_unmap_grant_ref, &op, 1);
+
+    return rc ? rc : op.status;
+}
+
+static inline long gnttab_copy_one(struct gnttab_copy *op)
+{
+    long rc = hc_grant_table_op(GNTTABOP_copy, op, 1);
+
+    return rc ? rc : op->status;
+}
+
 #endif /* GUEST_HYPERCALL_H */
