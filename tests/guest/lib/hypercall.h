@@ -14,6 +14,7 @@
 
 #include <carapace/domctl.h>
 #include <carapace/errno.h>
+#include <carapace/event_channel.h>
 #include <carapace/hypercall.h>
 #include <carapace/mmu.h>
 #include <carapace/multicall.h>
@@ -222,6 +223,68 @@ static inline long gnttab_copy_one(struct gnttab_copy *op)
     long rc = hc_grant_table_op(GNTTABOP_copy, op, 1);
 
     return rc ? rc : op->status;
+}
+
+/* --- Event channels (carapace/event_channel.h) ---------------------------- */
+
+static inline long hc_event_channel_op(uint64_t cmd, uint64_t arg)
+{
+    return hc2(HC_event_channel_op, cmd, arg);
+}
+
+/* A new port for remote_dom to bind; the port in *port (if it worked). */
+static inline long hc_evtchn_alloc_unbound(uint32_t remote_dom, uint32_t *port)
+{
+    struct evtchn_alloc_unbound a = {.remote_dom = remote_dom};
+    long rc = hc_event_channel_op(EVTCHNOP_alloc_unbound, (uint64_t)&a);
+
+    if (rc == 0)
+        *port = a.port;
+    return rc;
+}
+
+static inline long hc_evtchn_bind_interdomain(uint32_t remote_dom,
+                                              uint32_t remote_port,
+                                              uint32_t *port)
+{
+    struct evtchn_bind_interdomain b = {.remote_dom = remote_dom,
+                                        .remote_port = remote_port};
+    long rc = hc_event_channel_op(EVTCHNOP_bind_interdomain, (uint64_t)&b);
+
+    if (rc == 0)
+        *port = b.local_port;
+    return rc;
+}
+
+static inline long hc_evtchn_bind_virq(uint32_t virq, uint32_t *port)
+{
+    struct evtchn_bind_virq b = {.virq = virq};
+    long rc = hc_event_channel_op(EVTCHNOP_bind_virq, (uint64_t)&b);
+
+    if (rc == 0)
+        *port = b.port;
+    return rc;
+}
+
+static inline long hc_evtchn_send(uint64_t port)
+{
+    return hc_event_channel_op(EVTCHNOP_send, port);
+}
+
+static inline long hc_evtchn_close(uint64_t port)
+{
+    return hc_event_channel_op(EVTCHNOP_close, port);
+}
+
+static inline long hc_evtchn_unmask(uint64_t port)
+{
+    return hc_event_channel_op(EVTCHNOP_unmask, port);
+}
+
+/* st->port in; the rest out. */
+static inline long hc_evtchn_status(struct evtchn_status *st)
+{
+    return hc_event_channel_op(EVTCHNOP_status, (uint64_t)st);
 }
 
 #endif /* GUEST_HYPERCALL_H */
