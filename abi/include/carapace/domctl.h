@@ -10,7 +10,21 @@
 
 #include "abi.h"
 
-#define DOMCTL_getdomaininfo 0 /* arg: struct domctl_domaininfo * */
+#define DOMCTL_getdomaininfo  0 /* struct domctl_domaininfo * */
+#define DOMCTL_createdomain   1 /* struct domctl_createdomain * */
+#define DOMCTL_populate       2 /* struct domctl_memory *: grow to nr_frames */
+#define DOMCTL_release        3 /* struct domctl_memory *: shrink to nr_frames */
+#define DOMCTL_getp2m         4  /* struct domctl_p2m * */
+#define DOMCTL_write_memory   5  /* struct domctl_write * */
+#define DOMCTL_console_setup  6  /* struct domctl_console * */
+#define DOMCTL_setvcpucontext 7  /* struct domctl_vcpucontext * */
+#define DOMCTL_pause          8  /* arg = domid */
+#define DOMCTL_unpause        9  /* arg = domid */
+#define DOMCTL_destroy        10 /* arg = domid */
+#define DOMCTL_shutdown       11 /* struct domctl_shutdown * */
+#define DOMCTL_physinfo       12 /* struct domctl_physinfo * */
+#define DOMCTL_readlog        13 /* struct domctl_readlog * */
+#define DOMCTL_set_max_mem    14 /* struct domctl_memory *: nr_frames = max */
 
 #define DOMCTL_NAME_MAX 32 /* with the NUL */
 
@@ -44,5 +58,109 @@ struct domctl_domaininfo {
     char name[DOMCTL_NAME_MAX];
 };
 CARAPACE_ABI_CHECK(struct domctl_domaininfo, 88);
+
+/*
+ * DOMCTL_createdomain: a new domain, paused, with no memory: the lowest
+ * free id >= 1 (out), a unique name (1..31 characters, letters, digits,
+ * '-', '_', '.'), and a memory limit (bytes, a multiple of 4 KiB).
+ * Domains made so are kept when they stop, until DOMCTL_destroy.
+ */
+struct domctl_createdomain {
+    uint32_t domid; /* out */
+    uint32_t flags; /* 0 */
+    uint64_t max_memory_bytes;
+    char name[DOMCTL_NAME_MAX];
+};
+CARAPACE_ABI_CHECK(struct domctl_createdomain, 48);
+
+/* DOMCTL_populate / _release / _set_max_mem. populate gives the domain
+ * guest frames 0 .. nr_frames - 1 (new frames zeroed); release takes
+ * frames back from the top, down to nr_frames (not while the domain has
+ * run: -EBUSY). */
+struct domctl_memory {
+    uint32_t domid;
+    uint32_t pad;
+    uint64_t nr_frames;
+};
+CARAPACE_ABI_CHECK(struct domctl_memory, 16);
+
+/* DOMCTL_getp2m: machine frames of guest frames start .. start+count-1 into
+ * the caller's buffer (uint64_t each); at most DOMCTL_P2M_MAX per call. */
+#define DOMCTL_P2M_MAX 4096
+struct domctl_p2m {
+    uint32_t domid;
+    uint32_t pad;
+    uint64_t start, count;
+    uint64_t buf; /* the caller's virtual address */
+};
+CARAPACE_ABI_CHECK(struct domctl_p2m, 32);
+
+/* DOMCTL_write_memory: copy len bytes (at most DOMCTL_WRITE_MAX) from the
+ * caller's buf to the domain's guest-physical address gpa (gfn * 4096 +
+ * offset). Only into a domain that has never run, and never into a frame
+ * in use as a page table (-EBUSY). */
+#define DOMCTL_WRITE_MAX 65536
+struct domctl_write {
+    uint32_t domid;
+    uint32_t pad;
+    uint64_t gpa, len;
+    uint64_t buf;
+};
+CARAPACE_ABI_CHECK(struct domctl_write, 32);
+
+/* DOMCTL_console_setup: make guest frame gfn the domain's console ring:
+ * grant it to dom0 as GNTTAB_RESERVED_CONSOLE and allocate the domain's
+ * console event channel (out: port), unbound, for dom0. */
+struct domctl_console {
+    uint32_t domid;
+    uint32_t port; /* out */
+    uint64_t gfn;
+};
+CARAPACE_ABI_CHECK(struct domctl_console, 16);
+
+/* DOMCTL_setvcpucontext: the state vCPU 0 starts in, as the hypervisor's
+ * own builder sets it (docs/abi.md "Start of day"): rip, rsp, rdi = rsi =
+ * start_info (virtual addresses), the L4 at guest frame l4_gfn (pinned now,
+ * with full validation), the shared-info page at shared_gfn, and the
+ * hypercall page filled at hypercall_gfn. Once per domain; it stays paused
+ * until DOMCTL_unpause. */
+struct domctl_vcpucontext {
+    uint32_t domid;
+    uint32_t vcpu; /* 0 */
+    uint64_t rip, rsp, start_info;
+    uint64_t l4_gfn, shared_gfn, hypercall_gfn;
+};
+CARAPACE_ABI_CHECK(struct domctl_vcpucontext, 56);
+
+/* DOMCTL_shutdown: ask the domain to shut down (reason SHUTDOWN_poweroff
+ * or SHUTDOWN_reboot): it gets VIRQ_SHUTDOWN, with the reason in
+ * shared_info->vcpu[0] ... see docs/abi.md; a guest that ignores it can be
+ * destroyed. */
+struct domctl_shutdown {
+    uint32_t domid;
+    uint32_t reason;
+};
+CARAPACE_ABI_CHECK(struct domctl_shutdown, 8);
+
+struct domctl_physinfo {
+    uint64_t total_frames; /* RAM frames */
+    uint64_t free_frames;
+    uint32_t nr_cpus;
+    uint32_t nr_domains;
+    uint64_t hypervisor_frames; /* reserved or used by the hypervisor */
+};
+CARAPACE_ABI_CHECK(struct domctl_physinfo, 32);
+
+/* DOMCTL_readlog: the hypervisor's log ring (the last 16 KiB of what it
+ * printed). In: offset (bytes ever logged to start from; 0 = the oldest
+ * still kept), buf, len. Out: len = bytes copied, offset = where the next
+ * read starts, lost = bytes between the asked offset and the oldest kept. */
+struct domctl_readlog {
+    uint64_t offset;
+    uint64_t buf;
+    uint64_t len;
+    uint64_t lost; /* out */
+};
+CARAPACE_ABI_CHECK(struct domctl_readlog, 32);
 
 #endif /* CARAPACE_ABI_DOMCTL_H */

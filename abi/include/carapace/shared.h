@@ -37,7 +37,10 @@ struct vcpu_info {
     /* Event channels: bit w set = evtchn_pending[w] may hold a pending,
      * unmasked port. Hypervisor sets, guest clears (ABI 1.2). */
     uint64_t evtchn_pending_sel;
-    uint64_t pad1;
+    /* vCPU 0 only: 1 + SHUTDOWN_* when the toolstack asks the domain to
+     * shut down (with VIRQ_SHUTDOWN), else 0. Hypervisor sets (ABI 1.3). */
+    uint32_t shutdown_request;
+    uint32_t pad1;
     struct vcpu_time_info time;
 };
 CARAPACE_ABI_CHECK(struct vcpu_info, 64);
@@ -47,7 +50,10 @@ _Static_assert(offsetof(struct vcpu_info, evtchn_pending_sel) == 16,
 #define VIRQ_TIMER   0 /* the one-shot timer of HC_set_timer fired */
 #define VIRQ_CONSOLE 1 /* dom0 only: input waits for HC_console_read */
 #define VIRQ_DOM_EXC 2 /* dom0 only: a domain was created, stopped or died */
-#define VIRQ_NR      3
+#define VIRQ_SHUTDOWN                                                          \
+    3 /* the toolstack asks this domain to shut down:                          \
+         the reason is in shutdown_request below */
+#define VIRQ_NR 4
 
 #define SHARED_MAX_VCPUS 8
 #define EVTCHN_WORDS     64 /* 4096 ports, for the events ABI */
