@@ -36,7 +36,12 @@
 #define SYS_procinfo 17 /* (uint64_t index, struct sys_procinfo *) -> 1, 0 at end */
 #define SYS_poweroff 18 /* (int status): dom0 powers the machine off, a domU shuts down */
 #define SYS_hostname 19 /* (char *buf, uint64_t len) -> length: "dom0" or the domain's name */
-#define SYS_NR       20
+#define SYS_ttymode  20 /* (int raw): console raw (1: no echo, no line editing, Ctrl-C is a byte) or cooked (0) */
+#define SYS_sleep    21 /* (uint64_t ns): sleep at least ns */
+#define SYS_set_tls  22 /* (uint64_t fs_base): this process's FS base (libfdt's canary at %fs:0x28) */
+#define SYS_evtchn   23 /* (uint64_t op, void *arg): event channels for user programs (vchan) */
+#define SYS_grant    24 /* (uint64_t op, void *arg): grants for user programs (vchan) */
+#define SYS_NR       25
 
 /* Errors (negated in rax). Values match newlib's errno.h. */
 #define SYS_EPERM   1
@@ -51,12 +56,14 @@
 #define SYS_EAGAIN  11
 #define SYS_ENOMEM  12
 #define SYS_EFAULT  14
+#define SYS_EBUSY   16
 #define SYS_EEXIST  17
 #define SYS_ENOTDIR 20
 #define SYS_EISDIR  21
 #define SYS_EINVAL  22
 #define SYS_EMFILE  24
 #define SYS_ENOTTY  25
+#define SYS_ENOSPC  28
 #define SYS_ESPIPE  29
 #define SYS_EROFS   30
 #define SYS_ENOSYS  88 /* newlib's ENOSYS */
@@ -67,6 +74,8 @@
 #define SYS_O_RDONLY 0
 #define SYS_O_WRONLY 1
 #define SYS_O_RDWR   2
+#define SYS_O_NONBLOCK 0x4000 /* newlib's: a read that would sleep gives
+                                 -SYS_EAGAIN (/dev/dom/N/console) */
 
 /* SYS_spawn flags. */
 #define SYS_SPAWN_FG 0x1 /* the child becomes the console's foreground
