@@ -431,6 +431,88 @@ static void test_release(void)
 }
 
 /*
+ * Grant mappings (pvmm.h): only pvmm_grant_map/unmap make and remove an L1
+ * entry to another domain's frame; guests cannot forge, overwrite or clear
+ * one, nor unpin or retype the L1 that holds it; refused requests change
+ * nothing; unmap leaves every count as it was.
+ */
+static void test_grant(void)
+{
+    struct tree t;
+    mfn_t g = D2(0), gt = D2(1);
+    uint64_t e;
+
+    machine_init();
+    tree_build(&t);
+    CHECK_EQ(pvmm_pin(DOM2, gt, 1), 0); /* a page table of domain 2 */
+    snap_take();
+    CHECK_EQ(pvmm_grant_map(DOM1, ma(t.l1, 2), g, DOM1, true), -EINVAL);
+    CHECK_EQ(pvmm_grant_map(DOM1, ma(t.l1, 2), g, FRAME_OWNER_HYP, true),
+             -EINVAL);
+    CHECK_EQ(pvmm_grant_map(DOM1, ma(t.l1, 0), g, DOM2, true), -EBUSY);
+    CHECK_EQ(pvmm_grant_map(DOM1, ma(t.l2, 2), g, DOM2, true), -EINVAL);
+    CHECK_EQ(
+        pvmm_grant_map(DOM1, pa_init(pa_val(ma(t.l1, 2)) + 4), g, DOM2, true),
+        -EINVAL);
+    CHECK_EQ(pvmm_grant_map(DOM1, ma(t.l1, 2), D1(9), DOM2, true), -EPERM);
+    CHECK_EQ(pvmm_grant_map(DOM1, ma(t.l1, 2), mfn_init(NFRAMES), DOM2, false),
+             -ERANGE);
+    CHECK_EQ(pvmm_grant_map(DOM1, ma(t.l1, 2), gt, DOM2, false), -EBUSY);
+    CHECK_EQ(pvmm_grant_map(DOM2, ma(t.l1, 2), D1(9), DOM1, false), -EINVAL);
+    CHECK(snap_same());
+    /* A writable and a read-only mapping of the same frame. */
+    CHECK_EQ(pvmm_grant_map(DOM1, ma(t.l1, 2), g, DOM2, true), 0);
+    CHECK_EQ(pvmm_grant_map(DOM1, ma(t.l1, 3), g, DOM2, false), 0);
+    CHECK_COUNTS(g, FRAME_TYPE_WRITABLE, 1, 2);
+    CHECK_COUNTS(t.l1, FRAME_TYPE_L1, 3, 1);
+    CHECK(fr(t.l1)->flags & FRAME_F_GRANT_L1);
+    e = page(t.l1)[2];
+    CHECK_EQ(e, pte(g, P | W | U | PVMM_PTE_GRANT));
+    /* The guest cannot touch them. */
+    snap_take();
+    CHECK_EQ(pvmm_mmu_update(DOM1, ma(t.l1, 2), 0), -EPERM);
+    CHECK_EQ(pvmm_mmu_update(DOM1, ma(t.l1, 3), pte(g, P | W | U)), -EPERM);
+    CHECK_EQ(pvmm_mmu_update(DOM1, ma(t.l1, 3), pte(D1(9), P | U)), -EPERM);
+    CHECK_EQ(pvmm_mmu_update(DOM1, ma(t.l1, 4), e), -EINVAL); /* forge */
+    CHECK_EQ(
+        pvmm_mmu_update(DOM1, ma(t.l1, 4), pte(D1(9), P | U) | PVMM_PTE_GRANT),
+        -EINVAL);
+    CHECK_EQ(pvmm_mmu_update(DOM1, ma(t.l1, 4), pte(g, P | U)), -EPERM);
+    CHECK_EQ(pvmm_pin(DOM1, t.l1, 1), 0);
+    CHECK_EQ(pvmm_unpin(DOM1, t.l1), -EBUSY);
+    CHECK_EQ(pvmm_mmu_update(DOM1, ma(t.l1, 5), pte(t.l1, P | W | U)),
+             -EBUSY);                       /* retype the L1 writable */
+    CHECK_EQ(pvmm_pin(DOM2, g, 1), -EBUSY); /* granter: RW-mapped frame */
+    CHECK_EQ(pvmm_grant_unmap(DOM1, ma(t.l1, 2), g, false), -EINVAL);
+    CHECK_EQ(pvmm_grant_unmap(DOM1, ma(t.l1, 2), D2(2), true), -EINVAL);
+    CHECK_EQ(pvmm_grant_unmap(DOM1, ma(t.l1, 4), g, true), -EINVAL);
+    /* Removing the L2 entry leaves the L1 validated by the mappings. */
+    CHECK_EQ(pvmm_mmu_update(DOM1, ma(t.l2, 0), 0), 0);
+    CHECK(fr(t.l1)->flags & FRAME_F_VALIDATED);
+    CHECK_EQ(pvmm_mmu_update(DOM1, ma(t.l2, 0), pte(t.l1, P | W | U)), 0);
+    /* A rejected validation: an L1 holding a forged grant bit. */
+    page(D1(20))[7] = pte(g, P | U) | PVMM_PTE_GRANT;
+    CHECK_EQ(pvmm_pin(DOM1, D1(20), 1), -EINVAL);
+    page(D1(20))[7] = 0;
+    /* Unmap: the L1 can be unpinned again, g's counts are back. */
+    CHECK_EQ(pvmm_grant_unmap(DOM1, ma(t.l1, 2), g, true), 0);
+    CHECK(fr(t.l1)->flags & FRAME_F_GRANT_L1);
+    CHECK_EQ(pvmm_grant_unmap(DOM1, ma(t.l1, 3), g, false), 0);
+    CHECK(!(fr(t.l1)->flags & FRAME_F_GRANT_L1));
+    CHECK_EQ(pvmm_grant_unmap(DOM1, ma(t.l1, 3), g, false), -EINVAL);
+    CHECK_COUNTS(g, FRAME_TYPE_NONE, 0, 0);
+    CHECK_EQ(pvmm_unpin(DOM1, t.l1), 0);
+    CHECK_EQ(page(t.l1)[2], 0);
+    tree_check(&t);
+    /* Teardown of a domain whose L1 still holds one: its L1 stays. */
+    CHECK_EQ(pvmm_grant_map(DOM1, ma(t.l1, 2), g, DOM2, true), 0);
+    CHECK_EQ(pvmm_release_domain(DOM1), 3); /* the L1, rw, ro */
+    CHECK_EQ(pvmm_grant_unmap(DOM1, ma(t.l1, 2), g, true), 0);
+    CHECK_EQ(pvmm_unpin(DOM2, gt), 0);
+    check_all_zero();
+}
+
+/*
  * Fuzz. The checker recounts from the page contents alone (plus the pins and
  * roots the test itself holds) what every count must be: it walks the tables
  * from the pins and roots, and each present entry of a table it reaches adds
@@ -813,6 +895,7 @@ int main(void)
     test_unwind();
     test_overflow();
     test_release();
+    test_grant();
     test_fuzz();
     return check_finish();
 }
