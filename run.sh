@@ -29,6 +29,11 @@ Options:
                    kernel; more words after the path are its command line:
                    --dom0 "guest.elf args"
   --no-dom0        boot the hypervisor alone (it powers off at once)
+  --module "PATH [ARGS]"
+                   one more boot module after dom0's ramdisk (repeatable,
+                   in order): a boot configuration (.dtb) and the domU
+                   kernels and ramdisks it names; PATH is built with ninja
+                   if it has a build rule
   --script FILE    type the lines of FILE into dom0's shell, show the whole
                    session, and exit with the status of the last command
                    (see below)
@@ -55,7 +60,7 @@ USAGE
 
 gdb=0 loglvl=info mem=256M append="" icount=0 dom0="" nodom0=0 kargs=""
 script="" timeout=120 quiet=5
-extra=()
+extra=() modules=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --gdb) gdb=1 ;;
@@ -65,6 +70,7 @@ while [ $# -gt 0 ]; do
     --icount) icount=1 ;;
     --dom0) dom0=${2:?--dom0 needs a guest image}; shift ;;
     --no-dom0) nodom0=1 ;;
+    --module) modules+=("${2:?--module needs a path}"); shift ;;
     --kargs) kargs=${2?--kargs needs arguments}; shift ;;
     --script) script=${2:?--script needs a file}; shift ;;
     --timeout) timeout=${2:?--timeout needs seconds}; shift ;;
@@ -92,6 +98,23 @@ if [ -z "$dom0" ] && [ "$nodom0" = 0 ]; then
         echo "run.sh: the guest kernel has no build rule yet: booting without dom0" >&2
     fi
 fi
+for m in ${modules[@]+"${modules[@]}"}; do
+    path=${m%% *}
+    if ninja -t query "$path" >/dev/null 2>&1; then
+        targets+=("$path")
+    elif [ ! -r "$path" ]; then
+        echo "run.sh: --module: cannot read '$path'" >&2
+        exit 2
+    fi
+    if [ -z "$dom0" ]; then
+        echo "run.sh: --module needs a dom0 (modules follow dom0's ramdisk)" >&2
+        exit 2
+    fi
+    case "$m" in
+    *,*) echo "run.sh: --module '$m': no commas (QEMU separates modules with them)" >&2; exit 2 ;;
+    esac
+    dom0="$dom0,$m"
+done
 ninja "${targets[@]}" >/dev/null
 
 image=build/hypervisor/carapace.elf

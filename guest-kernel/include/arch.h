@@ -60,8 +60,9 @@ void trap_fault(struct arch_regs *r, const struct arch_fault *f);
 /* First thing at boot: the per-CPU block (stack canary at %fs:0x28, which
  * Debian's libfdt reads). */
 void arch_early_init(void);
-/* Traps and callbacks; shared_info is the start info's shared-info-va. */
-void arch_init(void *shared_info);
+/* Traps and callbacks; shared_info is the start info's shared-info-va,
+ * pt_base its pt-base-va (the kernel root, for the foreign window). */
+void arch_init(void *shared_info, const void *pt_base);
 bool arch_console_can_read(void); /* the hypervisor offers console input */
 void arch_console_write(const char *s, size_t len);
 /* Returns bytes read (0: none waiting), or a negative error. */
@@ -73,6 +74,8 @@ __attribute__((noreturn)) void arch_crash(void);
 
 #define ARCH_EVENT_TIMER   (1u << 0)
 #define ARCH_EVENT_CONSOLE (1u << 1)
+#define ARCH_EVENT_DOM_EXC (1u << 2) /* dom0: a domain came, stopped, died */
+#define ARCH_EVENT_SHUTDOWN (1u << 3) /* the toolstack asks for a shutdown */
 
 void arch_events_mask(void);
 /* Unmasks, then takes any event that arrived while masked. */
@@ -81,8 +84,86 @@ void arch_events_unmask(void);
 uint32_t arch_events_take(void);
 /* Sleeps until an event is pending (returns at once if one is). */
 void arch_idle(void);
+/* Lets other domains run (for a bounded wait on one of them). */
+void arch_yield(void);
 uint64_t arch_time_ns(void);            /* hypervisor system time */
 void arch_timer_set(uint64_t deadline); /* one-shot, system time in ns */
+
+/* --- Event channels ------------------------------------------------------ */
+
+/* Ports 1 .. ARCH_EVTCHN_PORTS - 1. Every function returns 0 (or the
+ * port) or a negative SYS_E* code: -SYS_ENOSYS when the hypervisor has no
+ * event channels. A bound VIRQ arrives on its port, no longer as an
+ * ARCH_EVENT_* bit. */
+#define ARCH_EVTCHN_PORTS 1024
+#define ARCH_VIRQ_DOM_EXC 2
+
+int arch_evtchn_alloc_unbound(uint32_t remote_dom);
+int arch_evtchn_bind_interdomain(uint32_t remote_dom, uint32_t remote_port);
+int arch_evtchn_bind_virq(uint32_t virq);
+int arch_evtchn_send(uint32_t port);
+int arch_evtchn_close(uint32_t port);
+void arch_evtchn_mask(uint32_t port);
+int arch_evtchn_unmask(uint32_t port); /* delivers one that is pending */
+/* Clears every pending, unmasked port and hands it to fn, lowest first. */
+void arch_evtchn_take(void (*fn)(uint32_t port));
+
+/* --- Grant tables ----------------------------------------------------------
+ */
+
+/* One entry of this domain's grant table (carapace grant ABI). */
+struct arch_grant_entry {
+    uint16_t flags; /* ARCH_GTF_* */
+    uint16_t domid;
+    uint32_t pad;
+    uint64_t gfn;
+};
+#define ARCH_GTF_permit_access 0x01
+#define ARCH_GTF_readonly      0x04
+#define ARCH_GTF_reading       0x08
+#define ARCH_GTF_writing       0x10
+#define ARCH_GRANT_PER_FRAME   256
+
+/* Sets up a one-frame table and maps it: its entries, or NULL (*err). */
+struct arch_grant_entry *arch_grant_setup(int *err);
+/* Maps (dom, ref) into the kernel's foreign window: 0 with *va and
+ * *handle, or -SYS_E* (-SYS_ENOSPC: the window is full). */
+int arch_grant_map(uint32_t dom, uint32_t ref, bool readonly, void **va,
+                   uint32_t *handle);
+int arch_grant_unmap(void *va, uint32_t handle);
+
+/* --- Domain control (dom0) -------------------------------------------------
+ */
+
+#define ARCH_DOM_RUNNING  0
+#define ARCH_DOM_BLOCKED  1
+#define ARCH_DOM_PAUSED   2
+#define ARCH_DOM_SHUTDOWN 3
+#define ARCH_DOM_CRASHED  4
+#define ARCH_DOM_DYING    5
+
+struct arch_domaininfo {
+    uint32_t domid, state;
+    uint64_t memory_bytes, cpu_time_ns;
+    uint32_t console_port, console_gref; /* the domU's end; 0: none */
+    char name[32];                       /* NUL-terminated */
+};
+
+/* The domain with the lowest id >= first: 0, or -SYS_ESRCH if none,
+ * -SYS_ENOSYS if the hypervisor has no domain control. */
+int arch_domctl_getdomaininfo(uint32_t first, struct arch_domaininfo *out);
+/* HC_domctl(cmd, arg) as it is, for kernel/domctl.c: arg is a kernel
+ * address or a value; the result, hypervisor errors as -SYS_E*. */
+long arch_domctl(uint64_t cmd, uint64_t arg);
+
+/* --- Shutdown requests (a domU) ------------------------------------------- */
+
+#define ARCH_SHUTDOWN_POWEROFF 0
+#define ARCH_SHUTDOWN_REBOOT   1
+/* 1 + ARCH_SHUTDOWN_* once the toolstack asked this domain to shut down
+ * (ARCH_EVENT_SHUTDOWN), else 0. */
+uint32_t arch_shutdown_request(void);
+__attribute__((noreturn)) void arch_shutdown(uint32_t reason);
 
 /* --- Address spaces ----------------------------------------------------- */
 
@@ -118,6 +199,9 @@ void arch_space_each(struct arch_space *s, void (*fn)(uint32_t gfn));
 void arch_tlb_flush(void);
 /* Makes s the user root, and kstack_top the stack traps from user land on. */
 void arch_space_switch(struct arch_space *s, uint64_t kstack_top);
+/* Sets s's FS base (a process's TLS), at once if s is the current user
+ * root: 0, or -SYS_EINVAL for an address outside user space. */
+int arch_space_set_tls(struct arch_space *s, uint64_t fs_base);
 
 /* --- Contexts and FPU -------------------------------------------------- */
 

@@ -21,13 +21,21 @@ struct fs_node {
     int parent;
     const void *data;
     uint64_t size;
+    uint32_t dev; /* character devices: FS_DEV_* */
 };
+
+#define FS_DEV_CONSOLE 0     /* /dev/console: the tty */
+#define FS_DEV_DOMCONS 0x100 /* + domid: /dev/dom/N/console (dom0) */
 
 /* Returns the number of regular files, or a negative cpio error. */
 int fs_init(const void *cpio, size_t size);
 /* Node number of an absolute (or root-relative) path, or -SYS_E*. */
 int fs_lookup(const char *path);
 const struct fs_node *fs_node(int n);
+/* Adds name (kept by pointer: stable storage) under directory node dir:
+ * the new (or existing) node, or -SYS_ENOSPC / -SYS_ENOTDIR. */
+int fs_mknod(int dir, const char *name, size_t len, uint32_t mode,
+             uint32_t dev);
 /* The index-th entry of directory path: 1, 0 past the end, or -SYS_E*. */
 int fs_readdir(const char *path, uint64_t index, struct sys_dirent *out);
 

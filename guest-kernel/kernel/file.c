@@ -2,6 +2,7 @@
 /* Open files: ramdisk files, directories (fstat only) and the console. */
 #include <string.h>
 
+#include "conback.h"
 #include "file.h"
 #include "fs.h"
 #include "tty.h"
@@ -13,6 +14,7 @@ struct file {
     int refs; /* 0: free */
     int node;
     uint32_t mode;
+    uint32_t dev;
     int flags;
     uint64_t off;
 };
@@ -24,7 +26,7 @@ struct file *file_open(const char *path, int flags, int *err)
     int node = fs_lookup(path);
     const struct fs_node *n;
 
-    if (flags & ~3 || (flags & 3) == 3) {
+    if (flags & ~(3 | SYS_O_NONBLOCK) || (flags & 3) == 3) {
         *err = -SYS_EINVAL;
         return NULL;
     }
@@ -33,7 +35,7 @@ struct file *file_open(const char *path, int flags, int *err)
         return NULL;
     }
     n = fs_node(node);
-    if (n->mode != SYS_S_IFCHR && flags != SYS_O_RDONLY) {
+    if (n->mode != SYS_S_IFCHR && (flags & 3) != SYS_O_RDONLY) {
         *err = n->mode == SYS_S_IFDIR ? -SYS_EISDIR : -SYS_EROFS;
         return NULL;
     }
@@ -42,8 +44,11 @@ struct file *file_open(const char *path, int flags, int *err)
 
         if (f->refs)
             continue;
-        *f = (struct file){
-            .refs = 1, .node = node, .mode = n->mode, .flags = flags};
+        *f = (struct file){.refs = 1,
+                           .node = node,
+                           .mode = n->mode,
+                           .dev = n->dev,
+                           .flags = flags};
         return f;
     }
     *err = -SYS_EMFILE;
@@ -68,8 +73,11 @@ long file_read(struct file *f, struct vm *vm, uint64_t ubuf, uint64_t len)
     const struct fs_node *n = fs_node(f->node);
     uint64_t count;
 
-    if (f->flags == SYS_O_WRONLY)
+    if ((f->flags & 3) == SYS_O_WRONLY)
         return -SYS_EBADF;
+    if (f->mode == SYS_S_IFCHR && f->dev >= FS_DEV_DOMCONS)
+        return conback_read(f->dev - FS_DEV_DOMCONS, &f->off, f->flags, vm,
+                            ubuf, len);
     if (f->mode == SYS_S_IFCHR)
         return tty_read(vm, ubuf, len);
     if (f->mode == SYS_S_IFDIR)
@@ -85,8 +93,10 @@ long file_read(struct file *f, struct vm *vm, uint64_t ubuf, uint64_t len)
 
 long file_write(struct file *f, struct vm *vm, uint64_t ubuf, uint64_t len)
 {
-    if (f->mode != SYS_S_IFCHR || f->flags == SYS_O_RDONLY)
+    if (f->mode != SYS_S_IFCHR || (f->flags & 3) == SYS_O_RDONLY)
         return -SYS_EBADF;
+    if (f->dev >= FS_DEV_DOMCONS)
+        return conback_write(f->dev - FS_DEV_DOMCONS, vm, ubuf, len);
     return tty_write(vm, ubuf, len);
 }
 
@@ -125,5 +135,5 @@ int file_stat(struct file *f, struct sys_stat *st)
 
 int file_isatty(struct file *f)
 {
-    return f->mode == SYS_S_IFCHR;
+    return f->mode == SYS_S_IFCHR && f->dev == FS_DEV_CONSOLE;
 }

@@ -101,6 +101,21 @@ int fs_init(const void *archive, size_t size)
     return rc < 0 ? rc : files;
 }
 
+int fs_mknod(int dir, const char *name, size_t len, uint32_t mode, uint32_t dev)
+{
+    int n;
+
+    if (dir < 0 || dir >= fs_count || fs_nodes[dir].mode != SYS_S_IFDIR)
+        return -SYS_ENOTDIR;
+    n = fs_add(dir, name, len, mode);
+    if (n < 0)
+        return -SYS_ENOSPC;
+    if (fs_nodes[n].mode != mode)
+        return -SYS_EEXIST;
+    fs_nodes[n].dev = dev;
+    return n;
+}
+
 int fs_lookup(const char *path)
 {
     int node = 0;

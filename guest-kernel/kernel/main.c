@@ -6,9 +6,12 @@
 #include <libfdt.h>
 #include <string.h>
 
+#include <carapace/console.h>
 #include <carapace/startinfo.h>
 
 #include "arch.h"
+#include "conback.h"
+#include "console.h"
 #include "cpio.h"
 #include "file.h"
 #include "frame.h"
@@ -25,6 +28,10 @@ struct boot_info {
     uint32_t flags;
     const char *name;
     const char *bootargs;
+    const char *console;
+    uint64_t console_gfn;
+    uint32_t console_port;
+    uint64_t pt_base;
     uint64_t memory, virt_base, nr_frames, p2m, shared, first_free;
     const void *ramdisk;
     uint64_t ramdisk_size;
@@ -68,6 +75,12 @@ static void main_read_start_info(const void *fdt, struct boot_info *b)
     b->p2m = main_u64(fdt, CARAPACE_SI_P2M);
     b->shared = main_u64(fdt, CARAPACE_SI_SHARED);
     b->first_free = main_u64(fdt, CARAPACE_SI_FREE_GFN);
+    b->pt_base = main_u64(fdt, CARAPACE_SI_PT_BASE);
+    b->console = main_str(fdt, 0, CARAPACE_SI_CONSOLE);
+    reg = fdt_getprop(fdt, 0, CARAPACE_SI_CONSOLE_GFN, &len);
+    b->console_gfn = reg && len == 8 ? fdt64_to_cpu(*reg) : 0;
+    flags = fdt_getprop(fdt, 0, CARAPACE_SI_CONSOLE_PORT, &len);
+    b->console_port = flags && len == 4 ? fdt32_to_cpu(*flags) : 0;
     node = fdt_subnode_offset(fdt, 0, "module@0");
     reg = node >= 0 ? fdt_getprop(fdt, node, "reg", &len) : NULL;
     if (reg && len == 16) {
@@ -147,9 +160,11 @@ void kmain(const void *fdt)
 
     arch_early_init();
     main_read_start_info(fdt, &b);
-    arch_init((void *)b.shared);
+    arch_init((void *)b.shared, (const void *)b.pt_base);
     dom0 = b.flags & SIF_INITDOMAIN;
     frame_init(b.virt_base, b.nr_frames, b.first_free, (const uint64_t *)b.p2m);
+    if (!dom0)
+        console_init(b.console, b.console_gfn, b.console_port);
     files = fs_init(b.ramdisk, b.ramdisk_size);
     if (files < 0)
         kprintf("kernel: ramdisk: %s\n", cpio_strerror(files));
@@ -161,7 +176,9 @@ void kmain(const void *fdt)
             (unsigned long)(b.memory >> 20), (unsigned long)frame_free_count(),
             (unsigned long)(b.ramdisk_size >> 10), files < 0 ? 0 : files);
     syscall_init(dom0, dom0 ? "dom0" : b.name ? b.name : "domU");
-    tty_init(dom0);
+    tty_init(console_has_input());
+    if (dom0)
+        conback_init();
     proc_init();
     sched_init();
     main_start_init(&b);

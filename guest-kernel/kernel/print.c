@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Kernel messages go straight to the hypervisor console, unbuffered, so
- * that the last line before a crash is never lost. */
+/* Kernel messages go straight to the console (the hypervisor's, or a
+ * domU's ring), unbuffered, so that the last line before a crash is never
+ * lost. */
 #include <stdarg.h>
 
 #include "arch.h"
+#include "console.h"
 #include "format.h"
 #include "print.h"
 
 void print_write(const char *s, size_t len)
 {
-    arch_console_write(s, len);
+    console_write(s, len);
 }
 
 static int print_v(const char *fmt, va_list ap)

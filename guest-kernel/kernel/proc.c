@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "console.h"
 #include "elf.h"
 #include "file.h"
 #include "fs.h"
@@ -161,6 +162,7 @@ void proc_exit(int status)
     }
     if (p->pid == PROC_INIT_PID) {
         kprintf("kernel: init exited with status %d\n", status);
+        console_flush();
         arch_poweroff();
     }
     tty_proc_gone(p->pid);

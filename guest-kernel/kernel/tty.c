@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The console tty. Output goes straight to the hypervisor console. Input
- * (dom0 only: a domU has none until the split console) is cooked here:
+ * The console tty, on kernel/console.c (the hypervisor console, or a
+ * domU's console ring). Input (dom0, or a domU with a ring) is cooked here:
  * typed characters are echoed and edited in tty_line; Enter, or Ctrl-D,
  * turns the line into a record in tty_ready, and a read returns at most
  * one record. An empty record is end-of-file (Ctrl-D at the start of a
@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "arch.h"
+#include "console.h"
 #include "print.h"
 #include "proc.h"
 #include "sched.h"
@@ -34,6 +34,13 @@ static unsigned int tty_nrec;
 static unsigned int tty_readers; /* processes asleep in tty_read */
 static bool tty_intr;            /* Ctrl-C for the waiting readers */
 static int tty_fg;               /* the foreground pid, 0: none */
+/* SYS_ttymode: raw input goes to tty_raw byte for byte, unechoed, with no
+ * editing and Ctrl-C as a byte; the process that set it (tty_raw_pid)
+ * leaving puts the console back to cooked. */
+static int tty_mode = SYS_TTY_COOKED;
+static int tty_raw_pid;
+static char tty_raw[TTY_READY_MAX];
+static size_t tty_raw_len;
 
 void tty_init(bool has_input)
 {
@@ -47,13 +54,15 @@ void tty_set_foreground(int pid)
 
 void tty_proc_gone(int pid)
 {
+    if (tty_raw_pid == pid && tty_mode != SYS_TTY_COOKED)
+        tty_set_mode(pid, SYS_TTY_COOKED);
     if (tty_fg == pid)
         tty_fg = 0;
 }
 
 static void tty_echo(const char *s, size_t n)
 {
-    arch_console_write(s, n);
+    console_write(s, n);
 }
 
 static void tty_push(bool newline)
@@ -87,6 +96,12 @@ static void tty_interrupt(void)
 
 static void tty_char(char c)
 {
+    if (tty_mode != SYS_TTY_COOKED) {
+        if (tty_raw_len < TTY_READY_MAX)
+            tty_raw[tty_raw_len++] = c;
+        sched_wakeup(&tty_ready);
+        return;
+    }
     switch (c) {
     case '\r':
     case '\n':
@@ -126,7 +141,7 @@ void tty_poll(void)
 
     if (!tty_has_input)
         return;
-    while ((n = arch_console_read(buf, sizeof(buf))) > 0) {
+    while ((n = console_read(buf, sizeof(buf))) > 0) {
         for (long i = 0; i < n; i++)
             tty_char(buf[i]);
     }
@@ -149,12 +164,41 @@ static long tty_take(struct vm *vm, uint64_t ubuf, size_t len)
     return (long)n;
 }
 
+long tty_set_mode(int pid, int mode)
+{
+    if (mode != SYS_TTY_COOKED && mode != SYS_TTY_RAW &&
+        mode != SYS_TTY_RAW_NONBLOCK)
+        return -SYS_EINVAL;
+    tty_mode = mode;
+    tty_raw_pid = pid;
+    tty_raw_len = 0;
+    tty_line_len = 0;
+    sched_wakeup(&tty_ready);
+    return 0;
+}
+
+/* Raw input: what is waiting, or nothing (-SYS_EAGAIN) or a sleep. */
+static long tty_take_raw(struct vm *vm, uint64_t ubuf, size_t len)
+{
+    size_t n = tty_raw_len < len ? tty_raw_len : len;
+
+    if (vm_copy_out(vm, ubuf, tty_raw, n))
+        return -SYS_EFAULT;
+    memmove(tty_raw, tty_raw + n, tty_raw_len - n);
+    tty_raw_len -= n;
+    return (long)n;
+}
+
 long tty_read(struct vm *vm, uint64_t ubuf, size_t len)
 {
     if (!tty_has_input || len == 0)
         return 0;
     for (;;) {
         tty_poll();
+        if (tty_mode != SYS_TTY_COOKED && tty_raw_len)
+            return tty_take_raw(vm, ubuf, len);
+        if (tty_mode == SYS_TTY_RAW_NONBLOCK)
+            return -SYS_EAGAIN;
         if (tty_nrec)
             return tty_take(vm, ubuf, len);
         if (tty_intr) {
@@ -179,8 +223,10 @@ long tty_write(struct vm *vm, uint64_t ubuf, size_t len)
 
         if (vm_copy_in(vm, buf, ubuf + done, n))
             return done ? (long)done : -SYS_EFAULT;
-        print_write(buf, n);
+        n = console_write_proc(buf, n);
         done += n;
+        if (n < sizeof(buf) && done < len)
+            break; /* killed while the ring was full */
     }
     return (long)done;
 }

@@ -24,6 +24,7 @@
 #include "frame.h"
 #include "hypercall.h"
 #include "print.h"
+#include "pv.h"
 
 #define MMU_TABLE_FLAGS (MMU_PTE_PRESENT | MMU_PTE_WRITE | MMU_PTE_USER)
 #define MMU_LINEAR_RW   (MMU_PTE_PRESENT | MMU_PTE_WRITE | MMU_PTE_USER)
@@ -253,4 +254,90 @@ void arch_space_switch(struct arch_space *s, uint64_t kstack_top)
         mmu_fs_base = s->fs_base;
     }
     mmu_flush();
+}
+
+int arch_space_set_tls(struct arch_space *s, uint64_t fs_base)
+{
+    if (fs_base >= ARCH_USER_END)
+        return -SYS_EINVAL;
+    s->fs_base = fs_base;
+    if (mmu_current == s && mmu_fs_base != fs_base) {
+        mmu_call(HC_set_segment_base, SEGBASE_FS, fs_base, 0);
+        mmu_fs_base = fs_base;
+        mmu_flush();
+    }
+    return 0;
+}
+
+/* --- The foreign window ----------------------------------------------------
+ */
+
+/* The last 2 MiB of the kernel's GiB (the linear map of the domain's own
+ * frames ends far below): one L1, added to the kernel root's L2 on first
+ * use, so that grant mappings (which need an existing L1) can go there. */
+#define MMU_WINDOW_BASE 0x7fe00000ULL
+
+static const uint64_t *mmu_kernel_l4;
+static uint32_t mmu_window_l1;
+
+void pv_window_set_root(const void *pt_base)
+{
+    mmu_kernel_l4 = pt_base;
+}
+
+static uint32_t mmu_table_below(const uint64_t *table, unsigned int slot)
+{
+    uint64_t e = table[slot];
+
+    if (!(e & MMU_PTE_PRESENT))
+        return 0;
+    return frame_of_mfn((e & MMU_PTE_ADDR) >> ARCH_PAGE_SHIFT);
+}
+
+static bool mmu_window_init(void)
+{
+    uint32_t l3, l2, l1;
+
+    if (mmu_window_l1)
+        return true;
+    if (!mmu_kernel_l4 ||
+        frame_va((uint32_t)frame_total()) > (void *)MMU_WINDOW_BASE)
+        return false;
+    l3 = mmu_table_below(mmu_kernel_l4, 0);
+    l2 = l3 ? mmu_table_below(frame_va(l3), 1) : 0;
+    if (!l2 || mmu_table_below(frame_va(l2), 511))
+        return false;
+    l1 = frame_alloc();
+    if (!l1)
+        return false;
+    mmu_remap(l1, false);
+    mmu_set(l2, 511, mmu_pte(l1, MMU_TABLE_FLAGS));
+    mmu_flush();
+    mmu_window_l1 = l1;
+    return true;
+}
+
+void *pv_window_slot(unsigned int i)
+{
+    if (i >= 512 || !mmu_window_init())
+        return NULL;
+    return (void *)(MMU_WINDOW_BASE + i * ARCH_PAGE_SIZE);
+}
+
+int pv_window_index(const void *va)
+{
+    uint64_t a = (uint64_t)va;
+
+    if (a < MMU_WINDOW_BASE || a >= MMU_WINDOW_BASE + 512 * ARCH_PAGE_SIZE ||
+        (a & (ARCH_PAGE_SIZE - 1)))
+        return -1;
+    return (int)((a - MMU_WINDOW_BASE) >> ARCH_PAGE_SHIFT);
+}
+
+long pv_map_machine_frame(void *va, uint64_t mfn)
+{
+    mmu_flush();
+    return hc_update_va_mapping(
+        (uint64_t)va, (mfn << ARCH_PAGE_SHIFT) | MMU_LINEAR_RW | MMU_PTE_NX,
+        UVMF_INVLPG);
 }

@@ -11,6 +11,7 @@
 #include "arch.h"
 #include "hypercall.h"
 #include "print.h"
+#include "pv.h"
 
 /* The per-CPU block FS points at while libfdt runs: Debian built libfdt
  * with the stack protector, which reads its canary at %fs:0x28. */
@@ -47,7 +48,12 @@ static struct vcpu_info *pv_vcpu(void)
     return &pv_shared->vcpu[0];
 }
 
-void arch_init(void *shared_info)
+struct shared_info *pv_shared_info(void)
+{
+    return pv_shared;
+}
+
+void arch_init(void *shared_info, const void *pt_base)
 {
     static const uint8_t vectors[] = {0,  1,  3,  4,  5,  6,  7, 10,
                                       11, 12, 13, 14, 16, 17, 19};
@@ -55,6 +61,7 @@ void arch_init(void *shared_info)
     long rc;
 
     pv_shared = shared_info;
+    pv_window_set_root(pt_base);
     for (unsigned int i = 0; i < ARRAY_SIZE(vectors); i++) {
         /* Masked: the kernel never runs with events enabled. */
         table[i] = (struct trap_info){.vector = vectors[i],
@@ -230,6 +237,10 @@ uint32_t arch_events_take(void)
         out |= ARCH_EVENT_TIMER;
     if (virqs & (1u << VIRQ_CONSOLE))
         out |= ARCH_EVENT_CONSOLE;
+    if (virqs & (1u << VIRQ_DOM_EXC))
+        out |= ARCH_EVENT_DOM_EXC;
+    if (virqs & (1u << VIRQ_SHUTDOWN))
+        out |= ARCH_EVENT_SHUTDOWN;
     return out;
 }
 
@@ -237,6 +248,11 @@ void arch_idle(void)
 {
     /* Returns at once if an event is already pending: no lost wake-up. */
     hc_sched_op(SCHED_block, 0);
+}
+
+void arch_yield(void)
+{
+    hc_sched_op(SCHED_yield, 0);
 }
 
 uint64_t arch_time_ns(void)

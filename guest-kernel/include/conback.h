@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * dom0's console back end (kernel/conback.c): connects to every domU's
+ * console ring, keeps the last CONBACK_HISTORY bytes of its output, and
+ * serves /dev/dom/N/console (N = domain id): reads return the history and
+ * then wait for more (0 once the domain is gone; -SYS_EAGAIN instead of
+ * waiting with SYS_O_NONBLOCK); writes go to the domU's input.
+ */
+#ifndef GK_CONBACK_H
+#define GK_CONBACK_H
+
+#include <stdint.h>
+
+#include "vm.h"
+
+#define CONBACK_HISTORY (64u * 1024)
+#define CONBACK_DOMAINS 16 /* domains with a history at once */
+
+void conback_init(void);
+/* dev: the fs node's device number (FS_DEV_DOMCONS + domid). */
+long conback_read(uint32_t domid, uint64_t *pos, int flags, struct vm *vm,
+                  uint64_t ubuf, uint64_t len);
+long conback_write(uint32_t domid, struct vm *vm, uint64_t ubuf, uint64_t len);
+
+#endif /* GK_CONBACK_H */
