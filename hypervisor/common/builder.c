@@ -11,10 +11,10 @@
  * dom0 finds both with DOMCTL_getdomaininfo. dom0's console is the serial
  * line, through HC_console_write and HC_console_read.
  *
- * The p2m frames are allocated first, so the gfn -> mfn list can be written
- * straight into them as the other frames are allocated. Every frame is
- * zeroed before the guest sees it. The page tables are built directly (the
- * frames are fresh and nobody else can see them), then pinned as an L4,
+ * Frames come from the hypervisor's own p2m of the domain (p2m.c), which
+ * the grant code trusts; the guest gets a copy in its p2m frames. Every
+ * frame is zeroed before the guest sees it. The page tables are built directly
+ * (the frames are fresh and nobody else can see them), then pinned as an L4,
  * which runs the full validation a guest's own tables get.
  */
 #include <string.h>
@@ -31,13 +31,12 @@
 #include "frame.h"
 #include "grant.h"
 #include "log.h"
-#include "m2p.h"
+#include "p2m.h"
 #include "sched.h"
 #include "startinfo.h"
 
 #define BUILDER_SI_FRAMES    2
 #define BUILDER_STACK_FRAMES 4
-#define BUILDER_P2M_MAX      (BUILDER_MAX_MEMORY / PAGE_SIZE / 512)
 
 struct builder {
     const struct builder_config *c;
@@ -46,7 +45,6 @@ struct builder {
     uint64_t nr, virt_base;
     uint64_t si_gfn, shared_gfn, p2m_gfn, p2m_frames, pt_gfn, pt_frames;
     uint64_t stack_gfn, console_gfn, mod_gfn, free_gfn;
-    mfn_t p2m_mfns[BUILDER_P2M_MAX];
     struct startinfo_module mods[8];
 };
 
@@ -61,10 +59,9 @@ static void *builder_frame(mfn_t m)
 
 static mfn_t builder_gfn_to_mfn(void *ctx, uint64_t gfn)
 {
-    struct builder *b = ctx;
-    const uint64_t *p2m = builder_frame(b->p2m_mfns[gfn / 512]);
+    const struct builder *b = ctx;
 
-    return mfn_init(p2m[gfn % 512]);
+    return p2m_get(b->d, gfn);
 }
 
 static uint64_t builder_gva(const struct builder *b, uint64_t gfn)
@@ -116,44 +113,21 @@ static int builder_layout(struct builder *b)
     return 0;
 }
 
-/* Record gfn -> m; fresh frames are zeroed (p2m frames already were, and
- * already hold entries by now). */
-static int builder_alloc_one(struct builder *b, uint64_t gfn, mfn_t m,
-                             bool fresh)
-{
-    uint64_t *p2m = builder_frame(b->p2m_mfns[gfn / 512]);
-
-    if (!mfn_valid(m))
-        return -1;
-    if (fresh)
-        memset(builder_frame(m), 0, PAGE_SIZE);
-    p2m[gfn % 512] = mfn_val(m);
-    m2p_set(m, gfn);
-    return 0;
-}
-
+/* Every frame from the hypervisor's p2m (zeroed), then the guest's own
+ * copy of the p2m written into its p2m frames. */
 static int builder_alloc(struct builder *b)
 {
-    uint32_t id = b->d->id;
-
-    for (uint64_t k = 0; k < b->p2m_frames; k++) {
-        b->p2m_mfns[k] = frame_alloc(0, id);
-        if (!mfn_valid(b->p2m_mfns[k]))
-            goto nomem;
-        memset(builder_frame(b->p2m_mfns[k]), 0, PAGE_SIZE);
+    if (p2m_grow(b->d, b->nr)) {
+        log_err("%s: out of memory allocating %lu MiB (%lu frames free)\n",
+                b->c->name, b->c->memory >> 20, frame_count_free());
+        return -1;
     }
     for (uint64_t g = 0; g < b->nr; g++) {
-        bool in_p2m = g >= b->p2m_gfn && g < b->p2m_gfn + b->p2m_frames;
-        mfn_t m = in_p2m ? b->p2m_mfns[g - b->p2m_gfn] : frame_alloc(0, id);
+        uint64_t *p2m = builder_frame(p2m_get(b->d, b->p2m_gfn + g / 512));
 
-        if (builder_alloc_one(b, g, m, !in_p2m))
-            goto nomem;
+        p2m[g % 512] = mfn_val(p2m_get(b->d, g));
     }
     return 0;
-nomem:
-    log_err("%s: out of memory allocating %lu MiB (%lu frames free)\n",
-            b->c->name, b->c->memory >> 20, frame_count_free());
-    return -1;
 }
 
 /* Copy len bytes to guest virtual address va (inside the linear map). */
@@ -239,11 +213,7 @@ static void builder_shared(struct builder *b)
 {
     struct domain *d = b->d;
 
-    d->shared_mfn = builder_gfn_to_mfn(b, b->shared_gfn);
-    d->shared = builder_frame(d->shared_mfn);
-    d->shared->vcpu[0].upcall_mask = 1; /* events masked at start */
-    arch_vcpu_time_update(&d->shared->vcpu[0].time);
-    d->nr_frames = b->nr;
+    domain_set_shared(d, builder_gfn_to_mfn(b, b->shared_gfn));
 }
 
 /* A domU's console: its ring granted to dom0, a channel for dom0 to bind. */
@@ -289,7 +259,8 @@ static int builder_parse(struct builder *b)
 struct domain *builder_build(const struct builder_config *c)
 {
     struct builder *b = &builder_state;
-    uint64_t l4;
+    const mfn_t *leaves;
+    uint64_t l4, nleaves;
 
     memset(b, 0, sizeof(*b));
     b->c = c;
@@ -306,7 +277,8 @@ struct domain *builder_build(const struct builder_config *c)
     if (builder_load(b))
         goto fail;
     builder_shared(b);
-    if (grant_domain_p2m(b->d, b->p2m_mfns, b->p2m_frames))
+    leaves = p2m_leaves(b->d, &nleaves);
+    if (grant_domain_p2m(b->d, leaves, nleaves))
         goto fail;
     if (builder_console(b))
         goto fail;

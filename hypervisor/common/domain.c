@@ -19,6 +19,7 @@
 #include "grant.h"
 #include "log.h"
 #include "m2p.h"
+#include "p2m.h"
 #include "panic.h"
 #include "sched.h"
 
@@ -59,6 +60,7 @@ struct domain *domain_create(uint32_t id, const char *name, uint32_t flags)
     d->flags = flags;
     d->state = DOMAIN_ACTIVE;
     d->shared_mfn = mfn_init(INVALID_MFN_VAL);
+    d->p2m_dir = mfn_init(INVALID_MFN_VAL);
     d->vcpu[0].domain = d;
     d->vcpu[0].state = VCPU_BLOCKED; /* until the builder is done */
     domain_table[id] = d;
@@ -93,7 +95,9 @@ static void domain_stop(struct domain *d, enum domain_state state,
              state == DOMAIN_CRASHED ? "crashed" : reasons[reason]);
     if (d->id != 0) {
         domain_exc(d);
-        /* No toolstack keeps stopped domains yet: reclaim them. */
+        if (d->flags & DOMAIN_F_KEEP)
+            return; /* the toolstack decides (on_poweroff, on_crash) */
+        /* Boot-time domains: nobody else would reclaim them. */
         d->reap_next = domain_reap_list;
         domain_reap_list = d;
         return;
@@ -148,6 +152,7 @@ void domain_destroy(struct domain *d)
             freed++;
         }
     }
+    p2m_free(d);
     log_info("Domain %u (%s) destroyed: %lu frames freed, %d still in use\n",
              d->id, d->name, freed, busy);
     domain_table[d->id] = NULL;
@@ -169,4 +174,45 @@ void domain_reap(const struct vcpu *running)
         *pp = d->reap_next;
         domain_destroy(d);
     }
+}
+
+void domain_pause(struct domain *d)
+{
+    if (d->state != DOMAIN_ACTIVE)
+        return;
+    d->state = DOMAIN_PAUSED;
+    sched_pause(&d->vcpu[0]);
+    domain_exc(d);
+}
+
+void domain_unpause(struct domain *d)
+{
+    struct vcpu *v = &d->vcpu[0];
+
+    if (d->state != DOMAIN_PAUSED)
+        return;
+    d->state = DOMAIN_ACTIVE;
+    /* An event that came while paused could not wake it: look again. */
+    if (v->state == VCPU_RUNNABLE ||
+        (d->shared && d->shared->vcpu[v->id].upcall_pending))
+        sched_wake(v);
+    domain_exc(d);
+}
+
+void domain_kill(struct domain *d)
+{
+    for (struct domain **pp = &domain_reap_list; *pp; pp = &(*pp)->reap_next)
+        if (*pp == d) {
+            *pp = d->reap_next;
+            break;
+        }
+    domain_destroy(d);
+}
+
+void domain_set_shared(struct domain *d, mfn_t m)
+{
+    d->shared_mfn = m;
+    d->shared = arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+    d->shared->vcpu[0].upcall_mask = 1; /* events masked at start */
+    arch_vcpu_time_update(&d->shared->vcpu[0].time);
 }

@@ -3,13 +3,20 @@
  * HC_domctl: the toolstack's hypercall, dom0's only. Each command checks
  * its whole argument (reserved fields must be zero) before acting.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
 #include <carapace/domctl.h>
 #include <carapace/errno.h>
+#include <carapace/sched.h>
+#include <carapace/shared.h>
 
 #include "domain.h"
+#include "evtchn.h"
+#include "frame.h"
+#include "log.h"
+#include "p2m.h"
 #include "domctl.h"
 #include "guestmem.h"
 
@@ -67,6 +74,156 @@ static long domctl_getdomaininfo(uint64_t va)
     return -CARAPACE_ESRCH;
 }
 
+/* A name the toolstack may give: 1..31 of [A-Za-z0-9._-], unused. */
+static bool domctl_name_ok(const char *name)
+{
+    size_t n = 0;
+
+    for (; n < DOMCTL_NAME_MAX && name[n]; n++) {
+        char c = name[n];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+            return false;
+    }
+    if (n == 0 || n == DOMCTL_NAME_MAX)
+        return false;
+    for (uint32_t id = 0; id < DOMAIN_MAX; id++) {
+        const struct domain *d = domain_get(id);
+
+        if (d && strcmp(d->name, name) == 0)
+            return false;
+    }
+    return true;
+}
+
+static long domctl_createdomain(uint64_t va)
+{
+    struct domctl_createdomain c;
+    struct domain *d = NULL;
+    uint32_t id = 1;
+
+    if (guestmem_read(&c, va, sizeof(c)))
+        return -CARAPACE_EFAULT;
+    if (c.domid || c.flags || c.max_memory_bytes % PAGE_SIZE ||
+        c.max_memory_bytes > P2M_MAX_FRAMES * PAGE_SIZE)
+        return -CARAPACE_EINVAL;
+    if (!domctl_name_ok(c.name))
+        return -CARAPACE_EEXIST; /* taken, or not a name (docs/abi.md) */
+    while (id < DOMAIN_MAX && domain_get(id))
+        id++;
+    if (id == DOMAIN_MAX)
+        return -CARAPACE_ENOSPC;
+    d = domain_create(id, c.name, DOMAIN_F_KEEP);
+    if (!d)
+        return -CARAPACE_ENOMEM;
+    d->max_frames = c.max_memory_bytes / PAGE_SIZE;
+    d->state = DOMAIN_PAUSED;
+    c.domid = id;
+    if (guestmem_write(va, &c, sizeof(c))) {
+        domain_kill(d);
+        return -CARAPACE_EFAULT;
+    }
+    log_info("Domain %u (%s) created by dom0: up to %lu MiB\n", id, d->name,
+             (unsigned long)(c.max_memory_bytes >> 20));
+    return 0;
+}
+
+/* Another domain, by id: never dom0 and never the caller. */
+static struct domain *domctl_target(struct vcpu *v, uint64_t domid, long *err)
+{
+    struct domain *d = domid < DOMAIN_MAX ? domain_get((uint32_t)domid) : NULL;
+
+    *err = !d                             ? -CARAPACE_ESRCH
+           : d->id == 0 || d == v->domain ? -CARAPACE_EPERM
+                                          : 0;
+    return *err ? NULL : d;
+}
+
+static long domctl_simple(struct vcpu *v, uint64_t cmd, uint64_t domid)
+{
+    long err;
+    struct domain *d = domctl_target(v, domid, &err);
+
+    if (!d)
+        return err;
+    if (cmd == DOMCTL_destroy) {
+        domain_kill(d);
+        return 0;
+    }
+    if (d->state != DOMAIN_ACTIVE && d->state != DOMAIN_PAUSED)
+        return -CARAPACE_EBUSY; /* stopped: only destroy is left */
+    if (cmd == DOMCTL_pause)
+        domain_pause(d);
+    else if (!d->started)
+        return -CARAPACE_EBUSY; /* no vCPU context yet */
+    else
+        domain_unpause(d);
+    return 0;
+}
+
+static long domctl_shutdown(struct vcpu *v, uint64_t va)
+{
+    struct domctl_shutdown s;
+    struct domain *d;
+    long err;
+
+    if (guestmem_read(&s, va, sizeof(s)))
+        return -CARAPACE_EFAULT;
+    if (s.reason != SHUTDOWN_poweroff && s.reason != SHUTDOWN_reboot)
+        return -CARAPACE_EINVAL;
+    d = domctl_target(v, s.domid, &err);
+    if (!d)
+        return err;
+    if (!d->shared || d->state != DOMAIN_ACTIVE)
+        return -CARAPACE_EBUSY;
+    d->shared->vcpu[0].shutdown_request = s.reason + 1;
+    evtchn_virq(d, VIRQ_SHUTDOWN);
+    return 0;
+}
+
+static long domctl_physinfo(uint64_t va)
+{
+    struct domctl_physinfo p = {
+        .total_frames = frame_count_ram(),
+        .free_frames = frame_count_free(),
+        .nr_cpus = 1,
+        .hypervisor_frames = frame_count_owned(FRAME_OWNER_HYP),
+    };
+
+    for (uint32_t id = 0; id < DOMAIN_MAX; id++)
+        p.nr_domains += domain_get(id) != NULL;
+    return guestmem_write(va, &p, sizeof(p)) ? -CARAPACE_EFAULT : 0;
+}
+
+static long domctl_readlog(uint64_t va)
+{
+    struct domctl_readlog r;
+    char chunk[256];
+    uint64_t done = 0, lost = 0, skipped;
+
+    if (guestmem_read(&r, va, sizeof(r)))
+        return -CARAPACE_EFAULT;
+    if (r.lost || !guestmem_range_ok(r.buf, r.len))
+        return -CARAPACE_EINVAL;
+    while (done < r.len) {
+        size_t n = log_ring_read(&r.offset, chunk,
+                                 r.len - done < sizeof(chunk) ? r.len - done
+                                                              : sizeof(chunk),
+                                 &skipped);
+
+        lost += skipped;
+        if (!n)
+            break;
+        if (guestmem_write(r.buf + done, chunk, n))
+            return -CARAPACE_EFAULT;
+        done += n;
+    }
+    r.len = done;
+    r.lost = lost;
+    return guestmem_write(va, &r, sizeof(r)) ? -CARAPACE_EFAULT : 0;
+}
+
 long domctl_hypercall(struct vcpu *v, const uint64_t a[5])
 {
     if (!(v->domain->flags & DOMAIN_F_PRIVILEGED))
@@ -74,6 +231,30 @@ long domctl_hypercall(struct vcpu *v, const uint64_t a[5])
     switch (a[0]) {
     case DOMCTL_getdomaininfo:
         return domctl_getdomaininfo(a[1]);
+    case DOMCTL_createdomain:
+        return domctl_createdomain(a[1]);
+    case DOMCTL_populate:
+    case DOMCTL_release:
+    case DOMCTL_set_max_mem:
+        return domctl_memory((uint32_t)a[0], a[1]);
+    case DOMCTL_getp2m:
+        return domctl_getp2m(a[1]);
+    case DOMCTL_write_memory:
+        return domctl_write_memory(a[1]);
+    case DOMCTL_console_setup:
+        return domctl_console_setup(a[1]);
+    case DOMCTL_setvcpucontext:
+        return domctl_setvcpucontext(a[1]);
+    case DOMCTL_pause:
+    case DOMCTL_unpause:
+    case DOMCTL_destroy:
+        return domctl_simple(v, a[0], a[1]);
+    case DOMCTL_shutdown:
+        return domctl_shutdown(v, a[1]);
+    case DOMCTL_physinfo:
+        return domctl_physinfo(a[1]);
+    case DOMCTL_readlog:
+        return domctl_readlog(a[1]);
     default:
         return -CARAPACE_ENOSYS;
     }

@@ -199,7 +199,7 @@ int evtchn_bind_virq(struct domain *d, uint32_t virq, uint32_t *port)
 
     if (virq >= VIRQ_NR)
         return -CARAPACE_EINVAL;
-    if (virq != VIRQ_TIMER && d->id != 0)
+    if (virq != VIRQ_TIMER && virq != VIRQ_SHUTDOWN && d->id != 0)
         return -CARAPACE_EPERM; /* VIRQ_CONSOLE and VIRQ_DOM_EXC: dom0's */
     if (d->evtchn && d->evtchn->virq_port[virq])
         return -CARAPACE_EEXIST;

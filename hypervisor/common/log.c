@@ -91,3 +91,17 @@ void log_printf(enum log_level lvl, const char *fmt, ...)
     log_vprintf(lvl, fmt, ap);
     va_end(ap);
 }
+
+size_t log_ring_read(uint64_t *offset, char *buf, size_t len, uint64_t *lost)
+{
+    uint64_t oldest =
+        log_ring_head > LOG_RING_SIZE ? log_ring_head - LOG_RING_SIZE : 0;
+    uint64_t at = *offset < oldest ? oldest : *offset;
+    size_t n = 0;
+
+    *lost = at - (*offset < at ? *offset : at);
+    for (; n < len && at < log_ring_head; n++, at++)
+        buf[n] = log_ring[at % LOG_RING_SIZE];
+    *offset = at;
+    return n;
+}

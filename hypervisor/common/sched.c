@@ -105,6 +105,11 @@ void sched_block(struct vcpu *v)
     sched_policy->dequeue(v);
 }
 
+void sched_pause(struct vcpu *v)
+{
+    sched_policy->dequeue(v);
+}
+
 void sched_stop(struct vcpu *v)
 {
     v->state = VCPU_DOWN;

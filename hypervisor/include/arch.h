@@ -90,6 +90,10 @@ void arch_idle(void);
 struct vcpu_time_info;
 #include "addr.h"
 
+/* Pin l4, a frame of d written by the toolstack, as d's L4: the full
+ * validation of every table under it. 0 or a negative errno. */
+int arch_guest_pin_root(struct domain *d, mfn_t l4);
+
 /* Page-table frames needed to map nr frames at virt_base. */
 uint64_t arch_guest_pt_frames(uint64_t virt_base, uint64_t nr);
 /* Build the tables mapping guest frames 0..nr-1 at virt_base, in guest

@@ -21,6 +21,7 @@
 #define DOMAIN_MAX          1024
 #define DOMAIN_NAME_MAX     32
 #define DOMAIN_F_PRIVILEGED 0x1 /* may use domain-control hypercalls */
+#define DOMAIN_F_KEEP       0x2 /* the toolstack's: kept when it stops */
 
 enum domain_state {
     DOMAIN_ACTIVE,   /* running or blocked, as its vCPU is */
@@ -58,18 +59,21 @@ struct domain {
     enum domain_state state;
     unsigned shutdown_reason; /* SHUTDOWN_* once stopped */
     uint64_t nr_frames;       /* guest frames 0 .. nr_frames - 1 */
+    uint64_t max_frames;      /* limit for DOMCTL_populate */
+    mfn_t p2m_dir;            /* p2m.c: the hypervisor's gfn -> mfn map */
+    bool started;             /* its vCPU context is set: memory is live */
     mfn_t shared_mfn;
     struct shared_info *shared; /* in the direct map */
     uint64_t hypercalls;
-    bool console_midline;     /* last console byte was not a newline */
-    uint32_t console_budget;  /* bytes it may write now (console.c) */
-    uint64_t console_tick;    /* timer tick of the last budget refill */
-    struct domain *reap_next; /* domain.c's list of stopped domains */
-    struct grant_domain *grant; /* grant tables (grant.c), or NULL */
+    bool console_midline;         /* last console byte was not a newline */
+    uint32_t console_budget;      /* bytes it may write now (console.c) */
+    uint64_t console_tick;        /* timer tick of the last budget refill */
+    struct domain *reap_next;     /* domain.c's list of stopped domains */
+    struct grant_domain *grant;   /* grant tables (grant.c), or NULL */
     struct evtchn_domain *evtchn; /* its ports (evtchn.c); NULL: none yet */
-    uint32_t console_port;    /* its end of the console channel (domU) */
-    uint32_t console_gref;    /* grant ref of its console ring, for dom0 */
-    uint64_t console_gfn;     /* its console ring page (domU) */
+    uint32_t console_port;        /* its end of the console channel (domU) */
+    uint32_t console_gref;        /* grant ref of its console ring, for dom0 */
+    uint64_t console_gfn;         /* its console ring page (domU) */
     struct vcpu vcpu[1];
 };
 
@@ -81,6 +85,13 @@ void domain_shutdown(struct domain *d, unsigned reason);
 /* Crash the domain with a report; the registers may be NULL. */
 void domain_crash(struct domain *d, const struct cpu_regs *regs,
                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Stop scheduling d (it keeps its state) / let it run again. */
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
+/* Destroy d now, from outside it (the toolstack). */
+void domain_kill(struct domain *d);
+/* Make guest frame m d's shared-info page (events masked, time set). */
+void domain_set_shared(struct domain *d, mfn_t m);
 /* Raise VIRQ_* virq on the domain's vCPU 0 and wake it. */
 void domain_virq(struct domain *d, unsigned virq);
 /* Release every frame and the domain itself. */

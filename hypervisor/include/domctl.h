@@ -12,6 +12,12 @@ struct vcpu;
 
 /* The hypercall: dom0's (DOMAIN_F_PRIVILEGED) only, else -EPERM. */
 long domctl_hypercall(struct vcpu *v, const uint64_t a[5]);
+/* domctl_mem.c: building a domain's memory and first vCPU state. */
+long domctl_memory(uint32_t cmd, uint64_t va);
+long domctl_getp2m(uint64_t va);
+long domctl_write_memory(uint64_t va);
+long domctl_console_setup(uint64_t va);
+long domctl_setvcpucontext(uint64_t va);
 /* What getdomaininfo reports for d. */
 void domctl_info_fill(const struct domain *d, struct domctl_domaininfo *i);
 

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum log_level {
     LOG_ERROR = 0,
@@ -28,6 +29,11 @@ enum log_level log_get_level(void);
 
 /* Write raw bytes, whatever the level (used by the fatal-error path). */
 void log_write(const char *s, size_t len);
+
+/* Copy up to len bytes of the log ring from byte *offset (counted since
+ * boot; older than what the ring keeps reads from the oldest kept, and
+ * *lost says how many were skipped); *offset moves past what was read. */
+size_t log_ring_read(uint64_t *offset, char *buf, size_t len, uint64_t *lost);
 
 #define log_err(...)   log_printf(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)

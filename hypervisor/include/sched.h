@@ -35,6 +35,8 @@ void sched_stop(struct vcpu *v);
 void sched_tick(void);
 /* Let the other runnable vCPUs run before the current one goes on. */
 void sched_yield(void);
+/* Take v off the run queue, keeping its state (its domain is paused). */
+void sched_pause(struct vcpu *v);
 /* Pick the next vCPU if needed, then run it; idles while none can run.
  * Never returns. */
 __attribute__((noreturn)) void sched_run(void);

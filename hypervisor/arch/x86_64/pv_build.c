@@ -127,3 +127,12 @@ int arch_domain_release_memory(struct domain *d)
 {
     return pvmm_release_domain(d->id);
 }
+
+int arch_guest_pin_root(struct domain *d, mfn_t l4)
+{
+    int err = pvmm_pin(d->id, l4, 4);
+
+    if (err)
+        log_warn("%s: its page tables failed validation (%d)\n", d->name, err);
+    return err;
+}

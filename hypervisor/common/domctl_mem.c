@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The domain-building half of HC_domctl: the toolstack in dom0 fills a new
+ * domain's memory (populate, release, getp2m, write_memory), gives it a
+ * console (console_setup) and its first vCPU state (setvcpucontext). All of
+ * it only before the domain first runs (d->started): until then its frames
+ * are plain memory that no page table uses, so writing them bypasses
+ * nothing; setvcpucontext then pins the L4 with the PV MMU's full checks.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include <carapace/domctl.h>
+#include <carapace/errno.h>
+#include <carapace/grant_table.h>
+
+#include "arch.h"
+#include "domain.h"
+#include "domctl.h"
+#include "evtchn.h"
+#include "grant.h"
+#include "guestmem.h"
+#include "log.h"
+#include "p2m.h"
+#include "sched.h"
+
+/* A domain the toolstack made and has not started: or NULL, with why. */
+static struct domain *domctl_building(uint32_t domid, long *err)
+{
+    struct domain *d = domain_get(domid);
+
+    *err = !d                                          ? -CARAPACE_ESRCH
+           : !(d->flags & DOMAIN_F_KEEP) || d->started ? -CARAPACE_EBUSY
+                                                       : 0;
+    return *err ? NULL : d;
+}
+
+static void *domctl_frame(mfn_t m)
+{
+    return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+}
+
+long domctl_memory(uint32_t cmd, uint64_t va)
+{
+    struct domctl_memory m;
+    struct domain *d;
+    long err;
+
+    if (guestmem_read(&m, va, sizeof(m)))
+        return -CARAPACE_EFAULT;
+    if (m.pad)
+        return -CARAPACE_EINVAL;
+    d = domctl_building(m.domid, &err);
+    if (!d)
+        return err;
+    if (cmd == DOMCTL_set_max_mem) {
+        if (m.nr_frames < d->nr_frames || m.nr_frames > P2M_MAX_FRAMES)
+            return -CARAPACE_EINVAL;
+        d->max_frames = m.nr_frames;
+        return 0;
+    }
+    if (cmd == DOMCTL_release)
+        return m.nr_frames > d->nr_frames ? -CARAPACE_EINVAL
+                                          : p2m_shrink(d, m.nr_frames);
+    if (m.nr_frames > d->max_frames)
+        return -CARAPACE_E2BIG;
+    return p2m_grow(d, m.nr_frames);
+}
+
+long domctl_getp2m(uint64_t va)
+{
+    struct domctl_p2m p;
+    struct domain *d = NULL;
+    uint64_t chunk[64];
+
+    if (guestmem_read(&p, va, sizeof(p)))
+        return -CARAPACE_EFAULT;
+    d = domain_get(p.domid);
+    if (!d)
+        return -CARAPACE_ESRCH;
+    if (p.pad || p.count > DOMCTL_P2M_MAX || p.start > d->nr_frames ||
+        p.count > d->nr_frames - p.start)
+        return -CARAPACE_EINVAL;
+    for (uint64_t i = 0; i < p.count; i += 64) {
+        uint64_t n = p.count - i < 64 ? p.count - i : 64;
+
+        for (uint64_t k = 0; k < n; k++)
+            chunk[k] = mfn_val(p2m_get(d, p.start + i + k));
+        if (guestmem_write(p.buf + i * 8, chunk, n * 8))
+            return -CARAPACE_EFAULT;
+    }
+    return 0;
+}
+
+long domctl_write_memory(uint64_t va)
+{
+    struct domctl_write w;
+    struct domain *d;
+    long err;
+
+    if (guestmem_read(&w, va, sizeof(w)))
+        return -CARAPACE_EFAULT;
+    d = domctl_building(w.domid, &err);
+    if (!d)
+        return err;
+    if (w.pad || w.len > DOMCTL_WRITE_MAX || w.gpa > d->nr_frames * PAGE_SIZE ||
+        w.len > d->nr_frames * PAGE_SIZE - w.gpa)
+        return -CARAPACE_EINVAL;
+    for (uint64_t done = 0; done < w.len;) {
+        uint64_t at = w.gpa + done, off = at % PAGE_SIZE;
+        uint64_t n =
+            w.len - done < PAGE_SIZE - off ? w.len - done : PAGE_SIZE - off;
+        char *dst = (char *)domctl_frame(p2m_get(d, at / PAGE_SIZE)) + off;
+
+        if (guestmem_read(dst, w.buf + done, n))
+            return -CARAPACE_EFAULT;
+        done += n;
+    }
+    return 0;
+}
+
+long domctl_console_setup(uint64_t va)
+{
+    struct domctl_console c;
+    struct domain *d;
+    const mfn_t *leaves;
+    uint64_t nleaves;
+    long err;
+
+    if (guestmem_read(&c, va, sizeof(c)))
+        return -CARAPACE_EFAULT;
+    d = domctl_building(c.domid, &err);
+    if (!d)
+        return err;
+    if (c.port || c.gfn >= d->nr_frames || d->console_port)
+        return -CARAPACE_EINVAL;
+    leaves = p2m_leaves(d, &nleaves);
+    err = evtchn_alloc_unbound(d, 0, &c.port);
+    if (!err)
+        err = grant_domain_init(d, 1);
+    if (!err)
+        err = grant_domain_p2m(d, leaves, nleaves);
+    if (!err)
+        err = grant_builder_set(d, GNTTAB_RESERVED_CONSOLE, 0, c.gfn,
+                                GTF_permit_access);
+    if (err)
+        return err; /* the toolstack destroys the domain: that undoes it */
+    d->console_port = c.port;
+    d->console_gfn = c.gfn;
+    d->console_gref = GNTTAB_RESERVED_CONSOLE;
+    return guestmem_write(va, &c, sizeof(c)) ? -CARAPACE_EFAULT : 0;
+}
+
+long domctl_setvcpucontext(uint64_t va)
+{
+    struct domctl_vcpucontext c;
+    struct domain *d;
+    long err;
+
+    if (guestmem_read(&c, va, sizeof(c)))
+        return -CARAPACE_EFAULT;
+    d = domctl_building(c.domid, &err);
+    if (!d)
+        return err;
+    if (c.vcpu || c.l4_gfn >= d->nr_frames || c.shared_gfn >= d->nr_frames ||
+        c.hypercall_gfn >= d->nr_frames || !guestmem_range_ok(c.rip, 1) ||
+        !guestmem_range_ok(c.rsp - 8, 8) || !guestmem_range_ok(c.start_info, 1))
+        return -CARAPACE_EINVAL;
+    arch_hypercall_page_fill(domctl_frame(p2m_get(d, c.hypercall_gfn)));
+    domain_set_shared(d, p2m_get(d, c.shared_gfn));
+    err = arch_guest_pin_root(d, p2m_get(d, c.l4_gfn));
+    if (!err)
+        err = arch_vcpu_init_guest(&d->vcpu[0], c.rip, c.rsp, c.start_info,
+                                   pa_val(mfn_to_pa(p2m_get(d, c.l4_gfn))));
+    if (err) {
+        log_warn("Domain %u (%s): vCPU context refused (error %ld)\n", d->id,
+                 d->name, err);
+        return err;
+    }
+    d->started = true;
+    d->vcpu[0].state = VCPU_RUNNABLE; /* runs once unpaused */
+    return 0;
+}

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The hypervisor's p2m of each domain (p2m.h). Guarded, like the rest of a
+ * domain's memory, by the one CPU with interrupts off in the hypervisor.
+ */
+#include <string.h>
+
+#include <carapace/errno.h>
+#include <carapace/mmu.h>
+
+#include "arch.h"
+#include "domain.h"
+#include "frame.h"
+#include "m2p.h"
+#include "p2m.h"
+
+static void *p2m_frame(mfn_t m)
+{
+    return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+}
+
+/* A frame of the hypervisor's, zeroed, or an invalid mfn. */
+static mfn_t p2m_table_alloc(void)
+{
+    mfn_t m = frame_alloc(0, FRAME_OWNER_HYP);
+
+    if (mfn_valid(m))
+        memset(p2m_frame(m), 0xff, PAGE_SIZE); /* INVALID_MFN_VAL */
+    return m;
+}
+
+static mfn_t *p2m_dir(struct domain *d)
+{
+    if (!mfn_valid(d->p2m_dir)) {
+        d->p2m_dir = p2m_table_alloc();
+        if (!mfn_valid(d->p2m_dir))
+            return NULL;
+    }
+    return p2m_frame(d->p2m_dir);
+}
+
+/* The slot of gfn, allocating its leaf; NULL when out of memory. */
+static mfn_t *p2m_slot(struct domain *d, uint64_t gfn)
+{
+    mfn_t *dir = p2m_dir(d);
+    mfn_t *leaf;
+
+    if (!dir)
+        return NULL;
+    leaf = &dir[gfn / P2M_PER_FRAME];
+    if (!mfn_valid(*leaf)) {
+        *leaf = p2m_table_alloc();
+        if (!mfn_valid(*leaf))
+            return NULL;
+    }
+    return (mfn_t *)p2m_frame(*leaf) + gfn % P2M_PER_FRAME;
+}
+
+int p2m_grow(struct domain *d, uint64_t nr)
+{
+    if (nr > P2M_MAX_FRAMES)
+        return -CARAPACE_E2BIG;
+    while (d->nr_frames < nr) {
+        mfn_t *slot = p2m_slot(d, d->nr_frames);
+        mfn_t m = slot ? frame_alloc(0, d->id) : mfn_init(INVALID_MFN_VAL);
+
+        if (!mfn_valid(m))
+            return -CARAPACE_ENOMEM;
+        memset(p2m_frame(m), 0, PAGE_SIZE);
+        *slot = m;
+        m2p_set(m, d->nr_frames);
+        d->nr_frames++;
+    }
+    return 0;
+}
+
+int p2m_shrink(struct domain *d, uint64_t nr)
+{
+    while (d->nr_frames > nr) {
+        mfn_t *slot = p2m_slot(d, d->nr_frames - 1);
+
+        if (!slot || frame_free(*slot, 0))
+            return -CARAPACE_EBUSY;
+        m2p_set(*slot, M2P_INVALID);
+        *slot = mfn_init(INVALID_MFN_VAL);
+        d->nr_frames--;
+    }
+    return 0;
+}
+
+mfn_t p2m_get(const struct domain *d, uint64_t gfn)
+{
+    const mfn_t *dir, *leaf;
+
+    if (gfn >= d->nr_frames || !mfn_valid(d->p2m_dir))
+        return mfn_init(INVALID_MFN_VAL);
+    dir = p2m_frame(d->p2m_dir);
+    leaf = p2m_frame(dir[gfn / P2M_PER_FRAME]);
+    return leaf[gfn % P2M_PER_FRAME];
+}
+
+const mfn_t *p2m_leaves(const struct domain *d, uint64_t *n)
+{
+    *n = (d->nr_frames + P2M_PER_FRAME - 1) / P2M_PER_FRAME;
+    return mfn_valid(d->p2m_dir) ? p2m_frame(d->p2m_dir) : NULL;
+}
+
+void p2m_free(struct domain *d)
+{
+    mfn_t *dir;
+
+    if (!mfn_valid(d->p2m_dir))
+        return;
+    dir = p2m_frame(d->p2m_dir);
+    for (unsigned i = 0; i < P2M_PER_FRAME; i++)
+        if (mfn_valid(dir[i]))
+            frame_free(dir[i], 0);
+    frame_free(d->p2m_dir, 0);
+    d->p2m_dir = mfn_init(INVALID_MFN_VAL);
+}
