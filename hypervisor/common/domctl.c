@@ -124,8 +124,8 @@ static long domctl_createdomain(uint64_t va)
         domain_kill(d);
         return -CARAPACE_EFAULT;
     }
-    log_info("Domain %u (%s) created by dom0: up to %lu MiB\n", id, d->name,
-             (unsigned long)(c.max_memory_bytes >> 20));
+    log_info("Domain %u (%s) created by dom0: up to %lu KiB\n", id, d->name,
+             (unsigned long)(c.max_memory_bytes >> 10));
     return 0;
 }
 
