@@ -75,7 +75,6 @@ __attribute__((noreturn)) void arch_crash(void);
 #define ARCH_EVENT_TIMER   (1u << 0)
 #define ARCH_EVENT_CONSOLE (1u << 1)
 #define ARCH_EVENT_DOM_EXC (1u << 2) /* dom0: a domain came, stopped, died */
-#define ARCH_EVENT_SHUTDOWN (1u << 3) /* the toolstack asks for a shutdown */
 
 void arch_events_mask(void);
 /* Unmasks, then takes any event that arrived while masked. */
@@ -108,8 +107,7 @@ int arch_evtchn_unmask(uint32_t port); /* delivers one that is pending */
 /* Clears every pending, unmasked port and hands it to fn, lowest first. */
 void arch_evtchn_take(void (*fn)(uint32_t port));
 
-/* --- Grant tables ----------------------------------------------------------
- */
+/* --- Grant tables ------------------------------------------------------- */
 
 /* One entry of this domain's grant table (carapace grant ABI). */
 struct arch_grant_entry {
@@ -132,8 +130,7 @@ int arch_grant_map(uint32_t dom, uint32_t ref, bool readonly, void **va,
                    uint32_t *handle);
 int arch_grant_unmap(void *va, uint32_t handle);
 
-/* --- Domain control (dom0) -------------------------------------------------
- */
+/* --- Domain control (dom0) ---------------------------------------------- */
 
 #define ARCH_DOM_RUNNING  0
 #define ARCH_DOM_BLOCKED  1
@@ -152,18 +149,6 @@ struct arch_domaininfo {
 /* The domain with the lowest id >= first: 0, or -SYS_ESRCH if none,
  * -SYS_ENOSYS if the hypervisor has no domain control. */
 int arch_domctl_getdomaininfo(uint32_t first, struct arch_domaininfo *out);
-/* HC_domctl(cmd, arg) as it is, for kernel/domctl.c: arg is a kernel
- * address or a value; the result, hypervisor errors as -SYS_E*. */
-long arch_domctl(uint64_t cmd, uint64_t arg);
-
-/* --- Shutdown requests (a domU) ------------------------------------------- */
-
-#define ARCH_SHUTDOWN_POWEROFF 0
-#define ARCH_SHUTDOWN_REBOOT   1
-/* 1 + ARCH_SHUTDOWN_* once the toolstack asked this domain to shut down
- * (ARCH_EVENT_SHUTDOWN), else 0. */
-uint32_t arch_shutdown_request(void);
-__attribute__((noreturn)) void arch_shutdown(uint32_t reason);
 
 /* --- Address spaces ----------------------------------------------------- */
 
@@ -199,9 +184,6 @@ void arch_space_each(struct arch_space *s, void (*fn)(uint32_t gfn));
 void arch_tlb_flush(void);
 /* Makes s the user root, and kstack_top the stack traps from user land on. */
 void arch_space_switch(struct arch_space *s, uint64_t kstack_top);
-/* Sets s's FS base (a process's TLS), at once if s is the current user
- * root: 0, or -SYS_EINVAL for an address outside user space. */
-int arch_space_set_tls(struct arch_space *s, uint64_t fs_base);
 
 /* --- Contexts and FPU -------------------------------------------------- */
 

@@ -66,8 +66,7 @@ _Static_assert(ARCH_DOM_RUNNING == DOMCTL_STATE_RUNNING &&
                    ARCH_DOM_DYING == DOMCTL_STATE_DYING,
                "domain states");
 
-/* --- Event channels --------------------------------------------------------
- */
+/* --- Event channels ------------------------------------------------------- */
 
 int arch_evtchn_alloc_unbound(uint32_t remote_dom)
 {
@@ -147,8 +146,7 @@ void arch_evtchn_take(void (*fn)(uint32_t port))
     }
 }
 
-/* --- Grant tables ----------------------------------------------------------
- */
+/* --- Grant tables --------------------------------------------------------- */
 
 static long hc_grant(uint64_t cmd, void *args, uint64_t count)
 {
@@ -225,8 +223,7 @@ int arch_grant_unmap(void *va, uint32_t handle)
     return pv_err(rc);
 }
 
-/* --- Domain control --------------------------------------------------------
- */
+/* --- Domain control ------------------------------------------------------- */
 
 int arch_domctl_getdomaininfo(uint32_t first, struct arch_domaininfo *out)
 {
