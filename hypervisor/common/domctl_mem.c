@@ -35,6 +35,18 @@ static struct domain *domctl_building(uint32_t domid, long *err)
     return *err ? NULL : d;
 }
 
+/* Read the command's struct (each starts with the domid) and find the
+ * domain it names, which must be one still being built. */
+static struct domain *domctl_read_building(uint64_t va, void *arg, size_t size,
+                                           long *err)
+{
+    if (guestmem_read(arg, va, size)) {
+        *err = -CARAPACE_EFAULT;
+        return NULL;
+    }
+    return domctl_building(*(const uint32_t *)arg, err);
+}
+
 static void *domctl_frame(mfn_t m)
 {
     return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
@@ -46,11 +58,9 @@ long domctl_memory(uint32_t cmd, uint64_t va)
     struct domain *d;
     long err;
 
-    if (guestmem_read(&m, va, sizeof(m)))
-        return -CARAPACE_EFAULT;
-    if (m.pad)
+    d = domctl_read_building(va, &m, sizeof(m), &err);
+    if (d && m.pad)
         return -CARAPACE_EINVAL;
-    d = domctl_building(m.domid, &err);
     if (!d)
         return err;
     if (cmd == DOMCTL_set_max_mem) {
@@ -98,9 +108,7 @@ long domctl_write_memory(uint64_t va)
     struct domain *d;
     long err;
 
-    if (guestmem_read(&w, va, sizeof(w)))
-        return -CARAPACE_EFAULT;
-    d = domctl_building(w.domid, &err);
+    d = domctl_read_building(va, &w, sizeof(w), &err);
     if (!d)
         return err;
     if (w.pad || w.len > DOMCTL_WRITE_MAX || w.gpa > d->nr_frames * PAGE_SIZE ||
@@ -127,9 +135,7 @@ long domctl_console_setup(uint64_t va)
     uint64_t nleaves;
     long err;
 
-    if (guestmem_read(&c, va, sizeof(c)))
-        return -CARAPACE_EFAULT;
-    d = domctl_building(c.domid, &err);
+    d = domctl_read_building(va, &c, sizeof(c), &err);
     if (!d)
         return err;
     if (c.port || c.gfn >= d->nr_frames || d->console_port)
@@ -157,9 +163,7 @@ long domctl_setvcpucontext(uint64_t va)
     struct domain *d;
     long err;
 
-    if (guestmem_read(&c, va, sizeof(c)))
-        return -CARAPACE_EFAULT;
-    d = domctl_building(c.domid, &err);
+    d = domctl_read_building(va, &c, sizeof(c), &err);
     if (!d)
         return err;
     if (c.vcpu || c.l4_gfn >= d->nr_frames || c.shared_gfn >= d->nr_frames ||
