@@ -79,8 +79,11 @@ static void conback_node(uint32_t domid)
     /* fs keeps pointers to the names: a stable copy. */
     n = format_snprintf(conback_names[conback_nnames], sizeof(conback_names[0]),
                         "%u", domid);
-    dir = fs_mknod(fs_lookup("/dev/dom"), conback_names[conback_nnames],
-                   (size_t)n, SYS_S_IFDIR, 0);
+    /* /dev/dom appears with the first domain (ktest: /dev alone). */
+    dir = fs_mknod(fs_lookup("/dev"), "dom", 3, SYS_S_IFDIR, 0);
+    if (dir >= 0)
+        dir = fs_mknod(dir, conback_names[conback_nnames], (size_t)n,
+                       SYS_S_IFDIR, 0);
     if (dir < 0)
         return;
     conback_nnames++;
@@ -242,7 +245,6 @@ void conback_init(void)
         return;
     }
     conback_on = true;
-    fs_mknod(fs_lookup("/dev"), "dom", 3, SYS_S_IFDIR, 0);
     event_on_dom_exc(conback_scan);
     conback_scan();
 }
