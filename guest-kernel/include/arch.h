@@ -75,6 +75,7 @@ __attribute__((noreturn)) void arch_crash(void);
 #define ARCH_EVENT_TIMER   (1u << 0)
 #define ARCH_EVENT_CONSOLE (1u << 1)
 #define ARCH_EVENT_DOM_EXC (1u << 2) /* dom0: a domain came, stopped, died */
+#define ARCH_EVENT_SHUTDOWN (1u << 3) /* the toolstack asks for a shutdown */
 
 void arch_events_mask(void);
 /* Unmasks, then takes any event that arrived while masked. */
@@ -149,6 +150,18 @@ struct arch_domaininfo {
 /* The domain with the lowest id >= first: 0, or -SYS_ESRCH if none,
  * -SYS_ENOSYS if the hypervisor has no domain control. */
 int arch_domctl_getdomaininfo(uint32_t first, struct arch_domaininfo *out);
+/* HC_domctl(cmd, arg) as it is, for kernel/domctl.c: arg is a kernel
+ * address or a value; the result, hypervisor errors as -SYS_E*. */
+long arch_domctl(uint64_t cmd, uint64_t arg);
+
+/* --- Shutdown requests (a domU) ------------------------------------------- */
+
+#define ARCH_SHUTDOWN_POWEROFF 0
+#define ARCH_SHUTDOWN_REBOOT   1
+/* 1 + ARCH_SHUTDOWN_* once the toolstack asked this domain to shut down
+ * (ARCH_EVENT_SHUTDOWN), else 0. */
+uint32_t arch_shutdown_request(void);
+__attribute__((noreturn)) void arch_shutdown(uint32_t reason);
 
 /* --- Address spaces ----------------------------------------------------- */
 
@@ -184,6 +197,9 @@ void arch_space_each(struct arch_space *s, void (*fn)(uint32_t gfn));
 void arch_tlb_flush(void);
 /* Makes s the user root, and kstack_top the stack traps from user land on. */
 void arch_space_switch(struct arch_space *s, uint64_t kstack_top);
+/* Sets s's FS base (a process's TLS), at once if s is the current user
+ * root: 0, or -SYS_EINVAL for an address outside user space. */
+int arch_space_set_tls(struct arch_space *s, uint64_t fs_base);
 
 /* --- Contexts and FPU -------------------------------------------------- */
 

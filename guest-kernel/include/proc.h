@@ -28,6 +28,7 @@ struct proc {
     int pid, ppid;
     char name[SYS_COMM_MAX];
     const void *wchan; /* what a sleeping process waits for */
+    uint64_t wake_ns;  /* SYS_sleep: wake at this system time (0: none) */
     int killed;        /* non-zero: the status it must die with */
     int exit_status;
     uint64_t ctx_sp; /* saved kernel stack pointer while switched out */

@@ -8,6 +8,7 @@
 #define GK_SCHED_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #define SCHED_SLICE_NS 10000000ULL
 
@@ -15,6 +16,8 @@ __attribute__((noreturn)) void sched_run(void);
 void sched_yield(void);             /* the current process stays runnable */
 void sched_sleep(const void *chan); /* until sched_wakeup(chan) */
 void sched_wakeup(const void *chan);
+/* Sleeps until system time deadline_ns (within a tick), or a kill. */
+void sched_sleep_until(uint64_t deadline_ns);
 void sched_events(void); /* take and handle pending events */
 bool sched_need_resched(void);
 uint64_t sched_uptime_ns(void);

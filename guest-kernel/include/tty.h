@@ -18,5 +18,7 @@ long tty_read(struct vm *vm, uint64_t ubuf, size_t len);
 long tty_write(struct vm *vm, uint64_t ubuf, size_t len);
 void tty_set_foreground(int pid);
 void tty_proc_gone(int pid);
+/* SYS_ttymode for process pid: 0 or -SYS_EINVAL. */
+long tty_set_mode(int pid, int mode);
 
 #endif /* GK_TTY_H */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "console.h"
+#include "domctl.h"
 #include "elf.h"
 #include "file.h"
 #include "fs.h"
@@ -163,6 +164,13 @@ void proc_exit(int status)
     if (p->pid == PROC_INIT_PID) {
         kprintf("kernel: init exited with status %d\n", status);
         console_flush();
+        /* A domU whose init died of a fault has crashed (the toolstack's
+         * on_crash applies); dom0's ends the machine as always. */
+        if (status == SYS_STATUS_FAULT && !domctl_is_dom0()) {
+            kprintf("kernel panic: init died of a fault\n");
+            console_flush();
+            arch_crash();
+        }
         arch_poweroff();
     }
     tty_proc_gone(p->pid);

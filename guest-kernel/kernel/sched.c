@@ -9,6 +9,7 @@
  * scheduler blocks the vCPU until an event is pending.
  */
 #include "arch.h"
+#include "domctl.h"
 #include "event.h"
 #include "proc.h"
 #include "sched.h"
@@ -45,6 +46,26 @@ void sched_events(void)
     if (ev & (ARCH_EVENT_TIMER | ARCH_EVENT_CONSOLE))
         tty_poll();
     event_dispatch(ev); /* event-channel ports, VIRQ_DOM_EXC */
+    if (ev & ARCH_EVENT_SHUTDOWN)
+        domctl_shutdown_check();
+}
+
+/* Wakes the timed sleepers that are due; the next deadline (0: none). */
+static uint64_t sched_timers(void)
+{
+    uint64_t now = arch_time_ns(), next = 0;
+
+    for (unsigned int i = 0; i < SYS_PROC_MAX; i++) {
+        struct proc *p = proc_slot(i);
+
+        if (p->state != PROC_SLEEPING || !p->wake_ns)
+            continue;
+        if (p->wake_ns <= now)
+            sched_wakeup(&p->wake_ns);
+        else if (!next || p->wake_ns < next)
+            next = p->wake_ns;
+    }
+    return next;
 }
 
 static struct proc *sched_pick(void)
@@ -86,16 +107,21 @@ void sched_run(void)
 {
     for (;;) {
         struct proc *p;
+        uint64_t wake;
 
         sched_events();
+        wake = sched_timers();
         p = sched_pick();
         if (p) {
             sched_dispatch(p);
             continue;
         }
         /* Idle. Without console events, a tick keeps input polled. */
-        if (!arch_console_can_read())
-            arch_timer_set(arch_time_ns() + SCHED_SLICE_NS);
+        if (!arch_console_can_read() &&
+            (!wake || wake > arch_time_ns() + SCHED_SLICE_NS))
+            wake = arch_time_ns() + SCHED_SLICE_NS;
+        if (wake) /* and timed sleepers wake on time */
+            arch_timer_set(wake);
         arch_idle();
     }
 }
@@ -124,5 +150,16 @@ void sched_wakeup(const void *chan)
 
         if (p->state == PROC_SLEEPING && p->wchan == chan)
             p->state = PROC_RUNNABLE;
+    }
+}
+
+void sched_sleep_until(uint64_t deadline_ns)
+{
+    struct proc *p = proc_current;
+
+    while (arch_time_ns() < deadline_ns && !p->killed) {
+        p->wake_ns = deadline_ns;
+        sched_sleep(&p->wake_ns);
+        p->wake_ns = 0;
     }
 }

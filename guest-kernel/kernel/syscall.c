@@ -8,6 +8,7 @@
 
 #include "arch.h"
 #include "console.h"
+#include "domctl.h"
 #include "file.h"
 #include "fs.h"
 #include "print.h"
@@ -27,6 +28,7 @@ void syscall_init(bool dom0, const char *hostname)
 {
     syscall_dom0 = dom0;
     syscall_hostname = hostname;
+    domctl_init(dom0);
 }
 
 static struct file *syscall_fd(struct proc *p, uint64_t fd)
@@ -227,10 +229,7 @@ static long sys_uptime(struct proc *p, const uint64_t *a)
 
 static long sys_domctl(struct proc *p, const uint64_t *a)
 {
-    (void)p;
-    (void)a;
-    /* No domain-control hypercall exists yet. */
-    return syscall_dom0 ? -SYS_ENOSYS : -SYS_EPERM;
+    return domctl_syscall(p, a[0], a[1]);
 }
 
 static long sys_yield(struct proc *p, const uint64_t *a)
@@ -303,6 +302,29 @@ static long sys_hostname(struct proc *p, const uint64_t *a)
     return (long)n;
 }
 
+static long sys_ttymode(struct proc *p, const uint64_t *a)
+{
+    if (a[0] > SYS_TTY_RAW_NONBLOCK)
+        return -SYS_EINVAL;
+    return tty_set_mode(p->pid, (int)a[0]);
+}
+
+static long sys_sleep(struct proc *p, const uint64_t *a)
+{
+    uint64_t now = arch_time_ns();
+
+    /* Past 2^62 ns (146 years) is forever enough. */
+    sched_sleep_until(now + (a[0] < (1ull << 62) ? a[0] : (1ull << 62)));
+    return p->killed ? -SYS_EINTR : 0;
+}
+
+static long sys_set_tls(struct proc *p, const uint64_t *a)
+{
+    if (a[0] && (a[0] < SYS_USER_BASE || a[0] >= SYS_USER_TOP))
+        return -SYS_EINVAL;
+    return arch_space_set_tls(&p->vm.space, a[0]);
+}
+
 static const syscall_fn syscall_table[SYS_NR] = {
     [SYS_exit] = sys_exit,         [SYS_write] = sys_write,
     [SYS_read] = sys_read,         [SYS_open] = sys_open,
@@ -314,6 +336,8 @@ static const syscall_fn syscall_table[SYS_NR] = {
     [SYS_domctl] = sys_domctl,     [SYS_yield] = sys_yield,
     [SYS_readdir] = sys_readdir,   [SYS_procinfo] = sys_procinfo,
     [SYS_poweroff] = sys_poweroff, [SYS_hostname] = sys_hostname,
+    [SYS_ttymode] = sys_ttymode,   [SYS_sleep] = sys_sleep,
+    [SYS_set_tls] = sys_set_tls,
 };
 
 void syscall_dispatch(struct arch_regs *r)

@@ -34,6 +34,13 @@ static unsigned int tty_nrec;
 static unsigned int tty_readers; /* processes asleep in tty_read */
 static bool tty_intr;            /* Ctrl-C for the waiting readers */
 static int tty_fg;               /* the foreground pid, 0: none */
+/* SYS_ttymode: raw input goes to tty_raw byte for byte, unechoed, with no
+ * editing and Ctrl-C as a byte; the process that set it (tty_raw_pid)
+ * leaving puts the console back to cooked. */
+static int tty_mode = SYS_TTY_COOKED;
+static int tty_raw_pid;
+static char tty_raw[TTY_READY_MAX];
+static size_t tty_raw_len;
 
 void tty_init(bool has_input)
 {
@@ -47,6 +54,8 @@ void tty_set_foreground(int pid)
 
 void tty_proc_gone(int pid)
 {
+    if (tty_raw_pid == pid && tty_mode != SYS_TTY_COOKED)
+        tty_set_mode(pid, SYS_TTY_COOKED);
     if (tty_fg == pid)
         tty_fg = 0;
 }
@@ -87,6 +96,12 @@ static void tty_interrupt(void)
 
 static void tty_char(char c)
 {
+    if (tty_mode != SYS_TTY_COOKED) {
+        if (tty_raw_len < TTY_READY_MAX)
+            tty_raw[tty_raw_len++] = c;
+        sched_wakeup(&tty_ready);
+        return;
+    }
     switch (c) {
     case '\r':
     case '\n':
@@ -149,12 +164,41 @@ static long tty_take(struct vm *vm, uint64_t ubuf, size_t len)
     return (long)n;
 }
 
+long tty_set_mode(int pid, int mode)
+{
+    if (mode != SYS_TTY_COOKED && mode != SYS_TTY_RAW &&
+        mode != SYS_TTY_RAW_NONBLOCK)
+        return -SYS_EINVAL;
+    tty_mode = mode;
+    tty_raw_pid = pid;
+    tty_raw_len = 0;
+    tty_line_len = 0;
+    sched_wakeup(&tty_ready);
+    return 0;
+}
+
+/* Raw input: what is waiting, or nothing (-SYS_EAGAIN) or a sleep. */
+static long tty_take_raw(struct vm *vm, uint64_t ubuf, size_t len)
+{
+    size_t n = tty_raw_len < len ? tty_raw_len : len;
+
+    if (vm_copy_out(vm, ubuf, tty_raw, n))
+        return -SYS_EFAULT;
+    memmove(tty_raw, tty_raw + n, tty_raw_len - n);
+    tty_raw_len -= n;
+    return (long)n;
+}
+
 long tty_read(struct vm *vm, uint64_t ubuf, size_t len)
 {
     if (!tty_has_input || len == 0)
         return 0;
     for (;;) {
         tty_poll();
+        if (tty_mode != SYS_TTY_COOKED && tty_raw_len)
+            return tty_take_raw(vm, ubuf, len);
+        if (tty_mode == SYS_TTY_RAW_NONBLOCK)
+            return -SYS_EAGAIN;
         if (tty_nrec)
             return tty_take(vm, ubuf, len);
         if (tty_intr) {

@@ -256,6 +256,19 @@ void arch_space_switch(struct arch_space *s, uint64_t kstack_top)
     mmu_flush();
 }
 
+int arch_space_set_tls(struct arch_space *s, uint64_t fs_base)
+{
+    if (fs_base >= ARCH_USER_END)
+        return -SYS_EINVAL;
+    s->fs_base = fs_base;
+    if (mmu_current == s && mmu_fs_base != fs_base) {
+        mmu_call(HC_set_segment_base, SEGBASE_FS, fs_base, 0);
+        mmu_fs_base = fs_base;
+        mmu_flush();
+    }
+    return 0;
+}
+
 /* --- The foreign window --------------------------------------------------- */
 
 /* The last 2 MiB of the kernel's GiB (the linear map of the domain's own

@@ -239,6 +239,8 @@ uint32_t arch_events_take(void)
         out |= ARCH_EVENT_CONSOLE;
     if (virqs & (1u << VIRQ_DOM_EXC))
         out |= ARCH_EVENT_DOM_EXC;
+    if (virqs & (1u << VIRQ_SHUTDOWN))
+        out |= ARCH_EVENT_SHUTDOWN;
     return out;
 }
 

@@ -77,6 +77,15 @@
 #define SYS_O_NONBLOCK 0x4000 /* newlib's: a read that would sleep gives
                                  -SYS_EAGAIN (/dev/dom/N/console) */
 
+/* SYS_ttymode modes. Raw: input is handed over byte for byte, unechoed,
+ * with no line editing and Ctrl-C as a byte (0x03); a read returns what is
+ * waiting (at least one byte), or with SYS_TTY_RAW_NONBLOCK -SYS_EAGAIN
+ * when nothing is. The console goes back to cooked when the process that
+ * made it raw exits. */
+#define SYS_TTY_COOKED       0
+#define SYS_TTY_RAW          1
+#define SYS_TTY_RAW_NONBLOCK 2
+
 /* SYS_spawn flags. */
 #define SYS_SPAWN_FG 0x1 /* the child becomes the console's foreground
                             process: Ctrl-C on the console kills it */

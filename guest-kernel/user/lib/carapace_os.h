@@ -45,4 +45,18 @@ int sys_hostname(char *buf, size_t len);
 /* Give the CPU to another runnable process. */
 int sys_yield(void);
 
+/* HC_domctl through the kernel (dom0 only): the hypervisor's result, or
+ * a negative SYS_E* (not errno: the toolstack reports these itself). */
+long sys_domctl(uint64_t op, void *arg);
+
+/* The console's mode: SYS_TTY_COOKED, SYS_TTY_RAW or SYS_TTY_RAW_NONBLOCK. */
+int sys_ttymode(int mode);
+
+/* Sleep at least NS nanoseconds (within the 10 ms tick). */
+int sys_sleep(uint64_t ns);
+
+/* Point this process's FS base at FS_BASE (a TLS block; stack-protected
+ * code such as libfdt reads its canary at %fs:0x28). */
+int sys_set_tls(void *fs_base);
+
 #endif /* CARAPACE_OS_H */

@@ -191,3 +191,23 @@ int sys_yield(void)
 {
     return check(sys_call(SYS_yield, 0, 0, 0, 0));
 }
+
+long sys_domctl(uint64_t op, void *arg)
+{
+    return sys_call(SYS_domctl, (long)op, (long)arg, 0, 0);
+}
+
+int sys_ttymode(int mode)
+{
+    return check(sys_call(SYS_ttymode, mode, 0, 0, 0));
+}
+
+int sys_sleep(uint64_t ns)
+{
+    return check(sys_call(SYS_sleep, (long)ns, 0, 0, 0));
+}
+
+int sys_set_tls(void *fs_base)
+{
+    return check(sys_call(SYS_set_tls, (long)fs_base, 0, 0, 0));
+}
