@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The toolstack's configuration parser (toolstack/lib/config.c) on the
+ * host, with ASan and UBSan: a full file, defaults, comments and escapes,
+ * every error message (file:line, key and value), overrides from the
+ * command line winning over the file, and files on disk (config_load).
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../../toolstack/lib/config.h"
+#include "check.h"
+
+static char err[CONFIG_ERR_MAX];
+
+static int parse(struct config *c, const char *text)
+{
+    config_init(c, "hello.cfg");
+    err[0] = '\0';
+    if (config_parse(c, text, strlen(text), err, sizeof(err)))
+        return -1;
+    return config_check(c, err, sizeof(err));
+}
+
+/* The text fails with exactly this message. */
+static void bad(const char *text, const char *msg)
+{
+    struct config c;
+
+    CHECK_EQ(parse(&c, text), -1);
+    CHECK_STR(err, msg);
+}
+
+static void test_full(void)
+{
+    struct config c;
+
+    CHECK_EQ(parse(&c, "# a domain\n"
+                       "name = \"hello\"   # its name\n"
+                       "\n"
+                       "memory = 4\n"
+                       "kernel=\"/boot/kernel.elf\"\n"
+                       "ramdisk = \"/boot/hello.cpio\"\r\n"
+                       "cmdline = \"init=/bin/hello a#b \\\"q\\\" \\\\\"\n"
+                       "vcpus = 1\n"
+                       "on_poweroff = \"preserve\"\n"
+                       "on_reboot = \"destroy\"\n"
+                       "\ton_crash = \"restart\"\n"),
+             0);
+    CHECK_STR(c.name, "hello");
+    CHECK_EQ(c.memory_mib, 4);
+    CHECK_STR(c.kernel, "/boot/kernel.elf");
+    CHECK_STR(c.ramdisk, "/boot/hello.cpio");
+    CHECK_STR(c.cmdline, "init=/bin/hello a#b \"q\" \\");
+    CHECK_EQ(c.vcpus, 1);
+    CHECK_EQ(c.on_poweroff, CONFIG_PRESERVE);
+    CHECK_EQ(c.on_reboot, CONFIG_DESTROY);
+    CHECK_EQ(c.on_crash, CONFIG_RESTART);
+    CHECK_EQ(c.line[CONFIG_KEY_NAME], 2);
+    CHECK_EQ(c.line[CONFIG_KEY_ON_CRASH], 11);
+}
+
+static void test_defaults(void)
+{
+    struct config c;
+    char where[64];
+
+    CHECK_EQ(parse(&c, "name = \"a-b_c.9\"\nkernel = \"k\""), 0);
+    CHECK_EQ(c.memory_mib, 16);
+    CHECK_EQ(c.vcpus, 1);
+    CHECK_STR(c.ramdisk, "");
+    CHECK_STR(c.cmdline, "");
+    CHECK_EQ(c.on_poweroff, CONFIG_DESTROY);
+    CHECK_EQ(c.on_reboot, CONFIG_RESTART);
+    CHECK_EQ(c.on_crash, CONFIG_DESTROY);
+    config_where(&c, CONFIG_KEY_KERNEL, where, sizeof(where));
+    CHECK_STR(where, "hello.cfg:2");
+    config_where(&c, CONFIG_KEY_MEMORY, where, sizeof(where));
+    CHECK_STR(where, "hello.cfg");
+    CHECK_STR(config_key_name(CONFIG_KEY_ON_REBOOT), "on_reboot");
+    CHECK_STR(config_action_name(CONFIG_PRESERVE), "preserve");
+}
+
+static void test_errors(void)
+{
+    const char *k = "kernel = \"k\"\n";
+    char big[1200], text[1400];
+
+    bad("name = \"x\"\nkernel = \"k\"\nmemory = \"lots\"\n",
+        "hello.cfg:3: memory = \"lots\": not a number of MiB");
+    bad("name = \"x\"\nmemory = lots\n",
+        "hello.cfg:2: memory = lots: not a number of MiB");
+    bad("name = \"x\"\nmemory = \"4\"\n",
+        "hello.cfg:2: memory = \"4\": not a number of MiB");
+    bad("memory = 0\n",
+        "hello.cfg:1: memory = 0: out of range (1 .. 1024 MiB)");
+    bad("memory = 1025\n",
+        "hello.cfg:1: memory = 1025: out of range (1 .. 1024 MiB)");
+    bad("memory = 99999999999999999999999\n",
+        "hello.cfg:1: memory = 99999999999999999999999: out of range (1 .. "
+        "1024 MiB)");
+    bad("memory = -4\n", "hello.cfg:1: memory = -4: not a number of MiB");
+    bad("colour = \"blue\"\n", "hello.cfg:1: colour = \"blue\": unknown key");
+    bad("name = \"x\"\nname = \"y\"\n",
+        "hello.cfg:2: name = \"y\": set twice (first on line 1)");
+    bad("name = x\n", "hello.cfg:1: name = x: a string in double quotes "
+                      "expected");
+    bad("name = \"a b\"\n", "hello.cfg:1: name = \"a b\": not a valid name (1 "
+                            "to 31 letters, digits, '-', '_' or '.')");
+    bad("name = \"\"\n", "hello.cfg:1: name = \"\": not a valid name (1 to 31 "
+                         "letters, digits, '-', '_' or '.')");
+    bad("name = \"abcdefghijabcdefghijabcdefghij12\"\n",
+        "hello.cfg:1: name = \"abcdefghijabcdefghijabcdefghij12\": not a valid "
+        "name (1 to 31 letters, digits, '-', '_' or '.')");
+    bad("name = \"x\n", "hello.cfg:1: name = \"x: no closing double quote");
+    bad("name = \"x\" y\n",
+        "hello.cfg:1: name = \"x\": unexpected \"y\" after the value");
+    bad("name\n", "hello.cfg:1: \"name\": not `key = value`");
+    bad("\n\n = 4\n", "hello.cfg:3: \"= 4\": not `key = value`");
+    bad("name = \n", "hello.cfg:1: name = : no value");
+    bad("name = # nothing\n", "hello.cfg:1: name = : no value");
+    bad("vcpus = 2\n", "hello.cfg:1: vcpus = 2: only 1 vCPU is supported");
+    bad("vcpus = many\n", "hello.cfg:1: vcpus = many: not a number");
+    bad("vcpus = \"1\"\n", "hello.cfg:1: vcpus = \"1\": not a number");
+    bad("on_crash = \"explode\"\n",
+        "hello.cfg:1: on_crash = \"explode\": not \"destroy\", \"restart\" or "
+        "\"preserve\"");
+    bad("on_poweroff = destroy\n",
+        "hello.cfg:1: on_poweroff = destroy: a string in double quotes "
+        "expected");
+    bad("on_reboot = \"\"\n", "hello.cfg:1: on_reboot = \"\": not "
+                              "\"destroy\", \"restart\" or \"preserve\"");
+    bad("kernel = \"\"\n", "hello.cfg:1: kernel = \"\": empty");
+    bad(k, "hello.cfg: name: missing (it is required)");
+    bad("name = \"x\"\n", "hello.cfg: kernel: missing (it is required)");
+    bad("name = \"x\"\0kernel = \"k\"\n", "hello.cfg: kernel: missing (it is "
+                                          "required)");
+    memset(big, 'a', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    snprintf(text, sizeof(text), "kernel = \"%.300s\"\n", big);
+    {
+        char want[600];
+
+        snprintf(want, sizeof(want),
+                 "hello.cfg:1: kernel = \"%.300s\": too long (at most 255 "
+                 "characters)",
+                 big);
+        bad(text, want);
+        snprintf(text, sizeof(text), "cmdline = \"%s\"\n", big);
+        snprintf(want, sizeof(want),
+                 "hello.cfg:1: cmdline = \"%.39s...: too long", big);
+        bad(text, want);
+    }
+    /* A NUL byte inside the text. */
+    {
+        struct config c;
+        static const char nul[] = "name = \"x\"\nkernel = \"k\0\"\n";
+
+        config_init(&c, "hello.cfg");
+        CHECK_EQ(config_parse(&c, nul, sizeof(nul) - 1, err, sizeof(err)), -1);
+        CHECK_STR(err, "hello.cfg:2: a NUL byte: not a text file");
+    }
+}
+
+static void test_overrides(void)
+{
+    struct config c;
+
+    CHECK_EQ(parse(&c, "name = \"hello\"\nmemory = 4\nkernel = \"k\"\n"), 0);
+    CHECK_EQ(config_override(&c, "memory=8", err, sizeof(err)), 0);
+    CHECK_EQ(c.memory_mib, 8);
+    CHECK_EQ(c.line[CONFIG_KEY_MEMORY], CONFIG_LINE_CMDLINE);
+    CHECK_EQ(config_override(&c, "name=hello2", err, sizeof(err)), 0);
+    CHECK_STR(c.name, "hello2");
+    CHECK_EQ(config_override(&c, "name=\"hello3\"", err, sizeof(err)), 0);
+    CHECK_STR(c.name, "hello3");
+    CHECK_EQ(config_override(&c, "on_crash=restart", err, sizeof(err)), 0);
+    CHECK_EQ(c.on_crash, CONFIG_RESTART);
+    CHECK_EQ(config_override(&c, "cmdline=init=/bin/sh", err, sizeof(err)), 0);
+    CHECK_STR(c.cmdline, "init=/bin/sh");
+    CHECK_EQ(config_override(&c, "memory=lots", err, sizeof(err)), -1);
+    CHECK_STR(err, "command line: memory = lots: not a number of MiB");
+    CHECK_EQ(c.memory_mib, 8); /* unchanged by the failure */
+    CHECK_EQ(config_override(&c, "size=3", err, sizeof(err)), -1);
+    CHECK_STR(err, "command line: size = 3: unknown key");
+    CHECK_EQ(config_override(&c, "memory", err, sizeof(err)), -1);
+    CHECK_STR(err, "command line: \"memory\": not `key = value`");
+    CHECK_EQ(config_override(&c, "memory=", err, sizeof(err)), -1);
+    CHECK_STR(err, "command line: memory = : no value");
+    CHECK_EQ(config_override(&c, "", err, sizeof(err)), -1);
+    CHECK_STR(err, "command line: an empty override");
+    CHECK_EQ(config_override(&c, "vcpus=2", err, sizeof(err)), -1);
+    CHECK_STR(err, "command line: vcpus = 2: only 1 vCPU is supported");
+}
+
+static void test_files(void)
+{
+    char dir[] = "/tmp/config_testXXXXXX", path[64], missing[80];
+    char *ov[] = {"memory=32", "on_reboot=preserve"};
+    char *badov[] = {"memory=0"};
+    struct config c;
+    FILE *f;
+
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof(path), "%s/ok.cfg", dir);
+    f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("name = \"ok\"\nmemory = 4\nkernel = \"/boot/kernel.elf\"\n", f);
+    fclose(f);
+    CHECK_EQ(config_load(&c, path, 2, ov, err, sizeof(err)), 0);
+    CHECK_EQ(c.memory_mib, 32);
+    CHECK_EQ(c.on_reboot, CONFIG_PRESERVE);
+    CHECK_STR(c.name, "ok");
+    CHECK_EQ(config_load(&c, path, 1, badov, err, sizeof(err)), -1);
+    CHECK_STR(err, "command line: memory = 0: out of range (1 .. 1024 MiB)");
+    snprintf(missing, sizeof(missing), "%s/none.cfg", dir);
+    CHECK_EQ(config_load(&c, missing, 0, NULL, err, sizeof(err)), -1);
+    {
+        char want[160];
+
+        snprintf(want, sizeof(want),
+                 "%s: cannot open: No such file or directory", missing);
+        CHECK_STR(err, want);
+    }
+    unlink(path);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    test_full();
+    test_defaults();
+    test_errors();
+    test_overrides();
+    test_files();
+    return check_finish();
+}

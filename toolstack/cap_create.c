@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * cap create, cap monitor (the background process that applies
+ * on_poweroff, on_reboot and on_crash) and cap cycle (testing).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <carapace/sched.h>
+
+#include "cap.h"
+#include "carapace_os.h"
+
+#define CAP_FILE_MAX (64u << 20)
+
+/* Reads the file of config key k (kernel, ramdisk) whole. */
+static void *cap_read(const struct config *c, enum config_key k,
+                      const char *path, size_t *size)
+{
+    char where[CONFIG_PATH_MAX + 32];
+    FILE *f = fopen(path, "r");
+    size_t cap = 1 << 16, n = 0;
+    char *buf = NULL;
+
+    config_where(c, k, where, sizeof(where));
+    if (!f) {
+        cap_error("%s: %s = \"%s\": cannot open: %s", where, config_key_name(k),
+                  path, strerror(errno));
+        return NULL;
+    }
+    for (;;) {
+        char *nb = realloc(buf, cap);
+        size_t got;
+
+        if (!nb) {
+            cap_error("%s: %s = \"%s\": out of memory reading it", where,
+                      config_key_name(k), path);
+            break;
+        }
+        buf = nb;
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap) {
+            fclose(f);
+            *size = n;
+            return buf;
+        }
+        if (cap >= CAP_FILE_MAX) {
+            cap_error("%s: %s = \"%s\": larger than %u MiB", where,
+                      config_key_name(k), path, CAP_FILE_MAX >> 20);
+            break;
+        }
+        cap *= 2;
+    }
+    fclose(f);
+    free(buf);
+    return NULL;
+}
+
+int cap_create_domain(const struct config *c, bool paused, int fail_at,
+                      uint32_t *domid)
+{
+    struct build_params p = {
+        .name = c->name,
+        .memory_bytes = c->memory_mib << 20,
+        .cmdline = c->cmdline,
+        .paused = paused,
+        .fail_at = fail_at,
+    };
+    struct domctl_domaininfo d;
+    struct build_result r;
+    char err[CONFIG_ERR_MAX];
+    void *kernel, *ramdisk = NULL;
+    int rc;
+
+    if (cap_find_quiet(c->name, &d) == 0) {
+        char where[CONFIG_PATH_MAX + 32];
+
+        config_where(c, CONFIG_KEY_NAME, where, sizeof(where));
+        return cap_error("%s: name = \"%s\": domain %u has that name", where,
+                         c->name, d.domid);
+    }
+    kernel = cap_read(c, CONFIG_KEY_KERNEL, c->kernel, &p.kernel_size);
+    if (!kernel)
+        return CAP_FAIL;
+    if (c->ramdisk[0]) {
+        ramdisk = cap_read(c, CONFIG_KEY_RAMDISK, c->ramdisk, &p.ramdisk_size);
+        if (!ramdisk) {
+            free(kernel);
+            return CAP_FAIL;
+        }
+    }
+    p.kernel = kernel;
+    p.ramdisk = ramdisk;
+    rc = build_domain(cap_domctl, &p, &r, err, sizeof(err));
+    free(kernel);
+    free(ramdisk);
+    if (rc) {
+        char where[CONFIG_PATH_MAX + 32];
+
+        if (strncmp(err, "image: ", 7) == 0) {
+            config_where(c, CONFIG_KEY_KERNEL, where, sizeof(where));
+            return cap_error("%s: kernel = \"%s\": %s", where, c->kernel,
+                             err + 7);
+        }
+        return cap_error("%s: domain %s: %s", c->file, c->name, err);
+    }
+    *domid = r.domid;
+    return CAP_OK;
+}
+
+static bool cap_needs_monitor(const struct config *c)
+{
+    return c->on_poweroff != CONFIG_PRESERVE ||
+           c->on_reboot != CONFIG_PRESERVE || c->on_crash != CONFIG_PRESERVE;
+}
+
+static int cap_spawn_monitor(uint32_t domid, const char *file, int nov,
+                             char **ov)
+{
+    char id[16], *argv[SYS_ARGV_MAX + 1];
+    int n = 0, pid;
+
+    snprintf(id, sizeof(id), "%u", domid);
+    argv[n++] = "cap";
+    argv[n++] = "monitor";
+    argv[n++] = id;
+    argv[n++] = (char *)file;
+    for (int i = 0; i < nov && n < SYS_ARGV_MAX; i++)
+        argv[n++] = ov[i];
+    argv[n] = NULL;
+    pid = sys_spawn("/bin/cap", argv, 0);
+    if (pid < 0)
+        return cap_error("domain %u: cannot start its monitor: %s", domid,
+                         strerror(errno));
+    return CAP_OK;
+}
+
+int cmd_create(int argc, char **argv)
+{
+    bool console = false, paused = false, monitor = true;
+    int fail_at = -1, i;
+    struct config c;
+    char err[CONFIG_ERR_MAX];
+    uint32_t domid;
+
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "-c") == 0)
+            console = true;
+        else if (strcmp(argv[i], "-p") == 0)
+            paused = true;
+        else if (strcmp(argv[i], "-M") == 0)
+            monitor = false;
+        else if (strcmp(argv[i], "--fail-at") == 0 && i + 1 < argc) {
+            fail_at = -1;
+            for (int s = 0; s < BUILD_NSTEPS; s++)
+                if (strcmp(argv[i + 1], build_step_name(s)) == 0)
+                    fail_at = s;
+            if (fail_at < 0)
+                return CAP_USAGE;
+            i++;
+        } else
+            return CAP_USAGE;
+    }
+    if (i >= argc)
+        return CAP_USAGE;
+    if (config_load(&c, argv[i], argc - i - 1, argv + i + 1, err, sizeof(err)))
+        return cap_error("%s", err);
+    if (cap_create_domain(&c, paused, fail_at, &domid))
+        return CAP_FAIL;
+    printf("Domain %u (%s) created%s\n", domid, c.name,
+           paused ? ", paused" : "");
+    fflush(stdout);
+    if (monitor && cap_needs_monitor(&c))
+        cap_spawn_monitor(domid, argv[i], argc - i - 1, argv + i + 1);
+    if (console)
+        return cap_console_attach(domid, c.name);
+    return CAP_OK;
+}
+
+/* Applies the configured action once domain domid has stopped. Returns
+ * the id to watch next (a restarted domain's), or 0 to end. */
+static uint32_t cap_monitor_act(const struct config *c,
+                                const struct domctl_domaininfo *d)
+{
+    static const char *const why[] = {"powered off", "rebooted", "crashed"};
+    uint32_t reason =
+        d->state == DOMCTL_STATE_CRASHED ? SHUTDOWN_crash : d->shutdown_reason;
+    enum config_action a = reason == SHUTDOWN_poweroff ? c->on_poweroff
+                           : reason == SHUTDOWN_reboot ? c->on_reboot
+                                                       : c->on_crash;
+    uint32_t domid = 0;
+
+    printf("cap: domain %u (%s) %s: %s\n", d->domid, d->name,
+           reason < 3 ? why[reason] : "stopped", config_action_name(a));
+    fflush(stdout);
+    if (a == CONFIG_PRESERVE)
+        return 0;
+    cap_domctl(DOMCTL_destroy, (void *)(uintptr_t)d->domid);
+    if (a == CONFIG_DESTROY)
+        return 0;
+    if (cap_create_domain(c, false, -1, &domid))
+        return 0;
+    printf("Domain %u (%s) created (restarted)\n", domid, c->name);
+    fflush(stdout);
+    return domid;
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+    struct config c;
+    char err[CONFIG_ERR_MAX], *end;
+    uint32_t domid;
+
+    if (argc < 3)
+        return CAP_USAGE;
+    domid = (uint32_t)strtoul(argv[1], &end, 10);
+    if (*end || !domid)
+        return CAP_USAGE;
+    if (config_load(&c, argv[2], argc - 3, argv + 3, err, sizeof(err)))
+        return cap_error("%s", err);
+    while (domid) {
+        struct domctl_domaininfo d;
+
+        sys_sleep(CAP_POLL_NS);
+        if (cap_info(domid, &d) || strcmp(d.name, c.name) != 0)
+            return CAP_OK; /* destroyed by someone else */
+        if (d.state == DOMCTL_STATE_SHUTDOWN || d.state == DOMCTL_STATE_CRASHED)
+            domid = cap_monitor_act(&c, &d);
+    }
+    return CAP_OK;
+}
+
+int cmd_cycle(int argc, char **argv)
+{
+    struct config c;
+    char err[CONFIG_ERR_MAX], *end;
+    unsigned long n;
+    uint64_t before, after;
+
+    if (argc < 3)
+        return CAP_USAGE;
+    n = strtoul(argv[1], &end, 10);
+    if (*end || n == 0)
+        return CAP_USAGE;
+    if (config_load(&c, argv[2], argc - 3, argv + 3, err, sizeof(err)))
+        return cap_error("%s", err);
+    before = cap_free_frames();
+    for (unsigned long i = 0; i < n; i++) {
+        uint32_t domid;
+        long rc;
+
+        if (cap_create_domain(&c, false, -1, &domid))
+            return cap_error("cycle %lu failed", i + 1);
+        rc = cap_domctl(DOMCTL_destroy, (void *)(uintptr_t)domid);
+        if (rc < 0)
+            return cap_error("cycle %lu: destroy: %s", i + 1,
+                             strerror((int)-rc));
+    }
+    after = cap_free_frames();
+    printf("cycle: %lu creates and destroys: free frames %llu before, %llu "
+           "after\n",
+           n, (unsigned long long)before, (unsigned long long)after);
+    return before == after ? CAP_OK : cap_error("frames leaked");
+}

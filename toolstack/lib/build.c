@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The domain builder (build.h), in dom0's user space. The steps:
+ *
+ *   1. parse the image; lay out the domain, in guest frames:
+ *        [image][start info x2][shared info][p2m][page tables][stack x4]
+ *        [console ring][ramdisk][free ...]
+ *   2. DOMCTL_createdomain (paused, no memory), DOMCTL_set_max_mem,
+ *      DOMCTL_populate (zeroed frames 0 .. nr-1), DOMCTL_getp2m;
+ *   3. DOMCTL_write_memory: the image's segments (BSS is already zero);
+ *   4. DOMCTL_console_setup on the ring frame (its event channel port);
+ *   5. the start-info tree (libfdt), the p2m list, the shared-info page
+ *      (events masked), the ramdisk;
+ *   6. the initial page tables, built here as data: every frame mapped at
+ *      virt_base + gfn * 4096, present, user, writable except the table
+ *      frames themselves; the L4 first, then each lower table as the walk
+ *      first needs it; written with DOMCTL_write_memory;
+ *   7. DOMCTL_setvcpucontext (the hypervisor pins and validates the L4,
+ *      fills the hypercall page) and DOMCTL_unpause.
+ *
+ * Any failure after the domain exists destroys it (DOMCTL_destroy), which
+ * gives back every frame.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include <carapace/abi.h>
+#include <carapace/domctl.h>
+#include <carapace/mmu.h>
+#include <carapace/shared.h>
+#include <carapace/startinfo.h>
+
+#include "build.h"
+#include "elf.h"
+
+#define PAGE         4096ull
+#define SI_FRAMES    2
+#define STACK_FRAMES 4
+#define USER_END     0x0000800000000000ull
+#define TABLE_FLAGS  (MMU_PTE_PRESENT | MMU_PTE_WRITE | MMU_PTE_USER)
+
+static const char *const build_steps[BUILD_NSTEPS] = {
+    "image",       "createdomain",   "set_max_mem",   "populate",
+    "getp2m",      "load",           "console_setup", "start info",
+    "page tables", "setvcpucontext", "unpause",
+};
+
+const char *build_step_name(enum build_step s)
+{
+    return (unsigned)s < BUILD_NSTEPS ? build_steps[s] : "?";
+}
+
+struct build {
+    build_domctl_fn domctl;
+    const struct build_params *p;
+    struct elf_image img;
+    struct build_layout l;
+    uint32_t domid;
+    uint32_t port;
+    uint64_t *p2m;
+    char *err;
+    size_t errlen;
+};
+
+__attribute__((format(printf, 3, 4))) static int
+build_fail(struct build *b, enum build_step s, const char *fmt, ...)
+{
+    char why[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    snprintf(b->err, b->errlen, "%s: %s", build_steps[s], why);
+    return -1;
+}
+
+/* A domctl of step s: 0, or -1 with a message naming the error. */
+static int build_call(struct build *b, enum build_step s, uint64_t op,
+                      void *arg)
+{
+    long rc;
+
+    if (b->p->fail_at == (int)s)
+        return build_fail(b, s, "failed on purpose (--fail-at)");
+    rc = b->domctl(op, arg);
+    if (rc < 0)
+        return build_fail(b, s, "%s", strerror((int)-rc));
+    return 0;
+}
+
+static uint64_t pages(uint64_t bytes)
+{
+    return (bytes + PAGE - 1) / PAGE;
+}
+
+static uint64_t span(uint64_t first, uint64_t last, unsigned shift)
+{
+    return (last >> shift) - (first >> shift) + 1;
+}
+
+uint64_t build_pt_frames(uint64_t virt_base, uint64_t nr)
+{
+    uint64_t last = virt_base + nr * PAGE - 1;
+
+    return span(virt_base, last, 21) + span(virt_base, last, 30) +
+           span(virt_base, last, 39) + 1;
+}
+
+static uint64_t gva(const struct build *b, uint64_t gfn)
+{
+    return b->l.virt_base + gfn * PAGE;
+}
+
+static int build_layout(struct build *b)
+{
+    struct build_layout *l = &b->l;
+
+    if (b->p->memory_bytes % PAGE || b->p->memory_bytes == 0)
+        return build_fail(b, BUILD_PARSE, "memory is not whole pages");
+    l->nr = b->p->memory_bytes / PAGE;
+    l->virt_base = b->img.virt_base;
+    l->si_gfn = pages(b->img.hi - l->virt_base);
+    l->shared_gfn = l->si_gfn + SI_FRAMES;
+    l->p2m_gfn = l->shared_gfn + 1;
+    l->p2m_frames = pages(l->nr * 8);
+    l->pt_gfn = l->p2m_gfn + l->p2m_frames;
+    l->pt_frames = build_pt_frames(l->virt_base, l->nr);
+    l->stack_gfn = l->pt_gfn + l->pt_frames;
+    l->console_gfn = l->stack_gfn + STACK_FRAMES;
+    l->mod_gfn = l->console_gfn + 1;
+    l->free_gfn = l->mod_gfn + pages(b->p->ramdisk ? b->p->ramdisk_size : 0);
+    if (l->free_gfn > l->nr)
+        return build_fail(b, BUILD_PARSE,
+                          "%llu MiB is too small: the image, the ramdisk and "
+                          "the boot data need %llu KiB",
+                          (unsigned long long)(b->p->memory_bytes >> 20),
+                          (unsigned long long)(l->free_gfn * 4));
+    if (l->virt_base + l->nr * PAGE > USER_END)
+        return build_fail(b, BUILD_PARSE,
+                          "memory would reach past the lower half");
+    return 0;
+}
+
+/* Copies len bytes to guest-physical gpa, in DOMCTL_WRITE_MAX chunks. */
+static int build_write(struct build *b, enum build_step s, uint64_t gpa,
+                       const void *src, uint64_t len)
+{
+    const uint8_t *p = src;
+
+    while (len) {
+        uint64_t n = len < DOMCTL_WRITE_MAX ? len : DOMCTL_WRITE_MAX;
+        struct domctl_write w = {.domid = b->domid,
+                                 .gpa = gpa,
+                                 .len = n,
+                                 .buf = (uint64_t)(uintptr_t)p};
+
+        if (build_call(b, s, DOMCTL_write_memory, &w))
+            return -1;
+        gpa += n;
+        p += n;
+        len -= n;
+    }
+    return 0;
+}
+
+static int build_memory(struct build *b)
+{
+    struct domctl_createdomain cd = {.max_memory_bytes = b->p->memory_bytes};
+    struct domctl_memory m = {.nr_frames = b->l.nr};
+
+    snprintf(cd.name, sizeof(cd.name), "%s", b->p->name);
+    if (build_call(b, BUILD_CREATE, DOMCTL_createdomain, &cd))
+        return -1;
+    b->domid = cd.domid;
+    m.domid = b->domid;
+    if (build_call(b, BUILD_MAX_MEM, DOMCTL_set_max_mem, &m) ||
+        build_call(b, BUILD_POPULATE, DOMCTL_populate, &m))
+        return -1;
+    b->p2m = calloc(b->l.p2m_frames, PAGE);
+    if (!b->p2m)
+        return build_fail(b, BUILD_P2M, "out of memory in dom0");
+    for (uint64_t g = 0; g < b->l.nr; g += DOMCTL_P2M_MAX) {
+        struct domctl_p2m q = {
+            .domid = b->domid,
+            .start = g,
+            .count =
+                b->l.nr - g < DOMCTL_P2M_MAX ? b->l.nr - g : DOMCTL_P2M_MAX,
+            .buf = (uint64_t)(uintptr_t)(b->p2m + g),
+        };
+
+        if (build_call(b, BUILD_P2M, DOMCTL_getp2m, &q))
+            return -1;
+    }
+    return 0;
+}
+
+static int build_load(struct build *b)
+{
+    for (unsigned i = 0; i < b->img.nseg; i++) {
+        const struct elf_seg *s = &b->img.seg[i];
+
+        if (s->filesz && build_write(b, BUILD_LOAD, s->vaddr - b->l.virt_base,
+                                     b->img.data + s->offset, s->filesz))
+            return -1;
+    }
+    if (b->p->ramdisk && b->p->ramdisk_size &&
+        build_write(b, BUILD_LOAD, b->l.mod_gfn * PAGE, b->p->ramdisk,
+                    b->p->ramdisk_size))
+        return -1;
+    return 0;
+}
+
+static int build_console(struct build *b)
+{
+    struct domctl_console c = {.domid = b->domid, .gfn = b->l.console_gfn};
+
+    if (build_call(b, BUILD_CONSOLE, DOMCTL_console_setup, &c))
+        return -1;
+    b->port = c.port;
+    return 0;
+}
+
+static int build_fdt(struct build *b, void *fdt, int size)
+{
+    const struct build_layout *l = &b->l;
+    int e = fdt_create(fdt, size);
+
+    e = e ? e : fdt_finish_reservemap(fdt);
+    e = e ? e : fdt_begin_node(fdt, "");
+    e = e ? e : fdt_property_u32(fdt, "#address-cells", 2);
+    e = e ? e : fdt_property_u32(fdt, "#size-cells", 2);
+    e = e ? e : fdt_property_string(fdt, "compatible", CARAPACE_SI_COMPATIBLE);
+    e = e ? e : fdt_property_u32(fdt, CARAPACE_SI_ABI, CARAPACE_ABI_VERSION);
+    e = e ? e : fdt_property_u32(fdt, CARAPACE_SI_DOMID, b->domid);
+    e = e ? e : fdt_property_u32(fdt, CARAPACE_SI_FLAGS, 0);
+    e = e ? e : fdt_property_string(fdt, CARAPACE_SI_NAME, b->p->name);
+    e = e ? e : fdt_property_u64(fdt, CARAPACE_SI_MEMORY, l->nr * PAGE);
+    e = e ? e : fdt_property_u64(fdt, CARAPACE_SI_VIRT_BASE, l->virt_base);
+    e = e ? e : fdt_property_u64(fdt, CARAPACE_SI_NR_FRAMES, l->nr);
+    e = e ? e : fdt_property_u64(fdt, CARAPACE_SI_P2M, gva(b, l->p2m_gfn));
+    e = e ? e
+          : fdt_property_u64(fdt, CARAPACE_SI_SHARED, gva(b, l->shared_gfn));
+    e = e ? e : fdt_property_u64(fdt, CARAPACE_SI_PT_BASE, gva(b, l->pt_gfn));
+    e = e ? e : fdt_property_u64(fdt, CARAPACE_SI_PT_FRAMES, l->pt_frames);
+    e = e ? e : fdt_property_u64(fdt, CARAPACE_SI_FREE_GFN, l->free_gfn);
+    e = e ? e : fdt_property_string(fdt, CARAPACE_SI_CONSOLE, "ring");
+    e = e ? e
+          : fdt_property_string(fdt, CARAPACE_SI_BOOTARGS,
+                                b->p->cmdline ? b->p->cmdline : "");
+    e = e ? e : fdt_property_u64(fdt, CARAPACE_SI_CONSOLE_GFN, l->console_gfn);
+    e = e ? e : fdt_property_u32(fdt, CARAPACE_SI_CONSOLE_PORT, b->port);
+    if (!e && b->p->ramdisk) {
+        fdt64_t reg[2] = {cpu_to_fdt64(gva(b, l->mod_gfn)),
+                          cpu_to_fdt64(b->p->ramdisk_size)};
+
+        e = fdt_begin_node(fdt, "module@0");
+        e = e ? e
+              : fdt_property_string(fdt, "compatible",
+                                    CARAPACE_SI_MODULE_COMPATIBLE);
+        e = e ? e : fdt_property(fdt, "reg", reg, sizeof(reg));
+        e = e ? e : fdt_property_string(fdt, "bootargs", "");
+        e = e ? e : fdt_end_node(fdt);
+    }
+    e = e ? e : fdt_end_node(fdt);
+    e = e ? e : fdt_finish(fdt);
+    return e;
+}
+
+static int build_boot_data(struct build *b)
+{
+    static uint64_t fdt[SI_FRAMES * PAGE / 8];
+    static struct shared_info shared;
+    int e;
+
+    memset(fdt, 0, sizeof(fdt));
+    e = build_fdt(b, fdt, sizeof(fdt));
+    if (e)
+        return build_fail(b, BUILD_START_INFO, "%s", fdt_strerror(e));
+    memset(&shared, 0, sizeof(shared));
+    shared.vcpu[0].upcall_mask = 1; /* events masked at start */
+    if (build_write(b, BUILD_START_INFO, b->l.si_gfn * PAGE, fdt,
+                    sizeof(fdt)) ||
+        build_write(b, BUILD_START_INFO, b->l.shared_gfn * PAGE, &shared,
+                    sizeof(shared)) ||
+        build_write(b, BUILD_START_INFO, b->l.p2m_gfn * PAGE, b->p2m,
+                    b->l.nr * 8))
+        return -1;
+    return 0;
+}
+
+/* The page tables, as data: tables[i] is guest frame pt_gfn + i. */
+static int build_tables(struct build *b)
+{
+    const struct build_layout *l = &b->l;
+    uint64_t *t = calloc(l->pt_frames, PAGE), next = 1;
+    int rc;
+
+    if (!t)
+        return build_fail(b, BUILD_PAGE_TABLES, "out of memory in dom0");
+    for (uint64_t g = 0; g < l->nr; g++) {
+        uint64_t va = l->virt_base + g * PAGE, table = 0;
+        bool is_pt = g >= l->pt_gfn && g < l->pt_gfn + l->pt_frames;
+
+        for (int level = 4; level > 1; level--) {
+            uint64_t *e =
+                &t[table * 512 + ((va >> (12 + 9 * (level - 1))) & 511)];
+
+            if (!(*e & MMU_PTE_PRESENT)) {
+                if (next == l->pt_frames) {
+                    free(t);
+                    return build_fail(b, BUILD_PAGE_TABLES,
+                                      "more tables than counted");
+                }
+                *e = (b->p2m[l->pt_gfn + next] << 12) | TABLE_FLAGS;
+                table = next++;
+            } else {
+                uint64_t mfn = (*e & MMU_PTE_ADDR) >> 12;
+
+                /* Tables are few: find the one this entry points to. */
+                for (table = 0; table < next; table++)
+                    if (b->p2m[l->pt_gfn + table] == mfn)
+                        break;
+            }
+        }
+        t[table * 512 + ((va >> 12) & 511)] = (b->p2m[g] << 12) |
+                                              MMU_PTE_PRESENT | MMU_PTE_USER |
+                                              (is_pt ? 0 : MMU_PTE_WRITE);
+    }
+    rc = build_write(b, BUILD_PAGE_TABLES, l->pt_gfn * PAGE, t,
+                     l->pt_frames * PAGE);
+    free(t);
+    return rc;
+}
+
+static int build_start(struct build *b)
+{
+    const struct build_layout *l = &b->l;
+    struct domctl_vcpucontext c = {
+        .domid = b->domid,
+        .rip = b->img.entry,
+        .rsp = gva(b, l->stack_gfn + STACK_FRAMES),
+        .start_info = gva(b, l->si_gfn),
+        .l4_gfn = l->pt_gfn,
+        .shared_gfn = l->shared_gfn,
+        .hypercall_gfn = (b->img.hypercall_page - l->virt_base) / PAGE,
+    };
+
+    if (build_call(b, BUILD_CONTEXT, DOMCTL_setvcpucontext, &c))
+        return -1;
+    if (b->p->paused)
+        return 0;
+    return build_call(b, BUILD_UNPAUSE, DOMCTL_unpause,
+                      (void *)(uintptr_t)b->domid);
+}
+
+int build_domain(build_domctl_fn domctl, const struct build_params *p,
+                 struct build_result *r, char *err, size_t errlen)
+{
+    struct build b = {.domctl = domctl, .p = p, .err = err, .errlen = errlen};
+    char why[200];
+    int rc;
+
+    memset(r, 0, sizeof(*r));
+    if (elf_parse(p->kernel, p->kernel_size, &b.img, why, sizeof(why)))
+        return build_fail(&b, BUILD_PARSE, "%s", why);
+    if (build_layout(&b))
+        return -1;
+    if (p->fail_at == BUILD_PARSE)
+        return build_fail(&b, BUILD_PARSE, "failed on purpose (--fail-at)");
+    rc = build_memory(&b);
+    if (!rc)
+        rc = build_load(&b);
+    if (!rc)
+        rc = build_console(&b);
+    if (!rc)
+        rc = build_boot_data(&b);
+    if (!rc)
+        rc = build_tables(&b);
+    if (!rc)
+        rc = build_start(&b);
+    free(b.p2m);
+    if (rc) {
+        if (b.domid)
+            domctl(DOMCTL_destroy, (void *)(uintptr_t)b.domid);
+        return -1;
+    }
+    r->domid = b.domid;
+    r->console_port = b.port;
+    r->layout = b.l;
+    return 0;
+}

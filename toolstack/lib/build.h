@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The domain builder: a domU from a guest ELF image, on HC_domctl, with
+ * the layout and start-of-day state the hypervisor's own builder gives
+ * (docs/abi.md "Start of day"). Any failure destroys what was made.
+ */
+#ifndef CAP_BUILD_H
+#define CAP_BUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* HC_domctl as the builder sees it: 0 or a non-negative result, or a
+ * negative errno value. */
+typedef long (*build_domctl_fn)(uint64_t op, void *arg);
+
+/* The steps, in order (for messages, and for --fail-at in tests). */
+enum build_step {
+    BUILD_PARSE,
+    BUILD_CREATE,
+    BUILD_MAX_MEM,
+    BUILD_POPULATE,
+    BUILD_P2M,
+    BUILD_LOAD,
+    BUILD_CONSOLE,
+    BUILD_START_INFO,
+    BUILD_PAGE_TABLES,
+    BUILD_CONTEXT,
+    BUILD_UNPAUSE,
+    BUILD_NSTEPS,
+};
+
+struct build_params {
+    const char *name;
+    uint64_t memory_bytes;
+    const void *kernel;
+    size_t kernel_size;
+    const void *ramdisk; /* NULL: none */
+    size_t ramdisk_size;
+    const char *cmdline;
+    bool paused; /* leave it paused */
+    int fail_at; /* tests: fail at this step (-1: never) */
+};
+
+/* Where everything went, in guest frames. */
+struct build_layout {
+    uint64_t nr, virt_base;
+    uint64_t si_gfn, shared_gfn, p2m_gfn, p2m_frames, pt_gfn, pt_frames;
+    uint64_t stack_gfn, console_gfn, mod_gfn, free_gfn;
+};
+
+struct build_result {
+    uint32_t domid;
+    uint32_t console_port;
+    struct build_layout layout;
+};
+
+/* 0, or -1 with "step: cause" in err (and nothing left behind). */
+int build_domain(build_domctl_fn domctl, const struct build_params *p,
+                 struct build_result *r, char *err, size_t errlen);
+const char *build_step_name(enum build_step s);
+/* The number of page-table frames that map nr frames at virt_base. */
+uint64_t build_pt_frames(uint64_t virt_base, uint64_t nr);
+
+#endif /* CAP_BUILD_H */
