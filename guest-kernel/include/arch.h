@@ -130,6 +130,12 @@ struct arch_grant_entry *arch_grant_setup(int *err);
 int arch_grant_map(uint32_t dom, uint32_t ref, bool readonly, void **va,
                    uint32_t *handle);
 int arch_grant_unmap(void *va, uint32_t handle);
+/* The same in user address space s, at page-aligned user address va
+ * (which must not be mapped); unmapping needs only va and the handle. */
+struct arch_space;
+int arch_grant_map_user(struct arch_space *s, uint64_t va, uint32_t dom,
+                        uint32_t ref, bool readonly, uint32_t *handle);
+int arch_grant_unmap_user(uint64_t va, uint32_t handle);
 
 /* --- Domain control (dom0) ---------------------------------------------- */
 

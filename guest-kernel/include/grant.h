@@ -16,6 +16,9 @@
 /* Grants frame gfn to domain dom: the ref (never 0 in a domU), or -SYS_E*
  * (-SYS_ENOSPC: no free ref). */
 int grant_access(uint32_t dom, uint32_t gfn, bool readonly);
+/* The same at the ref the caller names: -SYS_EEXIST if it is taken,
+ * -SYS_EINVAL for ref 0 or beyond the table. */
+int grant_access_ref(uint32_t ref, uint32_t dom, uint32_t gfn, bool readonly);
 /* Ends a grant: 0, or -SYS_EBUSY while the grantee maps it (the ref stays
  * allocated and granted; try again after it unmaps). */
 int grant_end(uint32_t ref);

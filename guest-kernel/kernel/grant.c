@@ -39,10 +39,23 @@ static int grant_init(void)
     return 0;
 }
 
+static void grant_write(uint16_t ref, uint32_t dom, uint32_t gfn,
+                        bool readonly)
+{
+    struct arch_grant_entry *e = &grant_table[ref];
+    uint16_t flags = ARCH_GTF_permit_access;
+
+    e->domid = (uint16_t)dom;
+    e->pad = 0;
+    e->gfn = gfn;
+    if (readonly)
+        flags |= ARCH_GTF_readonly;
+    grant_flags[ref] = flags;
+    __atomic_store_n(&e->flags, flags, __ATOMIC_RELEASE);
+}
+
 int grant_access(uint32_t dom, uint32_t gfn, bool readonly)
 {
-    struct arch_grant_entry *e;
-    uint16_t flags = ARCH_GTF_permit_access;
     int err = grant_init();
     uint16_t ref;
 
@@ -53,15 +66,26 @@ int grant_access(uint32_t dom, uint32_t gfn, bool readonly)
     if (grant_nfree == 0)
         return -SYS_ENOSPC;
     ref = grant_free_refs[--grant_nfree];
-    e = &grant_table[ref];
-    e->domid = (uint16_t)dom;
-    e->pad = 0;
-    e->gfn = gfn;
-    if (readonly)
-        flags |= ARCH_GTF_readonly;
-    grant_flags[ref] = flags;
-    __atomic_store_n(&e->flags, flags, __ATOMIC_RELEASE);
+    grant_write(ref, dom, gfn, readonly);
     return ref;
+}
+
+int grant_access_ref(uint32_t ref, uint32_t dom, uint32_t gfn, bool readonly)
+{
+    int err = grant_init();
+    unsigned int i;
+
+    if (err)
+        return err;
+    if (dom > 0xffff || ref == 0 || ref >= ARCH_GRANT_PER_FRAME)
+        return -SYS_EINVAL;
+    for (i = 0; i < grant_nfree && grant_free_refs[i] != ref; i++)
+        ;
+    if (i == grant_nfree)
+        return -SYS_EEXIST;
+    grant_free_refs[i] = grant_free_refs[--grant_nfree];
+    grant_write((uint16_t)ref, dom, gfn, readonly);
+    return (int)ref;
 }
 
 int grant_end(uint32_t ref)

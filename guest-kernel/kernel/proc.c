@@ -15,6 +15,7 @@
 #include "print.h"
 #include "proc.h"
 #include "sched.h"
+#include "sys_ipc.h"
 #include "tty.h"
 
 #define PROC_KSTACK_SIZE 16384
@@ -155,6 +156,7 @@ void proc_exit(int status)
         file_close(p->fds[fd]);
         p->fds[fd] = NULL;
     }
+    sys_ipc_exit(p);
     for (unsigned int i = 0; i < SYS_PROC_MAX; i++) {
         struct proc *c = &proc_table[i];
 

@@ -15,6 +15,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "syscall.h"
+#include "sys_ipc.h"
 #include "tty.h"
 
 #define SYSCALL_PATH_MAX 256
@@ -325,6 +326,16 @@ static long sys_set_tls(struct proc *p, const uint64_t *a)
     return arch_space_set_tls(&p->vm.space, a[0]);
 }
 
+static long sys_evtchn(struct proc *p, const uint64_t *a)
+{
+    return sys_ipc_evtchn(p, a[0], a[1]);
+}
+
+static long sys_grant(struct proc *p, const uint64_t *a)
+{
+    return sys_ipc_grant(p, a[0], a[1]);
+}
+
 static const syscall_fn syscall_table[SYS_NR] = {
     [SYS_exit] = sys_exit,         [SYS_write] = sys_write,
     [SYS_read] = sys_read,         [SYS_open] = sys_open,
@@ -338,6 +349,7 @@ static const syscall_fn syscall_table[SYS_NR] = {
     [SYS_poweroff] = sys_poweroff, [SYS_hostname] = sys_hostname,
     [SYS_ttymode] = sys_ttymode,   [SYS_sleep] = sys_sleep,
     [SYS_set_tls] = sys_set_tls,
+    [SYS_evtchn] = sys_evtchn,     [SYS_grant] = sys_grant,
 };
 
 void syscall_dispatch(struct arch_regs *r)

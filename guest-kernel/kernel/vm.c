@@ -4,6 +4,7 @@
 
 #include "frame.h"
 #include "print.h"
+#include "sys_ipc.h"
 #include "uapi/sys.h"
 #include "vm.h"
 
@@ -24,7 +25,7 @@ int vm_create(struct vm *vm)
 
 static void vm_free_page(uint32_t gfn)
 {
-    if (gfn)
+    if (gfn && !sys_ipc_frame_kept(gfn))
         frame_free(gfn);
 }
 

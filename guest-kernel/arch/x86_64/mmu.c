@@ -340,3 +340,39 @@ long pv_map_machine_frame(void *va, uint64_t mfn)
         (uint64_t)va, (mfn << ARCH_PAGE_SHIFT) | MMU_LINEAR_RW | MMU_PTE_NX,
         UVMF_INVLPG);
 }
+
+/* --- Grant mappings in a user address space ------------------------------- */
+
+/* GNTTABOP_map_grant_ref maps at a va of the kernel root, which has no user
+ * GiB. To map into s, make sure the L1 covering va exists, then lend s's L2
+ * to the kernel root (its L3 entry 0, otherwise empty) for the hypercall;
+ * the grant PTE lands in s's L1, which only s's root reaches once the L2
+ * is taken back. Unmapping needs no lending: the hypervisor finds the PTE
+ * by the handle. */
+int pv_space_lend(struct arch_space *s, uint64_t va, bool lend)
+{
+    unsigned int i2 = (unsigned int)(va >> 21) & 511;
+    uint32_t l3 = mmu_kernel_l4 ? mmu_table_below(mmu_kernel_l4, 0) : 0;
+
+    if (!l3 || va >= ARCH_USER_END)
+        return -SYS_EINVAL;
+    if (!lend) {
+        mmu_set(l3, 0, 0);
+        mmu_flush();
+        return 0;
+    }
+    if (mmu_table_below(frame_va(l3), 0))
+        return -SYS_EBUSY; /* the kernel root maps something there */
+    if (!s->l1[i2]) {
+        uint32_t l1 = frame_alloc();
+
+        if (!l1)
+            return -SYS_ENOMEM;
+        mmu_remap(l1, false);
+        mmu_set(s->l2, i2, mmu_pte(l1, MMU_TABLE_FLAGS));
+        s->l1[i2] = l1;
+    }
+    mmu_set(l3, 0, mmu_pte(s->l2, MMU_TABLE_FLAGS));
+    mmu_flush();
+    return 0;
+}

@@ -223,6 +223,40 @@ int arch_grant_unmap(void *va, uint32_t handle)
     return pv_err(rc);
 }
 
+int arch_grant_map_user(struct arch_space *s, uint64_t va, uint32_t dom,
+                        uint32_t ref, bool readonly, uint32_t *handle)
+{
+    struct gnttab_map_grant_ref m = {
+        .dom = dom,
+        .ref = ref,
+        .flags = readonly ? GNTMAP_readonly : 0,
+        .va = va,
+    };
+    long rc;
+
+    if ((va & (ARCH_PAGE_SIZE - 1)) || va >= ARCH_USER_END)
+        return -SYS_EINVAL;
+    rc = pv_space_lend(s, va, true);
+    if (rc)
+        return (int)rc;
+    rc = hc_grant(GNTTABOP_map_grant_ref, &m, 1);
+    if (rc == 0)
+        rc = m.status;
+    pv_space_lend(s, va, false);
+    if (rc)
+        return pv_err(rc);
+    *handle = m.handle;
+    return 0;
+}
+
+int arch_grant_unmap_user(uint64_t va, uint32_t handle)
+{
+    struct gnttab_unmap_grant_ref u = {.handle = handle, .va = va};
+    long rc = hc_grant(GNTTABOP_unmap_grant_ref, &u, 1);
+
+    return pv_err(rc ? rc : u.status);
+}
+
 /* --- Domain control ------------------------------------------------------- */
 
 int arch_domctl_getdomaininfo(uint32_t first, struct arch_domaininfo *out)

@@ -90,6 +90,53 @@
 #define SYS_SPAWN_FG 0x1 /* the child becomes the console's foreground
                             process: Ctrl-C on the console kills it */
 
+/* SYS_evtchn(op, arg): event channels for user programs. A port belongs
+ * to the process that opened it; only it may use it, and it is closed when
+ * that process exits (at most SYS_EVTCHN_MAX per process). */
+#define SYS_EVTCHN_ALLOC_UNBOUND 0 /* arg: remote domain -> a new port it may bind */
+#define SYS_EVTCHN_BIND          1 /* arg: struct sys_evtchn_bind * -> local port */
+#define SYS_EVTCHN_NOTIFY        2 /* arg: port: an event to the peer */
+#define SYS_EVTCHN_WAIT          3 /* arg: port: sleep until it fired since the
+                                      last wait (at once if it did) */
+#define SYS_EVTCHN_CLOSE         4 /* arg: port */
+#define SYS_EVTCHN_MAX           32
+
+struct sys_evtchn_bind {
+    uint32_t dom;  /* the remote domain */
+    uint32_t port; /* its port, allocated unbound for this domain */
+};
+
+/* SYS_grant(op, arg): grants for user programs. A granted page is the
+ * caller's (page-aligned, mapped; writable for a writable grant) and stays
+ * its frame while granted. Foreign pages are mapped at
+ * [SYS_GRANT_MAP_BASE, + SYS_GRANT_MAX pages). Grants and mappings are
+ * undone when the process exits (a grant the peer still maps is ended, and
+ * its frame freed, once the peer unmaps it). At most SYS_GRANT_MAX grants
+ * and SYS_GRANT_MAX mappings per process. */
+#define SYS_GRANT_ACCESS 0 /* arg: struct sys_grant_access * -> its ref */
+#define SYS_GRANT_END    1 /* arg: ref; -EBUSY while the peer maps it */
+#define SYS_GRANT_MAP    2 /* arg: struct sys_grant_map * -> user address */
+#define SYS_GRANT_UNMAP  3 /* arg: the address SYS_GRANT_MAP returned */
+#define SYS_GRANT_RO     0x1 /* flags: read-only */
+#define SYS_GRANT_REF_MAX 256 /* refs 1 .. 255 (0 is the console's) */
+#define SYS_GRANT_MAX    64
+#define SYS_GRANT_MAP_BASE 0x3e000000ull
+
+struct sys_grant_access {
+    uint64_t addr;  /* the caller's page */
+    uint32_t dom;   /* the grantee */
+    uint32_t ref;   /* 1 .. SYS_GRANT_REF_MAX - 1: -EEXIST if taken */
+    uint32_t flags; /* SYS_GRANT_RO */
+    uint32_t pad;   /* 0 */
+};
+
+struct sys_grant_map {
+    uint32_t dom;   /* the granter */
+    uint32_t ref;
+    uint32_t flags; /* SYS_GRANT_RO */
+    uint32_t pad;   /* 0 */
+};
+
 /* Signals for SYS_kill: every signal terminates the process. */
 #define SYS_SIGINT  2
 #define SYS_SIGKILL 9
