@@ -28,10 +28,38 @@ _Static_assert(sizeof(struct domain) <= PAGE_SIZE, "one frame per domain");
 static struct domain *domain_table[DOMAIN_MAX];
 /* domUs that have stopped and wait for domain_reap (linked by reap_next). */
 static struct domain *domain_reap_list;
+/* Every domain, in id order (linked by next): what walks all domains
+ * (timers every tick, domctl) pays for those that exist, not for 1024. */
+static struct domain *domain_list;
 
 struct domain *domain_get(uint32_t id)
 {
     return id < DOMAIN_MAX ? domain_table[id] : NULL;
+}
+
+struct domain *domain_first(void)
+{
+    return domain_list;
+}
+
+static void domain_list_add(struct domain *d)
+{
+    struct domain **pp = &domain_list;
+
+    while (*pp && (*pp)->id < d->id)
+        pp = &(*pp)->next;
+    d->next = *pp;
+    *pp = d;
+}
+
+static void domain_list_del(struct domain *d)
+{
+    struct domain **pp = &domain_list;
+
+    while (*pp && *pp != d)
+        pp = &(*pp)->next;
+    if (*pp)
+        *pp = d->next;
 }
 
 /* Tell dom0 that another domain came, stopped or went (VIRQ_DOM_EXC). */
@@ -64,6 +92,7 @@ struct domain *domain_create(uint32_t id, const char *name, uint32_t flags)
     d->vcpu[0].domain = d;
     d->vcpu[0].state = VCPU_BLOCKED; /* until the builder is done */
     domain_table[id] = d;
+    domain_list_add(d);
     domain_exc(d);
     return d;
 }
@@ -156,6 +185,7 @@ void domain_destroy(struct domain *d)
     log_info("Domain %u (%s) destroyed: %lu frames freed, %d still in use\n",
              d->id, d->name, freed, busy);
     domain_table[d->id] = NULL;
+    domain_list_del(d);
     domain_exc(d);
     frame_free(pa_to_mfn(pa_init(arch_virt_to_phys(d))), 0);
 }

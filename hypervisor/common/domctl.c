@@ -63,10 +63,8 @@ static long domctl_getdomaininfo(uint64_t va)
                (const char *)&zero + sizeof(in.domid),
                sizeof(in) - sizeof(in.domid)) != 0)
         return -CARAPACE_EINVAL;
-    for (uint64_t id = in.domid; id < DOMAIN_MAX; id++) {
-        const struct domain *d = domain_get((uint32_t)id);
-
-        if (!d)
+    for (const struct domain *d = domain_first(); d; d = d->next) {
+        if (d->id < in.domid)
             continue;
         domctl_info_fill(d, &out);
         return guestmem_write(va, &out, sizeof(out)) ? -CARAPACE_EFAULT : 0;
@@ -88,12 +86,9 @@ static bool domctl_name_ok(const char *name)
     }
     if (n == 0 || n == DOMCTL_NAME_MAX)
         return false;
-    for (uint32_t id = 0; id < DOMAIN_MAX; id++) {
-        const struct domain *d = domain_get(id);
-
-        if (d && strcmp(d->name, name) == 0)
+    for (const struct domain *d = domain_first(); d; d = d->next)
+        if (strcmp(d->name, name) == 0)
             return false;
-    }
     return true;
 }
 
@@ -191,8 +186,8 @@ static long domctl_physinfo(uint64_t va)
         .hypervisor_frames = frame_count_owned(FRAME_OWNER_HYP),
     };
 
-    for (uint32_t id = 0; id < DOMAIN_MAX; id++)
-        p.nr_domains += domain_get(id) != NULL;
+    for (const struct domain *d = domain_first(); d; d = d->next)
+        p.nr_domains++;
     return guestmem_write(va, &p, sizeof(p)) ? -CARAPACE_EFAULT : 0;
 }
 

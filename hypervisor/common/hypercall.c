@@ -106,6 +106,8 @@ static long hypercall_sched_op(struct vcpu *v, const uint64_t a[5])
             return 0;
         sched_block(v);
         v->poll_deadline = a[1];
+        if (a[1])
+            arch_timer_kick(a[1]);
         return 0;
     default:
         return -CARAPACE_ENOSYS;
@@ -116,7 +118,9 @@ static long hypercall_set_timer(struct vcpu *v, const uint64_t a[5])
 {
     v->timer_deadline = a[0];
     if (a[0] && a[0] <= arch_time_ns())
-        v->timer_deadline = 1; /* in the past: fires at the next tick */
+        v->timer_deadline = 1; /* in the past: fires at once */
+    if (v->timer_deadline)
+        arch_timer_kick(v->timer_deadline);
     return 0;
 }
 

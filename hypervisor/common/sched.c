@@ -117,31 +117,40 @@ void sched_stop(struct vcpu *v)
     sched_policy->dequeue(v);
 }
 
-/* Fire the one-shot timers that are due (HC_set_timer), and end the
- * SCHED_polls whose time is up (a wake-up with no event). */
-static void sched_timers(uint64_t now)
+/* Fire the one-shot timers that are due (HC_set_timer) and end the
+ * SCHED_polls whose time is up (a wake-up with no event); return the
+ * earliest deadline still to come (UINT64_MAX: none). */
+static uint64_t sched_timers(uint64_t now)
 {
-    for (uint32_t id = 0; id < DOMAIN_MAX; id++) {
-        struct domain *d = domain_get(id);
-        struct vcpu *v = d ? &d->vcpu[0] : NULL;
+    uint64_t next = UINT64_MAX;
 
-        if (!v || !d->shared)
+    for (struct domain *d = domain_first(); d; d = d->next) {
+        struct vcpu *v = &d->vcpu[0];
+
+        if (!d->shared)
             continue;
         if (v->poll_deadline && v->poll_deadline <= now)
             sched_wake(v);
-        if (!v->timer_deadline || v->timer_deadline > now)
-            continue;
-        v->timer_deadline = 0;
-        domain_virq(d, VIRQ_TIMER);
+        else if (v->poll_deadline && v->poll_deadline < next)
+            next = v->poll_deadline;
+        if (v->timer_deadline && v->timer_deadline <= now) {
+            v->timer_deadline = 0;
+            domain_virq(d, VIRQ_TIMER);
+        } else if (v->timer_deadline && v->timer_deadline < next) {
+            next = v->timer_deadline;
+        }
     }
+    return next;
 }
 
-void sched_tick(void)
+uint64_t sched_timer_interrupt(uint64_t now, bool tick)
 {
-    sched_timers(arch_time_ns());
-    if (sched_cur && sched_slice_left && --sched_slice_left == 0 &&
+    uint64_t next = sched_timers(now);
+
+    if (tick && sched_cur && sched_slice_left && --sched_slice_left == 0 &&
         sched_policy->has_waiting())
         sched_need_resched = true;
+    return next;
 }
 
 void sched_yield(void)

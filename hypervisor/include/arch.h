@@ -56,7 +56,11 @@ int arch_m2p_map(uint64_t pa, uint64_t size);
 /* Start the periodic timer; returns its frequency in Hz. */
 unsigned arch_timer_init(void);
 
-/* Timer interrupts taken on this CPU so far. */
+/* Make sure a timer interrupt comes by system time deadline_ns (the
+ * timer is one-shot, armed for the next tick or guest deadline). */
+void arch_timer_kick(uint64_t deadline_ns);
+
+/* Scheduler ticks (TIMER_HZ) passed on this CPU so far. */
 uint64_t arch_timer_ticks(void);
 
 /* Enable interrupts and wait for the next one. */

@@ -69,6 +69,7 @@ struct domain {
     uint32_t console_budget;      /* bytes it may write now (console.c) */
     uint64_t console_tick;        /* timer tick of the last budget refill */
     struct domain *reap_next;     /* domain.c's list of stopped domains */
+    struct domain *next;          /* all domains, in id order (domain_first) */
     struct grant_domain *grant;   /* grant tables (grant.c), or NULL */
     struct evtchn_domain *evtchn; /* its ports (evtchn.c); NULL: none yet */
     uint32_t console_port;        /* its end of the console channel (domU) */
@@ -80,6 +81,8 @@ struct domain {
 /* A new domain with no memory yet; NULL if the id is taken or no memory. */
 struct domain *domain_create(uint32_t id, const char *name, uint32_t flags);
 struct domain *domain_get(uint32_t id);
+/* Every domain in id order: for (d = domain_first(); d; d = d->next). */
+struct domain *domain_first(void);
 /* Stop the domain for good: reason is a SHUTDOWN_* value. */
 void domain_shutdown(struct domain *d, unsigned reason);
 /* Crash the domain with a report; the registers may be NULL. */

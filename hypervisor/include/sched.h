@@ -32,7 +32,11 @@ void sched_block(struct vcpu *v);
 /* v will never run again. */
 void sched_stop(struct vcpu *v);
 /* From the timer interrupt: accounting, vCPU timers, preemption. */
-void sched_tick(void);
+/* The timer interrupt, at system time `now`; `tick` if a scheduler tick
+ * (a time slice unit) has passed. Fires due guest timers; returns the
+ * earliest guest deadline still to come (UINT64_MAX: none), for the next
+ * timer interrupt. */
+uint64_t sched_timer_interrupt(uint64_t now, bool tick);
 /* Let the other runnable vCPUs run before the current one goes on. */
 void sched_yield(void);
 /* Take v off the run queue, keeping its state (its domain is paused). */

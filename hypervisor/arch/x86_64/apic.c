@@ -3,9 +3,13 @@
  * The local APIC timer: the hypervisor's tick. Its frequency is unknown, so
  * it is measured against the PIT (channel 2, 1.193182 MHz, a fixed clock on
  * every PC) over 10 ms, and so is the TSC, which then gives arch_time_ns().
+ * It runs one-shot: each interrupt arms it for the next scheduler tick
+ * (TIMER_HZ) or the earliest guest deadline, whichever comes first, so that
+ * guest timers fire on time rather than at the next tick.
  * The legacy 8259 PICs are remapped away from the exception vectors and
  * masked: the hypervisor takes no interrupt from them.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <carapace/shared.h>
@@ -31,7 +35,6 @@
 #define APIC_TMR_DIV   0x3e0
 #define SVR_ENABLE     (1u << 8)
 #define LVT_MASKED     (1u << 16)
-#define LVT_PERIODIC   (1u << 17)
 #define TMR_DIV_16     0x3
 
 #define PIT_HZ        1193182u
@@ -40,8 +43,13 @@
 #define PIT_CMD       0x43
 #define PIT_GATE_PORT 0x61
 
+#define TICK_NS       (1000000000ULL / TIMER_HZ)
+#define ARM_MIN_COUNT 16 /* never arm for less: the interrupt must come */
+
 static volatile uint32_t *apic_regs;
 static uint64_t apic_tsc_per_ms;
+static uint32_t apic_count_per_tick;        /* APIC counts in TICK_NS */
+static uint64_t apic_next_tick, apic_armed; /* system time, ns */
 
 static uint32_t apic_read(unsigned reg)
 {
@@ -63,12 +71,41 @@ void apic_eoi(void)
     apic_write(APIC_EOI, 0);
 }
 
+/* Arm the one-shot timer to fire at system time `at` (soon if past). */
+static void apic_arm(uint64_t at)
+{
+    uint64_t now = arch_time_ns();
+    uint64_t count = at > now ? (at - now) * apic_count_per_tick / TICK_NS : 0;
+
+    if (count < ARM_MIN_COUNT)
+        count = ARM_MIN_COUNT;
+    if (count > 0xffffffffu)
+        count = 0xffffffffu;
+    apic_armed = at;
+    apic_write(APIC_TMR_INIT, (uint32_t)count);
+}
+
 void apic_timer_interrupt(void)
 {
-    this_cpu()->ticks++;
+    uint64_t now = arch_time_ns(), next;
+    bool tick = false;
+
     apic_eoi();
-    sched_tick();
-    console_tick();
+    while (apic_next_tick <= now) {
+        this_cpu()->ticks++;
+        apic_next_tick += TICK_NS;
+        tick = true;
+    }
+    next = sched_timer_interrupt(now, tick);
+    if (tick)
+        console_tick();
+    apic_arm(next < apic_next_tick ? next : apic_next_tick);
+}
+
+void arch_timer_kick(uint64_t deadline_ns)
+{
+    if (apic_count_per_tick && deadline_ns < apic_armed)
+        apic_arm(deadline_ns);
 }
 
 uint64_t arch_timer_ticks(void)
@@ -156,9 +193,11 @@ unsigned arch_timer_init(void)
     init_count = per_calib / (PIT_CALIB_MS * TIMER_HZ / 1000);
     if (init_count == 0)
         init_count = 1;
+    apic_count_per_tick = init_count;
     apic_write(APIC_TMR_DIV, TMR_DIV_16);
-    apic_write(APIC_LVT_TIMER, LVT_PERIODIC | VECTOR_TIMER);
-    apic_write(APIC_TMR_INIT, init_count);
+    apic_write(APIC_LVT_TIMER, VECTOR_TIMER); /* one-shot */
+    apic_next_tick = arch_time_ns() + TICK_NS;
+    apic_arm(apic_next_tick);
     log_info("APIC timer: %u Hz (bus %lu kHz / 16, count %u); TSC %lu kHz\n",
              TIMER_HZ, (uint64_t)per_calib * 16 / PIT_CALIB_MS, init_count,
              apic_tsc_per_ms);
