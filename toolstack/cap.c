@@ -324,6 +324,9 @@ static const struct cap_command {
     {"cycle", cmd_cycle, "cycle N FILE [key=value ...]",
      "(testing) create and destroy a domain from FILE N times; print the\n"
      "free frames before and after."},
+    {"bench", cmd_bench, "bench FILE",
+     "(benchmark) create to first console byte, destroy to memory free,\n"
+     "and how many such domains fit at once."},
 };
 
 #define CAP_NCOMMANDS (sizeof(cap_commands) / sizeof(cap_commands[0]))

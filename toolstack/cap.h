@@ -38,6 +38,7 @@ int cap_console_attach(uint32_t domid, const char *name);
 int cmd_create(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_cycle(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 
