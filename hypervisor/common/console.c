@@ -28,7 +28,9 @@ size_t console_budget(struct domain *d, size_t n)
 
     if (d->id == 0)
         return n;
-    refill = (now - d->console_tick) * CONSOLE_REFILL_TICK;
+    /* A domain that never wrote starts with a full burst. */
+    refill = d->console_tick ? (now - d->console_tick) * CONSOLE_REFILL_TICK
+                             : CONSOLE_BURST;
     d->console_tick = now;
     d->console_budget = refill >= CONSOLE_BURST - d->console_budget
                             ? CONSOLE_BURST

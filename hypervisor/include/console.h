@@ -12,9 +12,10 @@
 struct domain;
 
 /* Bytes a domU may write in one burst, and the refill per timer tick:
- * 16 KiB at once, 100 KiB/s sustained at 100 Hz. dom0 is not limited. */
+ * 16 KiB at once, then 8 KB/s (a 115200-baud line) at 100 Hz. dom0 is not
+ * limited. */
 #define CONSOLE_BURST       16384
-#define CONSOLE_REFILL_TICK 1024
+#define CONSOLE_REFILL_TICK 80
 
 /* Input bytes kept for dom0 until it reads them; more are dropped. */
 #define CONSOLE_INPUT_SIZE 1024
