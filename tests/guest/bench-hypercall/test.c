@@ -80,10 +80,47 @@ static uint64_t bench_batch(void)
     return (bench_tsc() - t0) / (ITER / 10) / BATCH;
 }
 
+static volatile unsigned int bench_events;
+
+static void bench_event(struct trap_frame *f)
+{
+    struct vcpu_info *vi = &shared_info->vcpu[0];
+
+    (void)f;
+    WRITE_ONCE(vi->upcall_pending, 0);
+    __atomic_and_fetch(&vi->pending_virqs, ~(1u << VIRQ_TIMER),
+                       __ATOMIC_SEQ_CST);
+    bench_events++;
+}
+
+/* A timer event round trip: arm the one-shot timer for "now", block, take
+ * the event callback, return with HC_iret. The hypervisor arms its APIC
+ * timer at its minimum count, so this includes that short wait. */
+static uint64_t bench_timer(void)
+{
+    struct vcpu_info *vi = &shared_info->vcpu[0];
+    uint64_t t0;
+
+    trap_set_handler(TRAP_VECTOR_EVENT, bench_event);
+    test_expect_eq(trap_install_callbacks(), 0, "install the event callback");
+    t0 = bench_tsc();
+    for (int i = 0; i < ITER / 10; i++) {
+        unsigned int want = bench_events + 1;
+
+        hc_set_timer(system_time_ns());
+        WRITE_ONCE(vi->upcall_mask, 0);
+        while (bench_events < want)
+            hc_sched_op(SCHED_block, 0);
+        WRITE_ONCE(vi->upcall_mask, 1);
+    }
+    test_expect_eq(bench_events, ITER / 10, "one event per round trip");
+    return (bench_tsc() - t0) / (ITER / 10);
+}
+
 void test_main(void)
 {
     uint64_t floor = bench_reject(), v = bench_version(), u = bench_uvm();
-    uint64_t b = bench_batch();
+    uint64_t b = bench_batch(), t = bench_timer();
 
     printf("bench: %-36s %10s %8s\n", "operation", "ticks/op", "x floor");
     printf("bench: %-36s %10lu %8s\n", "reject (nr >= HC_NR): the floor", floor,
@@ -94,4 +131,6 @@ void test_main(void)
            u / floor, u * 10 / floor % 10);
     printf("bench: %-36s %10lu %5lu.%lu\n", "mmu_update, 64 batched, per PTE",
            b, b / floor, b * 10 / floor % 10);
+    printf("bench: %-36s %10lu %5lu.%lu\n", "timer event round trip", t,
+           t / floor, t * 10 / floor % 10);
 }
