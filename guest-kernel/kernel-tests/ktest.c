@@ -155,7 +155,10 @@ static void test_pointers(void)
     check("hostname short", sc(SYS_hostname, (long)buf, 2, 0), -SYS_EINVAL);
     check("hostname", sc(SYS_hostname, (long)buf, sizeof(buf), 0), 4);
     check("hostname text", streq(buf, "dom0"), 1);
-    check("domctl", sc(SYS_domctl, 0, 0, 0), -SYS_ENOSYS);
+    check("domctl NULL", sc(SYS_domctl, 0, 0, 0), -SYS_EFAULT);
+    check("domctl kernel pointer", sc(SYS_domctl, 0, 0x40000000, 0),
+          -SYS_EFAULT);
+    check("domctl unknown", sc(SYS_domctl, 999, (long)buf, 0), -SYS_ENOSYS);
     check("no such call", sc(999, 0, 0, 0), -SYS_ENOSYS);
     check("negative call", sc(-1, 0, 0, 0), -SYS_ENOSYS);
 }
