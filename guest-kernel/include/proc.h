@@ -50,7 +50,7 @@ struct proc *proc_slot(unsigned int i); /* NULL past the table */
 __attribute__((noreturn)) void proc_exit(int status);
 /* Ends p with status: at once if current, else when it next runs. */
 int proc_kill(struct proc *p, int status);
-int proc_wait(int pid, uint64_t ustatus);
+int proc_wait(int pid, uint64_t ustatus, bool nohang);
 /* Called by the scheduler once a zombie is off its stack. */
 void proc_release(struct proc *p);
 

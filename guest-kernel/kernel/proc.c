@@ -217,7 +217,7 @@ static int proc_reap(struct proc *p, struct proc *c, uint64_t ustatus)
     return pid;
 }
 
-int proc_wait(int pid, uint64_t ustatus)
+int proc_wait(int pid, uint64_t ustatus, bool nohang)
 {
     struct proc *p = proc_current;
 
@@ -236,6 +236,8 @@ int proc_wait(int pid, uint64_t ustatus)
         }
         if (!any)
             return -SYS_ECHILD;
+        if (nohang)
+            return 0;
         if (p->killed)
             return -SYS_EINTR;
         sched_sleep(p);

@@ -216,9 +216,11 @@ static long sys_wait(struct proc *p, const uint64_t *a)
     int64_t pid = (int64_t)a[0];
 
     (void)p;
+    if (a[2] & ~(uint64_t)SYS_WAIT_NOHANG)
+        return -SYS_EINVAL;
     if (pid != -1 && (pid <= 0 || pid > 0x7fffffff))
         return -SYS_ECHILD;
-    return proc_wait((int)pid, a[1]);
+    return proc_wait((int)pid, a[1], a[2] & SYS_WAIT_NOHANG);
 }
 
 static long sys_uptime(struct proc *p, const uint64_t *a)
@@ -348,8 +350,8 @@ static const syscall_fn syscall_table[SYS_NR] = {
     [SYS_readdir] = sys_readdir,   [SYS_procinfo] = sys_procinfo,
     [SYS_poweroff] = sys_poweroff, [SYS_hostname] = sys_hostname,
     [SYS_ttymode] = sys_ttymode,   [SYS_sleep] = sys_sleep,
-    [SYS_set_tls] = sys_set_tls,
-    [SYS_evtchn] = sys_evtchn,     [SYS_grant] = sys_grant,
+    [SYS_set_tls] = sys_set_tls,   [SYS_evtchn] = sys_evtchn,
+    [SYS_grant] = sys_grant,
 };
 
 void syscall_dispatch(struct arch_regs *r)

@@ -19,6 +19,8 @@ check "ps has its header" has '^ +PID +PPID STATE +TIME +MEM NAME$'
 check "ps lists the shell" has ' sh$'
 check "a background job prints its pid" has '^\[[0-9]+\]$'
 check "wait reaps it" has '^\[[0-9]+\] done, exit status 0$'
+check "36 background jobs never run out of process slots" lacks 'No more processes'
+check "ended jobs are announced at the prompt" test "$(grep -cE '^\[[0-9]+\] done, exit status 0$' <<<"$out")" -ge 30
 check "cat of a missing file fails" has '^cat: /etc/nothing: No such file or directory$'
 check "the shell reports it" has '^sh: cat: exit status 1$'
 check "run.sh exits 1, cat's status (got $status)" status_is 1

@@ -28,7 +28,7 @@
 #define SYS_getpid   9  /* () -> pid */
 #define SYS_kill     10 /* (int pid, int sig) */
 #define SYS_spawn    11 /* (const char *path, char *const argv[], flags) -> pid */
-#define SYS_wait     12 /* (int pid or -1, int *status) -> pid of the child */
+#define SYS_wait     12 /* (int pid or -1, int *status, flags) -> pid of the child */
 #define SYS_uptime   13 /* () -> nanoseconds since this domain booted */
 #define SYS_domctl   14 /* (uint64_t op, void *arg): dom0 only, else -EPERM */
 #define SYS_yield    15 /* () */
@@ -85,6 +85,9 @@
 #define SYS_TTY_COOKED       0
 #define SYS_TTY_RAW          1
 #define SYS_TTY_RAW_NONBLOCK 2
+
+/* SYS_wait flags. */
+#define SYS_WAIT_NOHANG 0x1 /* no child has exited yet: return 0, not sleep */
 
 /* SYS_spawn flags. */
 #define SYS_SPAWN_FG 0x1 /* the child becomes the console's foreground

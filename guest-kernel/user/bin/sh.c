@@ -11,6 +11,7 @@
  * last command.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,14 +123,44 @@ static void help(void)
     list_bin();
 }
 
+/* Background jobs this shell started: `wait` waits for these only, since
+ * orphans handed to the first process (cap's domain monitors) live on. */
+#define JOBS_MAX SYS_PROC_MAX
+static int jobs[JOBS_MAX];
+
+static bool job_done(int pid, int status)
+{
+    for (int i = 0; i < JOBS_MAX; i++)
+        if (jobs[i] == pid) {
+            jobs[i] = 0;
+            printf("[%d] done, exit status %d\n", pid, status);
+            last_status = status;
+            return true;
+        }
+    return false;
+}
+
 static void wait_all(void)
+{
+    int status;
+
+    for (int i = 0; i < JOBS_MAX; i++) {
+        int pid = jobs[i];
+
+        if (pid && sys_wait(pid, &status) == pid)
+            job_done(pid, status);
+        jobs[i] = 0;
+    }
+}
+
+/* Before each prompt: collect every child that has ended (jobs are
+ * announced; adopted orphans are only freed), so none stays a zombie. */
+static void reap(void)
 {
     int pid, status;
 
-    while ((pid = sys_wait(-1, &status)) > 0) {
-        printf("[%d] done, exit status %d\n", pid, status);
-        last_status = status;
-    }
+    while ((pid = sys_wait_nohang(-1, &status)) > 0)
+        job_done(pid, status);
 }
 
 static void run(char **argv, int background)
@@ -154,6 +185,11 @@ static void run(char **argv, int background)
         return;
     }
     if (background) {
+        for (int i = 0; i < JOBS_MAX; i++)
+            if (!jobs[i]) {
+                jobs[i] = pid;
+                break;
+            }
         printf("[%d]\n", pid);
         last_status = 0;
         return;
@@ -208,6 +244,7 @@ int main(void)
 
     sys_hostname(hostname, sizeof(hostname));
     for (;;) {
+        reap();
         printf("%s# ", hostname);
         fflush(stdout);
         int got = read_line(line, sizeof(line));

@@ -24,6 +24,8 @@ int sys_spawn(const char *path, char *const argv[], int flags);
 /* Wait for the child PID (or any child if -1) to end; its exit status
  * (see SYS_STATUS_*) goes to *STATUS if not NULL. Returns its pid. */
 int sys_wait(int pid, int *status);
+/* As sys_wait, but 0 at once if no child (of those) has exited yet. */
+int sys_wait_nohang(int pid, int *status);
 
 /* Entry INDEX of directory DIR: 1, or 0 past the last entry. */
 int sys_readdir(const char *dir, uint64_t index, struct sys_dirent *ent);

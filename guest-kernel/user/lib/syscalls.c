@@ -157,6 +157,11 @@ int sys_wait(int pid, int *status)
     return check(sys_call(SYS_wait, pid, (long)status, 0, 0));
 }
 
+int sys_wait_nohang(int pid, int *status)
+{
+    return check(sys_call(SYS_wait, pid, (long)status, SYS_WAIT_NOHANG, 0));
+}
+
 int sys_readdir(const char *dir, uint64_t index, struct sys_dirent *ent)
 {
     return check(sys_call(SYS_readdir, (long)dir, (long)index, (long)ent, 0));
