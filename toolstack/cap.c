@@ -243,9 +243,11 @@ static int cmd_info(int argc, char **argv)
     rc = cap_domctl(DOMCTL_physinfo, &pi);
     if (rc < 0)
         return cap_error("physinfo: %s", strerror((int)-rc));
-    printf("hypervisor        : Carapace\n");
-    printf("abi_version       : %u.%u (the toolstack's; majors must match)\n",
-           CARAPACE_ABI_MAJOR, CARAPACE_ABI_MINOR);
+    printf("hypervisor        : Carapace %u.%u\n", pi.version >> 16,
+           pi.version & 0xffff);
+    printf("abi_version       : %u.%u (toolstack built for %u.%u)\n",
+           pi.abi_version >> 16, pi.abi_version & 0xffff, CARAPACE_ABI_MAJOR,
+           CARAPACE_ABI_MINOR);
     printf("nr_cpus           : %u\n", pi.nr_cpus);
     printf("nr_domains        : %u\n", pi.nr_domains);
     printf("total_memory      : %llu MiB\n",

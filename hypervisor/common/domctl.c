@@ -16,6 +16,7 @@
 #include "evtchn.h"
 #include "frame.h"
 #include "log.h"
+#include "main.h"
 #include "p2m.h"
 #include "domctl.h"
 #include "guestmem.h"
@@ -184,6 +185,8 @@ static long domctl_physinfo(uint64_t va)
         .free_frames = frame_count_free(),
         .nr_cpus = 1,
         .hypervisor_frames = frame_count_owned(FRAME_OWNER_HYP),
+        .abi_version = CARAPACE_ABI_VERSION,
+        .version = CARAPACE_VERSION_MAJOR << 16 | CARAPACE_VERSION_MINOR,
     };
 
     for (const struct domain *d = domain_first(); d; d = d->next)

@@ -4,6 +4,8 @@
 #define CARAPACE_MAIN_H
 
 #define CARAPACE_VERSION "0.1"
+#define CARAPACE_VERSION_MAJOR 0
+#define CARAPACE_VERSION_MINOR 1
 
 /* Entered by the architecture once it can report faults, with the boot
  * information device tree (bootinfo.h). Never returns. */

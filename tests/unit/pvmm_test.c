@@ -467,7 +467,7 @@ static void test_grant(void)
     CHECK_COUNTS(t.l1, FRAME_TYPE_L1, 3, 1);
     CHECK(fr(t.l1)->flags & FRAME_F_GRANT_L1);
     e = page(t.l1)[2];
-    CHECK_EQ(e, pte(g, P | W | U | PVMM_PTE_GRANT));
+    CHECK_EQ(e, pte(g, P | W | U | PVMM_PTE_GRANT) | PTE_NX);
     /* The guest cannot touch them. */
     snap_take();
     CHECK_EQ(pvmm_mmu_update(DOM1, ma(t.l1, 2), 0), -EPERM);

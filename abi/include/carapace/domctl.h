@@ -148,8 +148,10 @@ struct domctl_physinfo {
     uint32_t nr_cpus;
     uint32_t nr_domains;
     uint64_t hypervisor_frames; /* reserved or used by the hypervisor */
+    uint32_t abi_version;       /* CARAPACE_ABI_VERSION it speaks (1.4) */
+    uint32_t version;           /* the hypervisor's: major << 16 | minor */
 };
-CARAPACE_ABI_CHECK(struct domctl_physinfo, 32);
+CARAPACE_ABI_CHECK(struct domctl_physinfo, 40);
 
 /* DOMCTL_readlog: the hypervisor's log ring (the last 16 KiB of what it
  * printed). In: offset (bytes ever logged to start from; 0 = the oldest

@@ -291,9 +291,10 @@ static int pvmm_ops_grant_l1(uint32_t dom, paddr_t pte_ma, mfn_t *table,
     return pvmm_ops_table_level(dom, *table) == 1 ? 0 : -EINVAL;
 }
 
+/* A granted frame is data: never executable in the grantee. */
 static uint64_t pvmm_ops_grant_pte(mfn_t mfn, bool writable)
 {
-    return pa_val(mfn_to_pa(mfn)) | PTE_P | PTE_U | PVMM_PTE_GRANT |
+    return pa_val(mfn_to_pa(mfn)) | PTE_P | PTE_U | PTE_NX | PVMM_PTE_GRANT |
            (writable ? PTE_W : 0);
 }
 
