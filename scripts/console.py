@@ -18,6 +18,8 @@ Script lines:
 
   ^C             sends Ctrl-C (byte 0x03), without a newline
   ^D             sends Ctrl-D (byte 0x04), without a newline
+  ^]             sends Ctrl-] (byte 0x1d), without a newline: what
+                 detaches `cap console`
   # ...          a comment: not sent
   @expect RE     waits (at most --expect-timeout s, default 30) until the
                  output since the previous line sent matches the Python
@@ -210,7 +212,8 @@ def main():
                 break  # finish() says why
         if line is None:
             line = "exit"
-        data = {"^C": b"\x03", "^D": b"\x04"}.get(line, line.encode() + eol)
+        data = {"^C": b"\x03", "^D": b"\x04", "^]": b"\x1d"}.get(
+            line, line.encode() + eol)
         since = con.send(data)
         sent_at, need_ready = time.monotonic(), True
     return finish(con, deadline)

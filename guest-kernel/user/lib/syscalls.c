@@ -64,8 +64,10 @@ _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len)
 int open(const char *path, int flags, ...)
 {
     /* The mode argument only matters with O_CREAT, which the read-only
-     * root refuses anyway; the kernel knows only the access mode. */
-    return check(sys_call(SYS_open, (long)path, flags & O_ACCMODE, 0, 0));
+     * root refuses anyway; the kernel knows the access mode and
+     * O_NONBLOCK (newlib's value is SYS_O_NONBLOCK). */
+    return check(sys_call(SYS_open, (long)path,
+                          flags & (O_ACCMODE | SYS_O_NONBLOCK), 0, 0));
 }
 
 int close(int fd)
