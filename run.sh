@@ -45,7 +45,8 @@ Options:
 Script files (scripts/console.py): each line is typed into the console
 once the shell shows its prompt again (or the output has been quiet for
 --quiet seconds: that is how lines reach a program reading the console).
-`^C` and `^D` alone on a line send Ctrl-C and Ctrl-D; lines starting with
+`^C`, `^D` and `^]` alone on a line send Ctrl-C, Ctrl-D and Ctrl-] (which
+detaches `cap console`); lines starting with
 `#` are comments; `@expect REGEX` waits for REGEX in the output, then sends
 the next line at once (e.g. `spin`, `@expect tick 3`, `^C`); `@sleep S`
 waits. At the end `exit` is typed: the shell exits with its last status,
