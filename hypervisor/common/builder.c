@@ -209,11 +209,11 @@ static int builder_start_info(struct builder *b)
     return 0;
 }
 
-static void builder_shared(struct builder *b)
+static int builder_shared(struct builder *b)
 {
     struct domain *d = b->d;
 
-    domain_set_shared(d, builder_gfn_to_mfn(b, b->shared_gfn));
+    return domain_set_shared(d, builder_gfn_to_mfn(b, b->shared_gfn));
 }
 
 /* A domU's console: its ring granted to dom0, a channel for dom0 to bind. */
@@ -276,7 +276,8 @@ struct domain *builder_build(const struct builder_config *c)
         goto fail;
     if (builder_load(b))
         goto fail;
-    builder_shared(b);
+    if (builder_shared(b))
+        goto fail;
     leaves = p2m_leaves(b->d, &nleaves);
     if (grant_domain_p2m(b->d, leaves, nleaves))
         goto fail;

@@ -171,6 +171,10 @@ void domain_destroy(struct domain *d)
     evtchn_domain_destroy(d); /* peers' ports become unbound */
     sched_stop(&d->vcpu[0]);
     grant_domain_destroy(d); /* its mappings pin its L1s; orphans */
+    if (d->shared) {
+        arch_grant_table_hold(d->id, d->shared_mfn, false);
+        d->shared = NULL;
+    }
     arch_vcpu_release(&d->vcpu[0]);
     busy = arch_domain_release_memory(d);
     for (uint64_t i = 0; i < n; i++) {
@@ -239,10 +243,19 @@ void domain_kill(struct domain *d)
     domain_destroy(d);
 }
 
-void domain_set_shared(struct domain *d, mfn_t m)
+int domain_set_shared(struct domain *d, mfn_t m)
 {
+    /* The hypervisor writes this page (event bits, cr2, time): held as
+     * writable memory for the domain's life, it never becomes a table. */
+    int err = arch_grant_table_hold(d->id, m, true);
+
+    if (err)
+        return err;
+    if (d->shared)
+        arch_grant_table_hold(d->id, d->shared_mfn, false);
     d->shared_mfn = m;
     d->shared = arch_phys_to_virt(pa_val(mfn_to_pa(m)));
     d->shared->vcpu[0].upcall_mask = 1; /* events masked at start */
     arch_vcpu_time_update(&d->shared->vcpu[0].time);
+    return 0;
 }

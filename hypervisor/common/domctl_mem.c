@@ -171,8 +171,9 @@ long domctl_setvcpucontext(uint64_t va)
         !guestmem_range_ok(c.rsp - 8, 8) || !guestmem_range_ok(c.start_info, 1))
         return -CARAPACE_EINVAL;
     arch_hypercall_page_fill(domctl_frame(p2m_get(d, c.hypercall_gfn)));
-    domain_set_shared(d, p2m_get(d, c.shared_gfn));
-    err = arch_guest_pin_root(d, p2m_get(d, c.l4_gfn));
+    err = domain_set_shared(d, p2m_get(d, c.shared_gfn));
+    if (!err)
+        err = arch_guest_pin_root(d, p2m_get(d, c.l4_gfn));
     if (!err)
         err = arch_vcpu_init_guest(&d->vcpu[0], c.rip, c.rsp, c.start_info,
                                    pa_val(mfn_to_pa(p2m_get(d, c.l4_gfn))));

@@ -126,7 +126,8 @@ int arch_grant_unmap(struct domain *d, uint64_t cookie, mfn_t mfn,
                      bool writable);
 /* May the hypervisor copy from (to: write) mfn on owner's behalf? */
 int arch_grant_frame_check(uint32_t owner, mfn_t mfn, bool write);
-/* Hold (or release) a grant table frame of dom: never a page table. */
+/* Hold (or release) a frame of dom the hypervisor writes (a grant table
+ * frame, the shared-info page): never a page table while held. */
 int arch_grant_table_hold(uint32_t dom, mfn_t mfn, bool hold);
 /* Owner is dying with mfn still mapped by others: the hypervisor takes it. */
 void arch_grant_orphan(uint32_t owner, mfn_t mfn);

@@ -93,8 +93,10 @@ void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
 /* Destroy d now, from outside it (the toolstack). */
 void domain_kill(struct domain *d);
-/* Make guest frame m d's shared-info page (events masked, time set). */
-void domain_set_shared(struct domain *d, mfn_t m);
+/* Make guest frame m d's shared-info page (events masked, time set); it is
+ * held as writable memory (never a page table) until d is destroyed. 0, or
+ * -EPERM / -EBUSY (not d's frame, or a page table). */
+int domain_set_shared(struct domain *d, mfn_t m);
 /* Raise VIRQ_* virq on the domain's vCPU 0 and wake it. */
 void domain_virq(struct domain *d, unsigned virq);
 /* Release every frame and the domain itself. */
