@@ -171,10 +171,7 @@ void domain_destroy(struct domain *d)
     evtchn_domain_destroy(d); /* peers' ports become unbound */
     sched_stop(&d->vcpu[0]);
     grant_domain_destroy(d); /* its mappings pin its L1s; orphans */
-    if (d->shared) {
-        arch_grant_table_hold(d->id, d->shared_mfn, false);
-        d->shared = NULL;
-    }
+    domain_clear_shared(d);
     arch_vcpu_release(&d->vcpu[0]);
     busy = arch_domain_release_memory(d);
     for (uint64_t i = 0; i < n; i++) {
@@ -258,4 +255,13 @@ int domain_set_shared(struct domain *d, mfn_t m)
     d->shared->vcpu[0].upcall_mask = 1; /* events masked at start */
     arch_vcpu_time_update(&d->shared->vcpu[0].time);
     return 0;
+}
+
+void domain_clear_shared(struct domain *d)
+{
+    if (!d->shared)
+        return;
+    arch_grant_table_hold(d->id, d->shared_mfn, false);
+    d->shared = NULL;
+    d->shared_mfn = mfn_init(INVALID_MFN_VAL);
 }

@@ -178,6 +178,7 @@ long domctl_setvcpucontext(uint64_t va)
         err = arch_vcpu_init_guest(&d->vcpu[0], c.rip, c.rsp, c.start_info,
                                    pa_val(mfn_to_pa(p2m_get(d, c.l4_gfn))));
     if (err) {
+        domain_clear_shared(d); /* nothing stays set: events go nowhere */
         log_warn("Domain %u (%s): vCPU context refused (error %ld)\n", d->id,
                  d->name, err);
         return err;

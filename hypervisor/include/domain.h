@@ -97,6 +97,8 @@ void domain_kill(struct domain *d);
  * held as writable memory (never a page table) until d is destroyed. 0, or
  * -EPERM / -EBUSY (not d's frame, or a page table). */
 int domain_set_shared(struct domain *d, mfn_t m);
+/* d has no shared-info page any more (its hold is released). */
+void domain_clear_shared(struct domain *d);
 /* Raise VIRQ_* virq on the domain's vCPU 0 and wake it. */
 void domain_virq(struct domain *d, unsigned virq);
 /* Release every frame and the domain itself. */

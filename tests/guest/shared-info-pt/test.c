@@ -19,6 +19,7 @@ void test_main(void)
 {
     uint64_t va = start_info.shared_va, mfn = va_to_mfn(va);
     uint8_t *page = (uint8_t *)va;
+    uint64_t t0;
     long rc;
 
     printf("shared info: va %#lx, mfn %#lx\n", (unsigned long)va,
@@ -43,7 +44,12 @@ void test_main(void)
     /* The hypervisor still writes it: a timer in the past raises VIRQ_TIMER. */
     __atomic_store_n(&shared_info->vcpu[0].pending_virqs, 0, __ATOMIC_SEQ_CST);
     test_expect_eq(hc_set_timer(1), 0, "a timer already due");
-    hc_sched_op(SCHED_yield, 0);
+    t0 = system_time_ns();
+    while (!(__atomic_load_n(&shared_info->vcpu[0].pending_virqs,
+                             __ATOMIC_SEQ_CST) &
+             (1u << VIRQ_TIMER)) &&
+           system_time_ns() - t0 < 2000000000ULL)
+        hc_sched_op(SCHED_yield, 0);
     test_check(
         __atomic_load_n(&shared_info->vcpu[0].pending_virqs, __ATOMIC_SEQ_CST) &
             (1u << VIRQ_TIMER),
