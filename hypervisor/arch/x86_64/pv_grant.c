@@ -61,6 +61,8 @@ int arch_grant_table_hold(uint32_t dom, mfn_t mfn, bool hold)
 
 void arch_grant_orphan(uint32_t owner, mfn_t mfn)
 {
+    /* Its pin goes with the domain, as pvmm_release_domain() would. */
+    pvmm_grant_orphan_unpin(owner, mfn);
     /* Already the hypervisor's if another ref maps the same frame. */
     frame_set_owner(mfn, owner, FRAME_OWNER_HYP);
 }

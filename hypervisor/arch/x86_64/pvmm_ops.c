@@ -393,6 +393,17 @@ int pvmm_grant_table_hold(uint32_t dom, mfn_t mfn, bool hold)
     return rc;
 }
 
+void pvmm_grant_orphan_unpin(uint32_t owner, mfn_t mfn)
+{
+    struct frame *f;
+
+    spinlock_lock(&pvmm_lock);
+    f = frame_get(mfn);
+    if (f && f->owner == owner && (f->flags & FRAME_F_PINNED))
+        pvmm_ops_unpin(mfn, f);
+    spinlock_unlock(&pvmm_lock);
+}
+
 bool pvmm_grant_orphan_unused(mfn_t mfn)
 {
     const struct frame *f;

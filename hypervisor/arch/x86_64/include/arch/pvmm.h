@@ -104,6 +104,10 @@ int pvmm_grant_unmap(uint32_t dom, paddr_t pte_ma, mfn_t mfn, bool writable);
 int pvmm_grant_frame_check(uint32_t owner, mfn_t mfn, bool write);
 /* A grant table frame of dom: hold (general + WRITABLE) or release. */
 int pvmm_grant_table_hold(uint32_t dom, mfn_t mfn, bool hold);
+/* Frame mfn of owner, a dying granter, is still mapped by a grantee: drop
+ * owner's pin of it, if any (the release of owner's memory skips the frames
+ * it no longer owns, and a pinned table would keep its targets forever). */
+void pvmm_grant_orphan_unpin(uint32_t owner, mfn_t mfn);
 /* Frame mfn of a dead granter that has no references left: may be freed. */
 bool pvmm_grant_orphan_unused(mfn_t mfn);
 
