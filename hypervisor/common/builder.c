@@ -296,6 +296,7 @@ struct domain *builder_build(const struct builder_config *c)
     log_info("%s: domain %u built: %lu MiB, entry %#lx, %lu frames of page "
              "tables\n",
              c->name, c->domid, c->memory >> 20, b->img.entry, b->pt_frames);
+    b->d->started = true; /* its vCPU context is set: unpause may resume it */
     sched_wake(&b->d->vcpu[0]);
     return b->d;
 fail:
