@@ -90,9 +90,11 @@ struct vcpu *sched_current(void)
 
 void sched_wake(struct vcpu *v)
 {
-    v->poll_deadline = 0;
+    /* Paused: a SCHED_poll keeps its deadline, so that sched_timers()
+     * still ends it once the domain is unpaused. */
     if (v->state == VCPU_DOWN || v->domain->state != DOMAIN_ACTIVE)
         return;
+    v->poll_deadline = 0;
     v->state = VCPU_RUNNABLE;
     if (v != sched_cur)
         sched_policy->enqueue(v);
@@ -114,6 +116,7 @@ void sched_stop(struct vcpu *v)
 {
     v->state = VCPU_DOWN;
     v->timer_deadline = 0;
+    v->poll_deadline = 0;
     sched_policy->dequeue(v);
 }
 
