@@ -41,19 +41,27 @@ size_t console_budget(struct domain *d, size_t n)
     return n;
 }
 
-void console_out(struct domain *d, const char *s, size_t n)
+/* One piece of d's output: a line, or the unfinished end of one. A domU's
+ * lines start with "(dN) ", again if another writer broke in. */
+static void console_piece(struct domain *d, const char *s, size_t n)
 {
     char label[16];
+
+    if (d->id != 0 && !log_continues(d->id)) {
+        int len = format_snprintf(label, sizeof(label), "(d%u) ", d->id);
+
+        log_write_from(d->id, label, (size_t)len);
+    }
+    log_write_from(d->id, s, n);
+}
+
+void console_out(struct domain *d, const char *s, size_t n)
+{
     size_t start = 0;
 
     for (size_t i = 0; i < n; i++) {
-        if (d->id != 0 && !d->console_midline) {
-            int len = format_snprintf(label, sizeof(label), "(d%u) ", d->id);
-            log_write(label, (size_t)len);
-        }
-        d->console_midline = s[i] != '\n';
         if (s[i] == '\n' || i + 1 == n) {
-            log_write(s + start, i + 1 - start);
+            console_piece(d, s + start, i + 1 - start);
             start = i + 1;
         }
     }

@@ -53,9 +53,36 @@ static void log_ring_append(const char *s, size_t len)
     log_ring_head += len;
 }
 
+/* Who wrote the console's current line, and whether it is unfinished:
+ * text from any other writer starts on a line of its own, so that two
+ * domains' output (or a domain's and the hypervisor's) never share one. */
+static uint32_t log_writer = LOG_WRITER_HV;
+static bool log_midline;
+
+static void log_emit(uint32_t writer, const char *s, size_t len)
+{
+    if (!len)
+        return;
+    if (log_midline && writer != log_writer)
+        arch_console_write("\n", 1);
+    arch_console_write(s, len);
+    log_writer = writer;
+    log_midline = s[len - 1] != '\n';
+}
+
 void log_write(const char *s, size_t len)
 {
-    arch_console_write(s, len);
+    log_emit(LOG_WRITER_HV, s, len);
+}
+
+void log_write_from(uint32_t domid, const char *s, size_t len)
+{
+    log_emit(domid, s, len);
+}
+
+bool log_continues(uint32_t domid)
+{
+    return log_midline && log_writer == domid;
 }
 
 void log_vprintf(enum log_level lvl, const char *fmt, va_list ap)
@@ -79,7 +106,7 @@ void log_vprintf(enum log_level lvl, const char *fmt, va_list ap)
 
     spinlock_lock(&log_lock);
     log_ring_append(line, len);
-    arch_console_write(line, len);
+    log_emit(LOG_WRITER_HV, line, len);
     spinlock_unlock(&log_lock);
 }
 

@@ -65,7 +65,6 @@ struct domain {
     mfn_t shared_mfn;
     struct shared_info *shared; /* in the direct map */
     uint64_t hypercalls;
-    bool console_midline;         /* last console byte was not a newline */
     uint32_t console_budget;      /* bytes it may write now (console.c) */
     uint64_t console_tick;        /* timer tick of the last budget refill */
     struct domain *reap_next;     /* domain.c's list of stopped domains */

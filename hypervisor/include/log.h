@@ -8,6 +8,7 @@
 #define CARAPACE_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,14 @@ enum log_level log_get_level(void);
 
 /* Write raw bytes, whatever the level (used by the fatal-error path). */
 void log_write(const char *s, size_t len);
+
+/* The hypervisor's own writer id for log_write_from/log_continues. */
+#define LOG_WRITER_HV UINT32_MAX
+/* Write a domain's console output: if another writer left the console's
+ * line unfinished, this starts on a new line. */
+void log_write_from(uint32_t domid, const char *s, size_t len);
+/* True if the console's current, unfinished line is domid's. */
+bool log_continues(uint32_t domid);
 
 /* Copy up to len bytes of the log ring from byte *offset (counted since
  * boot; older than what the ring keeps reads from the oldest kept, and

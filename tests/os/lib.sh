@@ -22,7 +22,9 @@ check() {
 os_run() {
     local script=$1
     shift
-    out=$(./run.sh --timeout 100 "$@" --script "$script" 2>&1)
+    # --quiet 20: a loaded machine can be silent for seconds in a slow
+    # command (cap destroy); a line typed early would interleave.
+    out=$(./run.sh --timeout 100 --quiet 20 "$@" --script "$script" 2>&1)
     status=$?
     out=${out//$'\r'/}
     sed 's/^/| /' <<<"$out"
