@@ -140,21 +140,30 @@ long domctl_console_setup(uint64_t va)
         return err;
     if (c.port || c.gfn >= d->nr_frames || d->console_port)
         return -CARAPACE_EINVAL;
+    /* The grant table can stay on failure (it is the domain's, freed with
+     * it); the port is the last step, taken back if the answer cannot be
+     * written, so that a refused call leaves no console half set up. The
+     * grant code gets the p2m leaves now: populate comes before this. */
     leaves = p2m_leaves(d, &nleaves);
-    err = evtchn_alloc_unbound(d, 0, &c.port);
-    if (!err)
-        err = grant_domain_init(d, 1);
+    err = grant_domain_init(d, 1);
     if (!err)
         err = grant_domain_p2m(d, leaves, nleaves);
     if (!err)
+        err = evtchn_alloc_unbound(d, 0, &c.port);
+    if (err)
+        return err;
+    err = guestmem_write(va, &c, sizeof(c)) ? -CARAPACE_EFAULT : 0;
+    if (!err)
         err = grant_builder_set(d, GNTTAB_RESERVED_CONSOLE, 0, c.gfn,
                                 GTF_permit_access);
-    if (err)
-        return err; /* the toolstack destroys the domain: that undoes it */
+    if (err) {
+        evtchn_close(d, c.port);
+        return err;
+    }
     d->console_port = c.port;
     d->console_gfn = c.gfn;
     d->console_gref = GNTTAB_RESERVED_CONSOLE;
-    return guestmem_write(va, &c, sizeof(c)) ? -CARAPACE_EFAULT : 0;
+    return 0;
 }
 
 long domctl_setvcpucontext(uint64_t va)

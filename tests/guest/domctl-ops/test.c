@@ -93,6 +93,39 @@ static void fill(uint32_t id)
                    "write_memory from the hypervisor's memory");
 }
 
+/* A console_setup argument on a page dom0 maps read-only. */
+static void *console_ro(uint32_t id)
+{
+    uint64_t va = gfn_to_va(start_info.first_free_gfn + 16), ma;
+    struct domctl_console *c = (void *)va;
+    uint64_t pte = *pt_entry(va, 1, &ma);
+
+    memset(c, 0, sizeof(*c));
+    c->domid = id;
+    c->gfn = 5;
+    test_expect_eq(hc_update_va_mapping(va, pte & ~MMU_PTE_WRITE, UVMF_INVLPG),
+                   0, "map a page read-only");
+    return c;
+}
+
+/* A console_setup whose answer cannot be written takes nothing: the next
+ * one gets the same, first, port. */
+static void console(uint32_t id)
+{
+    struct domctl_console c = {.domid = id, .gfn = FRAMES};
+
+    test_expect_eq(dc(DOMCTL_console_setup, &c), -CARAPACE_EINVAL,
+                   "console_setup past the end");
+    test_expect_eq(dc(DOMCTL_console_setup, console_ro(id)), -CARAPACE_EFAULT,
+                   "console_setup, answer not writable");
+    c.gfn = 5;
+    test_expect_eq(dc(DOMCTL_console_setup, &c), 0, "console_setup");
+    test_expect_eq(c.port, 1, "its first port: the refused call kept none");
+    c.port = 0;
+    test_expect_eq(dc(DOMCTL_console_setup, &c), -CARAPACE_EINVAL,
+                   "console_setup twice");
+}
+
 /* An empty L4 (frame 0 is zero): valid, but nothing is mapped, so the
  * first instruction faults and, with no trap table, the domain crashes. */
 static void start(uint32_t id)
@@ -183,6 +216,7 @@ void test_main(void)
     test_expect_eq(id, 1, "the first free id");
     create("victim", FRAMES * PAGE_SIZE, -CARAPACE_EEXIST);
     fill(id);
+    console(id);
     test_check(free_frames() < before, "populating took frames");
     start(id);
     wait_crash(id);
