@@ -9,28 +9,6 @@
 const char test_title[] =
     "hypercall-regs: registers preserved across a hypercall";
 
-enum {
-    RAX,
-    RBX,
-    RCX,
-    RDX,
-    RSI,
-    RDI,
-    RBP,
-    R8,
-    R9,
-    R10,
-    R11,
-    R12,
-    R13,
-    R14,
-    R15
-};
-
-static const char *const names[15] = {"rax", "rbx", "rcx", "rdx", "rsi",
-                                      "rdi", "rbp", "r8",  "r9",  "r10",
-                                      "r11", "r12", "r13", "r14", "r15"};
-
 /* hc_regs_probe(out): every register but rsp gets a known value (rdi = 0 =
  * VERSION_ABI, the argument), HC_version is called through its stub, and
  * every register is stored in out[] in the order above. */
@@ -94,7 +72,8 @@ void test_main(void)
     for (int i = 0; i < 15; i++) {
         if (i == RAX || i == RCX || i == R11)
             continue;
-        snprintf(what, sizeof(what), "%s after the hypercall", names[i]);
+        snprintf(what, sizeof(what), "%s after the hypercall",
+                 guest_reg_names[i]);
         test_expect_eq(out[i], expected[i], what);
     }
     printf("rcx = %#lx, r11 = %#lx after it (clobbered by convention)\n",

@@ -123,6 +123,27 @@ struct trap_regs {
     struct trap_frame frame;
 };
 
+/* General registers in the order of struct trap_regs (and of
+ * guest_entry_regs, but for rsp), and their names, for register checks. */
+enum guest_reg {
+    RAX,
+    RBX,
+    RCX,
+    RDX,
+    RSI,
+    RDI,
+    RBP,
+    R8,
+    R9,
+    R10,
+    R11,
+    R12,
+    R13,
+    R14,
+    R15
+};
+extern const char *const guest_reg_names[15];
+
 typedef void (*trap_handler_t)(struct trap_frame *frame);
 
 /* The common entry for every vector and callback: save, dispatch, iret. */

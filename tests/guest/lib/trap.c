@@ -107,3 +107,7 @@ void trap_iret_failed(long rc)
     test_fail("HC_iret from trap_entry refused the frame: %ld", rc);
     test_exit();
 }
+
+const char *const guest_reg_names[15] = {"rax", "rbx", "rcx", "rdx", "rsi",
+                                         "rdi", "rbp", "r8",  "r9",  "r10",
+                                         "r11", "r12", "r13", "r14", "r15"};

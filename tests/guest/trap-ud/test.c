@@ -39,26 +39,6 @@ static unsigned int do_ud2(void)
     return ud_count;
 }
 
-enum {
-    RAX,
-    RBX,
-    RCX,
-    RDX,
-    RSI,
-    RDI,
-    RBP,
-    R8,
-    R9,
-    R10,
-    R11,
-    R12,
-    R13,
-    R14,
-    R15
-};
-static const char *const names[15] = {"rax", "rbx", "rcx", "rdx", "rsi",
-                                      "rdi", "rbp", "r8",  "r9",  "r10",
-                                      "r11", "r12", "r13", "r14", "r15"};
 #define PATTERN(i) (0x7e57000000000000ULL | ((uint64_t)(i) << 8) | (i))
 
 /* ud_regs_probe(out): every register but rsp gets PATTERN(index), ud2,
@@ -141,12 +121,12 @@ static void check_registers(void)
 
     ud_regs_probe(out);
     for (int i = 0; i < 15; i++) {
-        snprintf(what, sizeof(what), "%s in the handler", names[i]);
+        snprintf(what, sizeof(what), "%s in the handler", guest_reg_names[i]);
         test_expect_eq(((uint64_t *)&ud_regs)[i], PATTERN(i), what);
     }
     for (int i = 0; i < 15; i++) {
         /* rax, rcx, rdi and r11 come back through the iret frame. */
-        snprintf(what, sizeof(what), "%s after HC_iret%s", names[i],
+        snprintf(what, sizeof(what), "%s after HC_iret%s", guest_reg_names[i],
                  (i == RAX || i == RCX || i == RDI || i == R11)
                      ? " (via the iret frame)"
                      : "");
