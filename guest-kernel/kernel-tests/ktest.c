@@ -9,7 +9,9 @@
  *
  * With an argument it is a child for the process tests: "exit N",
  * "fault" (writes to the kernel's address range), "spin", "fpu N" (keeps
- * N in xmm0 over several time slices: exits 0 if it survived).
+ * N in xmm0 over several time slices: exits 0 if it survived), "ipc P"
+ * (binds dom0's port P, uses the parent's port and grant, opens and grants
+ * things of its own, then waits to be killed: test_ipc_exit).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -115,8 +117,12 @@ static int fpu_keep(long v)
     return 0;
 }
 
+static int ipc_child(long parent_port);
+
 static void child(int argc, char **argv)
 {
+    if (streq(argv[1], "ipc") && argc > 2)
+        sc(SYS_exit, ipc_child(atol(argv[2])), 0, 0);
     if (streq(argv[1], "fpu") && argc > 2)
         sc(SYS_exit, fpu_keep(atol(argv[2])), 0, 0);
     if (streq(argv[1], "exit") && argc > 2)
@@ -272,6 +278,335 @@ static void test_fpu(void)
     check("fpu b kept xmm0", sb, 0);
 }
 
+/* --- SYS_evtchn and SYS_grant, within dom0 alone -------------------------- */
+
+#define IPC_NO_DOM   77  /* no such domain */
+#define IPC_REF      100 /* refs IPC_REF .. IPC_REF + SYS_GRANT_MAX */
+#define IPC_KID_REF  200 /* granted by the "ipc" child */
+#define IPC_MINE_REF 201 /* the parent's while the child runs */
+#define IPC_KERNEL   0x40000000L
+#define IPC_HIGH     ((long)0xffff800000000000)
+#define IPC_STRADDLE ((long)SYS_USER_TOP - 4) /* runs off the user range */
+
+static char ipc_page[2][4096] __attribute__((aligned(4096)));
+
+static long evtchn(long op, long arg)
+{
+    return sc(SYS_evtchn, op, arg, 0);
+}
+
+static long grant(long op, long arg)
+{
+    return sc(SYS_grant, op, arg, 0);
+}
+
+static long evtchn_bind(uint32_t dom, uint32_t port)
+{
+    struct sys_evtchn_bind b = {.dom = dom, .port = port};
+
+    return evtchn(SYS_EVTCHN_BIND, (long)&b);
+}
+
+static long grant_access(long addr, uint32_t dom, uint32_t ref, uint32_t flags,
+                         uint32_t pad)
+{
+    struct sys_grant_access a = {.addr = (uint64_t)addr,
+                                 .dom = dom,
+                                 .ref = ref,
+                                 .flags = flags,
+                                 .pad = pad};
+
+    return grant(SYS_GRANT_ACCESS, (long)&a);
+}
+
+static long grant_map(uint32_t dom, uint32_t ref, uint32_t flags, uint32_t pad)
+{
+    struct sys_grant_map m = {
+        .dom = dom, .ref = ref, .flags = flags, .pad = pad};
+
+    return grant(SYS_GRANT_MAP, (long)&m);
+}
+
+static void test_ipc_ports(void)
+{
+    long ports[SYS_EVTCHN_MAX], a, b, c;
+    int n = 0;
+
+    check("evtchn op 5", evtchn(5, 0), -SYS_EINVAL);
+    check("evtchn op -1", evtchn(-1, 0), -SYS_EINVAL);
+    check("evtchn alloc dom 0x10000", evtchn(SYS_EVTCHN_ALLOC_UNBOUND, 0x10000),
+          -SYS_EINVAL);
+    check("evtchn alloc dom -1", evtchn(SYS_EVTCHN_ALLOC_UNBOUND, -1),
+          -SYS_EINVAL);
+    check("evtchn alloc dom 2^32", evtchn(SYS_EVTCHN_ALLOC_UNBOUND, 1L << 32),
+          -SYS_EINVAL);
+    check("evtchn alloc no dom", evtchn(SYS_EVTCHN_ALLOC_UNBOUND, IPC_NO_DOM),
+          -SYS_ESRCH);
+    check("evtchn alloc dom 0xffff", evtchn(SYS_EVTCHN_ALLOC_UNBOUND, 0xffff),
+          -SYS_ESRCH);
+    check("evtchn bind NULL", evtchn(SYS_EVTCHN_BIND, 0), -SYS_EFAULT);
+    check("evtchn bind kernel", evtchn(SYS_EVTCHN_BIND, IPC_KERNEL),
+          -SYS_EFAULT);
+    check("evtchn bind high", evtchn(SYS_EVTCHN_BIND, IPC_HIGH), -SYS_EFAULT);
+    check("evtchn bind straddle", evtchn(SYS_EVTCHN_BIND, IPC_STRADDLE),
+          -SYS_EFAULT);
+    check("evtchn bind port 0", evtchn_bind(0, 0), -SYS_EINVAL);
+    check("evtchn bind port 1024", evtchn_bind(0, 1024), -SYS_EINVAL);
+    check("evtchn bind port -1", evtchn_bind(0, 0xffffffff), -SYS_EINVAL);
+    check("evtchn bind dom 0x10000", evtchn_bind(0x10000, 1), -SYS_EINVAL);
+    check("evtchn bind no dom", evtchn_bind(IPC_NO_DOM, 1), -SYS_ESRCH);
+    /* Not ours: port 0, negative, the last, beyond the table, huge, and one
+     * never opened. */
+    for (int op = SYS_EVTCHN_NOTIFY; op <= SYS_EVTCHN_CLOSE; op++) {
+        static const char *const what[] = {"evtchn notify", "evtchn wait",
+                                           "evtchn close"};
+        static const long bad[] = {0, -1, 1023, 1024, 1L << 40, 999};
+
+        for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+            check(what[op - SYS_EVTCHN_NOTIFY], evtchn(op, bad[i]), -SYS_EBADF);
+    }
+
+    /* Loopback: a port unbound for dom0 itself, bound by ourselves. */
+    a = evtchn(SYS_EVTCHN_ALLOC_UNBOUND, 0);
+    check("evtchn alloc dom0", a > 0 && a < 1024, 1);
+    check("evtchn notify unbound", evtchn(SYS_EVTCHN_NOTIFY, a), -SYS_EIO);
+    check("evtchn notify 2^32 + port",
+          evtchn(SYS_EVTCHN_NOTIFY, a + (1L << 32)), -SYS_EBADF);
+    b = evtchn_bind(0, (uint32_t)a);
+    check("evtchn bind loopback", b > 0 && b < 1024 && b != a, 1);
+    check("evtchn bind bound port", evtchn_bind(0, (uint32_t)a), -SYS_EINVAL);
+    check("evtchn notify a", evtchn(SYS_EVTCHN_NOTIFY, a), 0);
+    check("evtchn wait b", evtchn(SYS_EVTCHN_WAIT, b), 0);
+    check("evtchn notify b", evtchn(SYS_EVTCHN_NOTIFY, b), 0);
+    check("evtchn wait a", evtchn(SYS_EVTCHN_WAIT, a), 0);
+    check("evtchn notify a twice", evtchn(SYS_EVTCHN_NOTIFY, a), 0);
+    check("evtchn notify a again", evtchn(SYS_EVTCHN_NOTIFY, a), 0);
+    check("evtchn wait b once", evtchn(SYS_EVTCHN_WAIT, b), 0);
+    check("evtchn close b", evtchn(SYS_EVTCHN_CLOSE, b), 0);
+    check("evtchn close b again", evtchn(SYS_EVTCHN_CLOSE, b), -SYS_EBADF);
+    check("evtchn notify closed", evtchn(SYS_EVTCHN_NOTIFY, b), -SYS_EBADF);
+    check("evtchn wait closed", evtchn(SYS_EVTCHN_WAIT, b), -SYS_EBADF);
+    check("evtchn notify, peer gone", evtchn(SYS_EVTCHN_NOTIFY, a), -SYS_EIO);
+    /* The peer's port is unbound for us again: bind it anew. */
+    c = evtchn_bind(0, (uint32_t)a);
+    check("evtchn rebind", c > 0 && c < 1024, 1);
+    check("evtchn notify rebound", evtchn(SYS_EVTCHN_NOTIFY, c), 0);
+    check("evtchn wait rebound", evtchn(SYS_EVTCHN_WAIT, a), 0);
+    check("evtchn close a", evtchn(SYS_EVTCHN_CLOSE, a), 0);
+    check("evtchn bind closed", evtchn_bind(0, (uint32_t)a), -SYS_EINVAL);
+    check("evtchn close c", evtchn(SYS_EVTCHN_CLOSE, c), 0);
+
+    /* SYS_EVTCHN_MAX per process. */
+    for (int i = 0; i < SYS_EVTCHN_MAX; i++) {
+        ports[i] = evtchn(SYS_EVTCHN_ALLOC_UNBOUND, 0);
+        n += ports[i] > 0;
+    }
+    check("evtchn 32 ports", n, SYS_EVTCHN_MAX);
+    check("evtchn alloc 33rd", evtchn(SYS_EVTCHN_ALLOC_UNBOUND, 0),
+          -SYS_ENOSPC);
+    check("evtchn bind 33rd", evtchn_bind(0, (uint32_t)ports[0]), -SYS_ENOSPC);
+    n = 0;
+    for (int i = 0; i < SYS_EVTCHN_MAX; i++)
+        n += evtchn(SYS_EVTCHN_CLOSE, ports[i]) == 0;
+    check("evtchn close 32", n, SYS_EVTCHN_MAX);
+    a = evtchn(SYS_EVTCHN_ALLOC_UNBOUND, 0);
+    check("evtchn alloc after the limit", a > 0, 1);
+    evtchn(SYS_EVTCHN_CLOSE, a);
+}
+
+static void test_ipc_grants(void)
+{
+    long page = (long)ipc_page[0], brk = sc(SYS_sbrk, 0, 0, 0), r;
+    long text = (long)ktest_main & ~4095L;
+    long unmapped = (brk + (16L << 20)) & ~4095L;
+    struct sys_grant_access a = {
+        .addr = (uint64_t)page, .dom = 0, .ref = IPC_REF, .flags = 0};
+    char buf[sizeof(a) + 1];
+    int n = 0;
+
+    ipc_page[0][0] = 1;
+    check("grant op 4", grant(4, 0), -SYS_EINVAL);
+    check("grant op -1", grant(-1, 0), -SYS_EINVAL);
+    check("grant access NULL", grant(SYS_GRANT_ACCESS, 0), -SYS_EFAULT);
+    check("grant access kernel", grant(SYS_GRANT_ACCESS, IPC_KERNEL),
+          -SYS_EFAULT);
+    check("grant access high", grant(SYS_GRANT_ACCESS, IPC_HIGH), -SYS_EFAULT);
+    check("grant access straddle", grant(SYS_GRANT_ACCESS, IPC_STRADDLE),
+          -SYS_EFAULT);
+    check("grant ref 0", grant_access(page, 0, 0, 0, 0), -SYS_EINVAL);
+    check("grant ref 256", grant_access(page, 0, SYS_GRANT_REF_MAX, 0, 0),
+          -SYS_EINVAL);
+    check("grant ref -1", grant_access(page, 0, 0xffffffff, 0, 0), -SYS_EINVAL);
+    check("grant flags", grant_access(page, 0, IPC_REF, 2, 0), -SYS_EINVAL);
+    check("grant pad", grant_access(page, 0, IPC_REF, 0, 1), -SYS_EINVAL);
+    check("grant dom 0x10000", grant_access(page, 0x10000, IPC_REF, 0, 0),
+          -SYS_EINVAL);
+    check("grant unaligned", grant_access(page + 1, 0, IPC_REF, 0, 0),
+          -SYS_EINVAL);
+    check("grant unaligned kernel",
+          grant_access(IPC_KERNEL + 8, 0, IPC_REF, 0, 0), -SYS_EINVAL);
+    check("grant page 0", grant_access(0, 0, IPC_REF, 0, 0), -SYS_EFAULT);
+    check("grant kernel page", grant_access(IPC_KERNEL, 0, IPC_REF, 0, 0),
+          -SYS_EFAULT);
+    check("grant high page", grant_access(IPC_HIGH, 0, IPC_REF, 0, 0),
+          -SYS_EFAULT);
+    check("grant unmapped page", grant_access(unmapped, 0, IPC_REF, 0, 0),
+          -SYS_EFAULT);
+    check("grant map window",
+          grant_access((long)SYS_GRANT_MAP_BASE, 0, IPC_REF, 0, 0),
+          -SYS_EFAULT);
+    check("grant text writable", grant_access(text, 0, IPC_REF, 0, 0),
+          -SYS_EFAULT);
+    check("grant text read-only",
+          grant_access(text, 0, IPC_REF, SYS_GRANT_RO, 0), IPC_REF);
+    check("grant ref taken", grant_access(page, 0, IPC_REF, 0, 0), -SYS_EEXIST);
+    check("grant end", grant(SYS_GRANT_END, IPC_REF), 0);
+    check("grant end again", grant(SYS_GRANT_END, IPC_REF), -SYS_EINVAL);
+    /* An unaligned pointer to the struct is fine. */
+    for (unsigned int i = 0; i < sizeof(a); i++)
+        ((volatile char *)buf)[i + 1] = ((const char *)&a)[i];
+    check("grant unaligned struct", grant(SYS_GRANT_ACCESS, (long)buf + 1),
+          IPC_REF);
+    check("grant end unaligned", grant(SYS_GRANT_END, IPC_REF), 0);
+    check("grant end ref 0", grant(SYS_GRANT_END, 0), -SYS_EINVAL);
+    check("grant end never granted", grant(SYS_GRANT_END, IPC_REF + 1),
+          -SYS_EINVAL);
+    check("grant end 256", grant(SYS_GRANT_END, SYS_GRANT_REF_MAX),
+          -SYS_EINVAL);
+    check("grant end -1", grant(SYS_GRANT_END, -1), -SYS_EINVAL);
+    check("grant end 2^32 + ref", grant(SYS_GRANT_END, (1L << 32) + IPC_REF),
+          -SYS_EINVAL);
+
+    check("grant map NULL", grant(SYS_GRANT_MAP, 0), -SYS_EFAULT);
+    check("grant map kernel", grant(SYS_GRANT_MAP, IPC_KERNEL), -SYS_EFAULT);
+    check("grant map straddle", grant(SYS_GRANT_MAP, IPC_STRADDLE),
+          -SYS_EFAULT);
+    check("grant map flags", grant_map(IPC_NO_DOM, 1, 2, 0), -SYS_EINVAL);
+    check("grant map pad", grant_map(IPC_NO_DOM, 1, 0, 1), -SYS_EINVAL);
+    check("grant map dom 0x10000", grant_map(0x10000, 1, 0, 0), -SYS_EINVAL);
+    check("grant map ref 1024", grant_map(0, 1024, 0, 0), -SYS_EINVAL);
+    check("grant map ref -1", grant_map(0, 0xffffffff, 0, 0), -SYS_EINVAL);
+    check("grant map no dom", grant_map(IPC_NO_DOM, 1, 0, 0), -SYS_ESRCH);
+    check("grant map dom 0xffff", grant_map(0xffff, 1, 0, 0), -SYS_ESRCH);
+    /* Our own domain's grant: the hypervisor refuses a self-mapping. */
+    check("grant for dom0", grant_access(page, 0, IPC_REF, 0, 0), IPC_REF);
+    check("grant map own", grant_map(0, IPC_REF, 0, 0), -SYS_EINVAL);
+    check("grant map own ro", grant_map(0, IPC_REF, SYS_GRANT_RO, 0),
+          -SYS_EINVAL);
+    check("grant end own", grant(SYS_GRANT_END, IPC_REF), 0);
+    check("grant unmap 0", grant(SYS_GRANT_UNMAP, 0), -SYS_EINVAL);
+    check("grant unmap base", grant(SYS_GRANT_UNMAP, (long)SYS_GRANT_MAP_BASE),
+          -SYS_EINVAL);
+    check("grant unmap base + 1",
+          grant(SYS_GRANT_UNMAP, (long)SYS_GRANT_MAP_BASE + 1), -SYS_EINVAL);
+    check("grant unmap page", grant(SYS_GRANT_UNMAP, page), -SYS_EINVAL);
+    check("grant unmap -1", grant(SYS_GRANT_UNMAP, -1), -SYS_EINVAL);
+
+    /* SYS_GRANT_MAX per process (one page may be granted at many refs). */
+    for (uint32_t i = 0; i < SYS_GRANT_MAX; i++)
+        n += grant_access(page, 0, IPC_REF + i, 0, 0) == IPC_REF + i;
+    check("grant 64", n, SYS_GRANT_MAX);
+    r = grant_access(page, 0, IPC_REF + SYS_GRANT_MAX, 0, 0);
+    check("grant 65th", r, -SYS_ENOSPC);
+    n = 0;
+    for (uint32_t i = 0; i < SYS_GRANT_MAX; i++)
+        n += grant(SYS_GRANT_END, IPC_REF + i) == 0;
+    check("grant end 64", n, SYS_GRANT_MAX);
+    check("grant after the limit",
+          grant_access(page, 0, IPC_REF + SYS_GRANT_MAX, 0, 0),
+          IPC_REF + SYS_GRANT_MAX);
+    check("grant end after the limit",
+          grant(SYS_GRANT_END, IPC_REF + SYS_GRANT_MAX), 0);
+}
+
+/* The "ipc P" child: binds the parent's port P, waits for the parent's
+ * event, checks it cannot use the parent's port and grant, opens a port
+ * and grants IPC_KID_REF of its own, tells the parent, then waits until it
+ * is killed. Exits 10+ if something failed (after telling the parent). */
+static int ipc_child(long parent_port)
+{
+    long q = evtchn_bind(0, (uint32_t)parent_port);
+    int bad = 0;
+
+    if (q <= 0)
+        return 10;
+    if (evtchn(SYS_EVTCHN_WAIT, q))
+        bad = 11;
+    else if (evtchn(SYS_EVTCHN_NOTIFY, parent_port) != -SYS_EBADF ||
+             evtchn(SYS_EVTCHN_WAIT, parent_port) != -SYS_EBADF ||
+             evtchn(SYS_EVTCHN_CLOSE, parent_port) != -SYS_EBADF)
+        bad = 12;
+    else if (grant(SYS_GRANT_END, IPC_MINE_REF) != -SYS_EINVAL ||
+             grant_access((long)ipc_page[1], 0, IPC_MINE_REF, 0, 0) !=
+                 -SYS_EEXIST)
+        bad = 13;
+    else if (evtchn(SYS_EVTCHN_ALLOC_UNBOUND, 0) <= 0)
+        bad = 14;
+    else if (grant_access((long)ipc_page[1], 0, IPC_KID_REF, 0, 0) !=
+             IPC_KID_REF)
+        bad = 15;
+    if (evtchn(SYS_EVTCHN_NOTIFY, q))
+        return 16;
+    if (bad)
+        return bad;
+    evtchn(SYS_EVTCHN_WAIT, q); /* nobody notifies: killed here */
+    return 17;
+}
+
+/* What a process opened is released when it dies. */
+static void test_ipc_exit(void)
+{
+    long p = evtchn(SYS_EVTCHN_ALLOC_UNBOUND, 0), pid, rc = -SYS_EIO, q;
+    long t0 = sc(SYS_uptime, 0, 0, 0);
+    char arg[24], *s = arg + sizeof(arg);
+    int status = -1;
+
+    check("ipc exit: port", p > 0, 1);
+    check("ipc exit: grant",
+          grant_access((long)ipc_page[0], 0, IPC_MINE_REF, 0, 0), IPC_MINE_REF);
+    *--s = '\0';
+    for (long v = p; v > 0; v /= 10)
+        *--s = (char)('0' + v % 10);
+    pid = spawn("ktest", "ipc", s);
+    check("ipc exit: spawn", pid > 1, 1);
+    /* Until the child has bound p, notifying it fails with -EIO. */
+    while (rc == -SYS_EIO && sc(SYS_uptime, 0, 0, 0) - t0 < 5000000000L &&
+           sc(SYS_wait, pid, 0, SYS_WAIT_NOHANG) == 0) {
+        rc = evtchn(SYS_EVTCHN_NOTIFY, p);
+        if (rc == -SYS_EIO)
+            sc(SYS_sleep, 1000000, 0, 0);
+    }
+    check("ipc exit: child bound our port", rc, 0);
+    if (rc == 0)
+        check("ipc exit: child's event", evtchn(SYS_EVTCHN_WAIT, p), 0);
+    check("ipc exit: child's ref",
+          grant_access((long)ipc_page[0], 0, IPC_KID_REF, 0, 0), -SYS_EEXIST);
+    check("ipc exit: end child's ref", grant(SYS_GRANT_END, IPC_KID_REF),
+          -SYS_EINVAL);
+    check("ipc exit: kill waiter", sc(SYS_kill, pid, SYS_SIGKILL, 0), 0);
+    check("ipc exit: wait", sc(SYS_wait, pid, (long)&status, 0), pid);
+    check("ipc exit: status", status, SYS_STATUS_SIGNALED(SYS_SIGKILL));
+    /* The child's port is closed: ours has no peer and can be bound again. */
+    check("ipc exit: notify, peer dead", evtchn(SYS_EVTCHN_NOTIFY, p),
+          -SYS_EIO);
+    q = evtchn_bind(0, (uint32_t)p);
+    check("ipc exit: rebind", q > 0, 1);
+    check("ipc exit: close rebound", evtchn(SYS_EVTCHN_CLOSE, q), 0);
+    check("ipc exit: close port", evtchn(SYS_EVTCHN_CLOSE, p), 0);
+    /* The child's grant is ended. */
+    check("ipc exit: child's ref free",
+          grant_access((long)ipc_page[0], 0, IPC_KID_REF, 0, 0), IPC_KID_REF);
+    check("ipc exit: end ref", grant(SYS_GRANT_END, IPC_KID_REF), 0);
+    check("ipc exit: end ours", grant(SYS_GRANT_END, IPC_MINE_REF), 0);
+}
+
+static void test_ipc(void)
+{
+    test_ipc_ports();
+    test_ipc_grants();
+    test_ipc_exit();
+}
+
 void ktest_main(uint64_t *sp)
 {
     int argc = (int)sp[0];
@@ -285,6 +620,7 @@ void ktest_main(uint64_t *sp)
     test_memory();
     test_processes();
     test_fpu();
+    test_ipc();
     check("uptime", sc(SYS_uptime, 0, 0, 0) >= t0, 1);
     out("ktest: ");
     out_num(checks);
