@@ -259,8 +259,7 @@ static int builder_parse(struct builder *b)
 struct domain *builder_build(const struct builder_config *c)
 {
     struct builder *b = &builder_state;
-    const mfn_t *leaves;
-    uint64_t l4, nleaves;
+    uint64_t l4;
 
     memset(b, 0, sizeof(*b));
     b->c = c;
@@ -277,9 +276,6 @@ struct domain *builder_build(const struct builder_config *c)
     if (builder_load(b))
         goto fail;
     if (builder_shared(b))
-        goto fail;
-    leaves = p2m_leaves(b->d, &nleaves);
-    if (grant_domain_p2m(b->d, leaves, nleaves))
         goto fail;
     if (builder_console(b))
         goto fail;

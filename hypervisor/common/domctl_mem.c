@@ -131,8 +131,6 @@ long domctl_console_setup(uint64_t va)
 {
     struct domctl_console c;
     struct domain *d;
-    const mfn_t *leaves;
-    uint64_t nleaves;
     long err;
 
     d = domctl_read_building(va, &c, sizeof(c), &err);
@@ -142,12 +140,8 @@ long domctl_console_setup(uint64_t va)
         return -CARAPACE_EINVAL;
     /* The grant table can stay on failure (it is the domain's, freed with
      * it); the port is the last step, taken back if the answer cannot be
-     * written, so that a refused call leaves no console half set up. The
-     * grant code gets the p2m leaves now: populate comes before this. */
-    leaves = p2m_leaves(d, &nleaves);
+     * written, so that a refused call leaves no console half set up. */
     err = grant_domain_init(d, 1);
-    if (!err)
-        err = grant_domain_p2m(d, leaves, nleaves);
     if (!err)
         err = evtchn_alloc_unbound(d, 0, &c.port);
     if (err)

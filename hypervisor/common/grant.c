@@ -23,9 +23,9 @@
  * be freed or become a page table while it is mapped, whatever the granter
  * writes into its table. The flags only tell the granter what is mapped.
  *
- * Grant gfns are the granter's guest frames, translated through its p2m
- * (guest memory: a lying granter names a frame that must still be its own,
- * which the architecture checks under its lock).
+ * Grant gfns are the granter's guest frames, translated through the
+ * hypervisor's own p2m of it (p2m.c); the frame must still be the
+ * granter's, which the architecture checks again under its lock.
  *
  * Lifetime: when a granter dies with frames still mapped, each such frame is
  * handed to the hypervisor (arch_grant_orphan) and the grantees' maptrack
@@ -46,12 +46,12 @@
 #include "domain.h"
 #include "frame.h"
 #include "grant.h"
+#include "p2m.h"
 #include "guestmem.h"
 #include "log.h"
 
 #define GTF_ALL       (GTF_permit_access | GTF_readonly | GTF_reading | GTF_writing)
-#define GRANT_P2M_MAX 512 /* p2m frames: 512 * 512 gfns = 1 GiB */
-#define GRANT_RETRIES 4   /* compare-and-swap attempts before -EAGAIN */
+#define GRANT_RETRIES 4 /* compare-and-swap attempts before -EAGAIN */
 
 #define MAPTRACK_ORDER 1
 #define MAPTRACK_MAX   ((PAGE_SIZE << MAPTRACK_ORDER) / sizeof(struct grant_map))
@@ -90,8 +90,6 @@ struct grant_domain {
     struct grant_active *active[GNTTAB_MAX_FRAMES]; /* hypervisor frames */
     struct grant_map *maptrack;                     /* NULL until a map */
     uint32_t maps;                                  /* maptrack in use */
-    uint32_t p2m_n;                                 /* p2m frames known */
-    uint32_t p2m[GRANT_P2M_MAX]; /* frame indices are 32-bit (frame.h) */
 };
 _Static_assert(sizeof(struct grant_domain) <= PAGE_SIZE, "one frame");
 
@@ -219,17 +217,11 @@ static void grant_entry_sync(const struct grant_domain *g, uint32_t ref)
         __atomic_fetch_and(grant_word(g, ref, 0), ~clear, __ATOMIC_SEQ_CST);
 }
 
-/* Machine frame of d's gfn (the p2m is the guest's: checked by the caller). */
+/* Machine frame of d's gfn. */
 static int grant_gfn_to_mfn(const struct domain *d, uint64_t gfn, mfn_t *out)
 {
-    const struct grant_domain *g = d->grant;
-    const uint64_t *p2m;
-
-    if (!g || gfn >= d->nr_frames || gfn / 512 >= g->p2m_n)
-        return -CARAPACE_EINVAL;
-    p2m = grant_va(mfn_init(g->p2m[gfn / 512]));
-    *out = mfn_init(__atomic_load_n(&p2m[gfn % 512], __ATOMIC_RELAXED));
-    return 0;
+    *out = p2m_get(d, gfn);
+    return mfn_valid(*out) ? 0 : -CARAPACE_EINVAL;
 }
 
 static bool grant_is_table(const struct grant_domain *g, mfn_t m)
@@ -569,21 +561,6 @@ int grant_domain_init(struct domain *d, unsigned nr_frames)
     if (nr_frames < 1 || nr_frames > GNTTAB_MAX_FRAMES)
         return -CARAPACE_EINVAL;
     return grant_grow(d, nr_frames);
-}
-
-int grant_domain_p2m(struct domain *d, const mfn_t *p2m_frames, uint64_t n)
-{
-    struct grant_domain *g;
-
-    if (n > GRANT_P2M_MAX)
-        return -CARAPACE_E2BIG;
-    g = grant_state(d);
-    if (!g)
-        return -CARAPACE_ENOMEM;
-    for (uint64_t i = 0; i < n; i++)
-        g->p2m[i] = (uint32_t)mfn_val(p2m_frames[i]);
-    g->p2m_n = (uint32_t)n;
-    return 0;
 }
 
 int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid,

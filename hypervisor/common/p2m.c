@@ -99,12 +99,6 @@ mfn_t p2m_get(const struct domain *d, uint64_t gfn)
     return leaf[gfn % P2M_PER_FRAME];
 }
 
-const mfn_t *p2m_leaves(const struct domain *d, uint64_t *n)
-{
-    *n = (d->nr_frames + P2M_PER_FRAME - 1) / P2M_PER_FRAME;
-    return mfn_valid(d->p2m_dir) ? p2m_frame(d->p2m_dir) : NULL;
-}
-
 void p2m_free(struct domain *d)
 {
     mfn_t *dir;

@@ -20,10 +20,6 @@ struct vcpu;
  * builder, before the guest runs); it can only grow. 0 or -errno. */
 int grant_domain_init(struct domain *d, unsigned nr_frames);
 
-/* Tell grant.c where d's p2m is: n frames of gfn -> mfn (u64 each), in
- * gfn order (the builder, once they are filled). 0 or -errno. */
-int grant_domain_p2m(struct domain *d, const mfn_t *p2m_frames, uint64_t n);
-
 /* Write grant `ref` of d (the builder: the console ring for dom0). The
  * table must exist (grant_domain_init). 0 or -errno. */
 int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid,

@@ -26,8 +26,6 @@ int p2m_grow(struct domain *d, uint64_t nr);
 int p2m_shrink(struct domain *d, uint64_t nr);
 /* The machine frame of gfn, or an invalid mfn past the end. */
 mfn_t p2m_get(const struct domain *d, uint64_t gfn);
-/* The leaf frames, for grant.c: *n of them. */
-const mfn_t *p2m_leaves(const struct domain *d, uint64_t *n);
 /* Free the map itself (the domain's frames are freed by their owner). */
 void p2m_free(struct domain *d);
 
