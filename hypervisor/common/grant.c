@@ -53,7 +53,9 @@
 #define GTF_ALL       (GTF_permit_access | GTF_readonly | GTF_reading | GTF_writing)
 #define GRANT_RETRIES 4 /* compare-and-swap attempts before -EAGAIN */
 
-#define MAPTRACK_ORDER 1
+/* 1024 mappings per grantee (32 KiB, allocated at its first map): dom0's
+ * console back end maps one ring per domU, and there can be 1023 domUs. */
+#define MAPTRACK_ORDER 3
 #define MAPTRACK_MAX   ((PAGE_SIZE << MAPTRACK_ORDER) / sizeof(struct grant_map))
 
 /* The hypervisor's record of one ref's mappings. */
