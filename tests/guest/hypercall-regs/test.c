@@ -15,9 +15,7 @@ const char test_title[] =
 void hc_regs_probe(uint64_t *out);
 asm(".text\n"
     ".globl hc_regs_probe\n"
-    "hc_regs_probe:\n"
-    "    push %rbp; push %rbx; push %r12; push %r13; push %r14; push %r15\n"
-    "    push %rdi\n"
+    "hc_regs_probe:\n" GUEST_PROBE_PROLOGUE
     "    movabs $0xc0de00000000b0b0, %rbx\n"
     "    movabs $0xc0de00000000d0d0, %rdx\n"
     "    movabs $0xc0de000000005151, %rsi\n"
@@ -31,26 +29,7 @@ asm(".text\n"
     "    movabs $0xc0de000000001414, %r14\n"
     "    movabs $0xc0de000000001515, %r15\n"
     "    call hypercall_page + 1 * 32\n" /* HC_version */
-    "    push %rax\n"
-    "    mov 8(%rsp), %rax\n"
-    "    pop 0(%rax)\n"
-    "    mov %rbx, 8(%rax)\n"
-    "    mov %rcx, 16(%rax)\n"
-    "    mov %rdx, 24(%rax)\n"
-    "    mov %rsi, 32(%rax)\n"
-    "    mov %rdi, 40(%rax)\n"
-    "    mov %rbp, 48(%rax)\n"
-    "    mov %r8, 56(%rax)\n"
-    "    mov %r9, 64(%rax)\n"
-    "    mov %r10, 72(%rax)\n"
-    "    mov %r11, 80(%rax)\n"
-    "    mov %r12, 88(%rax)\n"
-    "    mov %r13, 96(%rax)\n"
-    "    mov %r14, 104(%rax)\n"
-    "    mov %r15, 112(%rax)\n"
-    "    pop %rdi\n"
-    "    pop %r15; pop %r14; pop %r13; pop %r12; pop %rbx; pop %rbp\n"
-    "    ret\n");
+    GUEST_PROBE_EPILOGUE);
 
 _Static_assert(HC_version == 1, "hc_regs_probe calls stub 1");
 

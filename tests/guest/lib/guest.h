@@ -144,6 +144,35 @@ enum guest_reg {
 };
 extern const char *const guest_reg_names[15];
 
+/* For register probes written in asm, `void probe(uint64_t *out)`: the
+ * prologue saves the callee-saved registers and out; after the probed
+ * instruction, the epilogue stores rax..r15 (enum guest_reg order) into
+ * out[], restores the callee-saved registers and returns. */
+#define GUEST_PROBE_PROLOGUE                                                   \
+    "    push %rbp; push %rbx; push %r12; push %r13; push %r14; push %r15\n"   \
+    "    push %rdi\n"
+#define GUEST_PROBE_EPILOGUE                                                   \
+    "    push %rax\n"                                                          \
+    "    mov 8(%rsp), %rax\n"                                                  \
+    "    pop 0(%rax)\n"                                                        \
+    "    mov %rbx, 8(%rax)\n"                                                  \
+    "    mov %rcx, 16(%rax)\n"                                                 \
+    "    mov %rdx, 24(%rax)\n"                                                 \
+    "    mov %rsi, 32(%rax)\n"                                                 \
+    "    mov %rdi, 40(%rax)\n"                                                 \
+    "    mov %rbp, 48(%rax)\n"                                                 \
+    "    mov %r8, 56(%rax)\n"                                                  \
+    "    mov %r9, 64(%rax)\n"                                                  \
+    "    mov %r10, 72(%rax)\n"                                                 \
+    "    mov %r11, 80(%rax)\n"                                                 \
+    "    mov %r12, 88(%rax)\n"                                                 \
+    "    mov %r13, 96(%rax)\n"                                                 \
+    "    mov %r14, 104(%rax)\n"                                                \
+    "    mov %r15, 112(%rax)\n"                                                \
+    "    pop %rdi\n"                                                           \
+    "    pop %r15; pop %r14; pop %r13; pop %r12; pop %rbx; pop %rbp\n"         \
+    "    ret\n"
+
 typedef void (*trap_handler_t)(struct trap_frame *frame);
 
 /* The common entry for every vector and callback: save, dispatch, iret. */

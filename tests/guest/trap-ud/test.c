@@ -46,9 +46,7 @@ static unsigned int do_ud2(void)
 void ud_regs_probe(uint64_t *out);
 asm(".text\n"
     ".globl ud_regs_probe\n"
-    "ud_regs_probe:\n"
-    "    push %rbp; push %rbx; push %r12; push %r13; push %r14; push %r15\n"
-    "    push %rdi\n"
+    "ud_regs_probe:\n" GUEST_PROBE_PROLOGUE
     "    movabs $0x7e57000000000000, %rax\n"
     "    movabs $0x7e57000000000101, %rbx\n"
     "    movabs $0x7e57000000000202, %rcx\n"
@@ -64,27 +62,7 @@ asm(".text\n"
     "    movabs $0x7e57000000000c0c, %r13\n"
     "    movabs $0x7e57000000000d0d, %r14\n"
     "    movabs $0x7e57000000000e0e, %r15\n"
-    "    ud2\n"
-    "    push %rax\n"
-    "    mov 8(%rsp), %rax\n"
-    "    pop 0(%rax)\n"
-    "    mov %rbx, 8(%rax)\n"
-    "    mov %rcx, 16(%rax)\n"
-    "    mov %rdx, 24(%rax)\n"
-    "    mov %rsi, 32(%rax)\n"
-    "    mov %rdi, 40(%rax)\n"
-    "    mov %rbp, 48(%rax)\n"
-    "    mov %r8, 56(%rax)\n"
-    "    mov %r9, 64(%rax)\n"
-    "    mov %r10, 72(%rax)\n"
-    "    mov %r11, 80(%rax)\n"
-    "    mov %r12, 88(%rax)\n"
-    "    mov %r13, 96(%rax)\n"
-    "    mov %r14, 104(%rax)\n"
-    "    mov %r15, 112(%rax)\n"
-    "    pop %rdi\n"
-    "    pop %r15; pop %r14; pop %r13; pop %r12; pop %rbx; pop %rbp\n"
-    "    ret\n");
+    "    ud2\n" GUEST_PROBE_EPILOGUE);
 
 static void check_delivery(void)
 {
