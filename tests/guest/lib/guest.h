@@ -111,6 +111,15 @@ enum test_result test_result_now(void);
 /* Print `Test result: ...` and power off; never returns. */
 __attribute__((noreturn)) void test_exit(void);
 
+/* --- Watching a domU (watch.c), for dom0 in attack tests ------------- */
+
+/* Wait, yielding, until domain `domid` has ended (shut down, crashed or
+ * already destroyed), at most `max_ms` of system time. Returns its last
+ * DOMCTL_STATE_* (SHUTDOWN or CRASHED), -CARAPACE_ESRCH if it is gone,
+ * or WATCH_TIMEOUT. Prints what it saw. */
+#define WATCH_TIMEOUT (-1000L)
+long watch_domain_end(uint32_t domid, uint64_t max_ms);
+
 /* --- Traps (trap.c, trap_entry.S) --------------------------------------- */
 
 /* What trap_entry saves below the hypervisor's trap frame. A handler may

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* dom0 watching a domU of an attack test until it has ended. */
+#include <string.h>
+
+#include "guest.h"
+
+#define WATCH_MS 1000000ULL
+
+long watch_domain_end(uint32_t domid, uint64_t max_ms)
+{
+    struct domctl_domaininfo info;
+    uint64_t t0 = system_time_ns();
+    long rc;
+
+    for (;;) {
+        memset(&info, 0, sizeof(info));
+        info.domid = domid;
+        rc = hc_domctl(DOMCTL_getdomaininfo, &info);
+        if (rc == 0 && info.domid != domid)
+            rc = -CARAPACE_ESRCH; /* the next domain up: ours is gone */
+        if (rc) {
+            printf("dom0: domain %u is gone\n", domid);
+            return rc;
+        }
+        if (info.state == DOMCTL_STATE_SHUTDOWN ||
+            info.state == DOMCTL_STATE_CRASHED) {
+            printf("dom0: domain %u has ended (state %u)\n", domid, info.state);
+            return info.state;
+        }
+        if (system_time_ns() - t0 > max_ms * WATCH_MS) {
+            printf("dom0: domain %u still in state %u after %lu ms\n", domid,
+                   info.state, (unsigned long)max_ms);
+            return WATCH_TIMEOUT;
+        }
+        hc_sched_op(SCHED_yield, 0);
+    }
+}
