@@ -41,18 +41,52 @@ size_t console_budget(struct domain *d, size_t n)
     return n;
 }
 
+/*
+ * A domU's bytes as they reach the operator's terminal: control characters
+ * other than newline and tab, and DEL, are shown as ^X (ESC as ^[), so a
+ * domain cannot move the cursor, erase or rewrite other lines (a "\r(d0)"
+ * forgery included), retitle the window or reprogram the terminal with
+ * escape sequences. Bytes from 0x80 up pass (UTF-8).
+ */
+static void console_escape(struct domain *d, const char *s, size_t n)
+{
+    char buf[128];
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (k + 2 > sizeof(buf)) {
+            log_write_from(d->id, buf, k);
+            k = 0;
+        }
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+            buf[k++] = '^';
+            buf[k++] = (char)(c ^ 0x40);
+        } else {
+            buf[k++] = (char)c;
+        }
+    }
+    if (k)
+        log_write_from(d->id, buf, k);
+}
+
 /* One piece of d's output: a line, or the unfinished end of one. A domU's
  * lines start with "(dN) ", again if another writer broke in. */
 static void console_piece(struct domain *d, const char *s, size_t n)
 {
     char label[16];
 
-    if (d->id != 0 && !log_continues(d->id)) {
+    if (d->id == 0) {
+        log_write_from(d->id, s, n); /* dom0 owns the terminal */
+        return;
+    }
+    if (!log_continues(d->id)) {
         int len = format_snprintf(label, sizeof(label), "(d%u) ", d->id);
 
         log_write_from(d->id, label, (size_t)len);
     }
-    log_write_from(d->id, s, n);
+    console_escape(d, s, n);
 }
 
 void console_out(struct domain *d, const char *s, size_t n)

@@ -194,8 +194,10 @@ void sched_run(void)
             sched_slice_left = SCHED_SLICE_TICKS;
             domain_reap(next);
         }
-        if (next)
-            arch_return_to_guest();
+        if (next) {
+            arch_return_to_guest(); /* returns if next could not run */
+            continue;
+        }
         arch_idle();
     }
 }

@@ -85,8 +85,10 @@ void arch_vcpu_release(struct vcpu *v);
 int arch_domain_release_memory(struct domain *d);
 /* Make `next` the running vCPU (NULL: idle): page tables, segment bases. */
 void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next);
-/* Leave the hypervisor for the current vCPU; never returns. */
-__attribute__((noreturn)) void arch_return_to_guest(void);
+/* Leave the hypervisor for the current vCPU. Returns only if it can no
+ * longer run (delivering a pending event crashed its domain): the caller,
+ * the scheduler's loop, picks again. */
+void arch_return_to_guest(void);
 /* Idle until an interrupt, with interrupts enabled only while waiting. */
 void arch_idle(void);
 

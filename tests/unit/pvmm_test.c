@@ -28,7 +28,7 @@
 #define NFRAMES 256
 #define DOM1    1u
 #define DOM2    2u
-#define P       PTE_P
+#define P       (PTE_P | PTE_U) /* guest entries are user entries */
 #define W       PTE_W
 #define U       PTE_U
 
@@ -233,6 +233,11 @@ static void test_validate_on_pin(void)
     page(t.l4)[260] = pte(D1(9), P); /* guest entry in a hypervisor slot */
     ATTACK(pvmm_pin(DOM1, t.l4, 4), EPERM);
     page(t.l4)[260] = 0;
+    page(t.l1)[3] = pte(t.ro, PTE_P); /* a supervisor entry, last leaf */
+    ATTACK(pvmm_pin(DOM1, t.l4, 4), EINVAL);
+    page(t.l1)[3] = pte(t.ro, 0); /* not present, with an address: L1TF */
+    ATTACK(pvmm_pin(DOM1, t.l4, 4), EINVAL);
+    page(t.l1)[3] = 0;
     CHECK_EQ(pvmm_pin(DOM1, t.l4, 4), 0);
     CHECK_COUNTS(t.l1, FRAME_TYPE_L1, 2, 2);
     CHECK_COUNTS(t.rw, FRAME_TYPE_WRITABLE, 1, 1);
@@ -268,11 +273,23 @@ static void test_attacks_mapping(void)
     ATTACK(pvmm_mmu_update(DOM1, ma(t.l2, 1), pte(D1(6), P | PTE_PS)), EINVAL);
     ATTACK(pvmm_mmu_update(DOM1, ma(t.l3, 1), pte(D1(6), P | PTE_PS)), EINVAL);
     ATTACK(pvmm_mmu_update(DOM1, ma(t.l4, 1), pte(D1(6), P | PTE_PS)), EINVAL);
-    /* Non-present entries take nothing, whatever else they say. */
-    CHECK_EQ(pvmm_mmu_update(DOM1, ma(t.l1, 2), PTE_ADDR_MASK | 1UL << 62), 0);
+    /* Non-present entries take nothing, but may carry no address (the
+     * CPU can use it speculatively: L1TF); other bits are the guest's. */
+    ATTACK(pvmm_mmu_update(DOM1, ma(t.l1, 2), PTE_ADDR_MASK | 1UL << 62),
+           EINVAL);
+    ATTACK(pvmm_mmu_update(DOM1, ma(t.l1, 2), pte(D1(6), 0)), EINVAL);
+    CHECK_EQ(pvmm_mmu_update(DOM1, ma(t.l1, 2), 1UL << 62 | W | U), 0);
     CHECK_EQ(pvmm_mmu_update(DOM1, ma(t.l1, 2), 0), 0);
-    /* A PS bit in an L1 is PAT: fine. */
-    CHECK_EQ(pvmm_mmu_update(DOM1, ma(t.l1, 2), pte(D1(6), P | PTE_PS)), 0);
+    /* Cache attributes (PWT, PCD, PAT: PS in an L1) and G, at any level. */
+    ATTACK(pvmm_mmu_update(DOM1, ma(t.l1, 2), pte(D1(6), P | PTE_PS)), EINVAL);
+    ATTACK(pvmm_mmu_update(DOM1, ma(t.l1, 2), pte(D1(6), P | PTE_PWT)), EINVAL);
+    ATTACK(pvmm_mmu_update(DOM1, ma(t.l1, 2), pte(D1(6), P | PTE_PCD)), EINVAL);
+    ATTACK(pvmm_mmu_update(DOM1, ma(t.l1, 2), pte(D1(6), P | PTE_G)), EINVAL);
+    ATTACK(pvmm_mmu_update(DOM1, ma(t.l2, 1), pte(D1(6), P | PTE_PCD)), EINVAL);
+    ATTACK(pvmm_mmu_update(DOM1, ma(t.l4, 1), pte(D1(6), P | PTE_G)), EINVAL);
+    /* No supervisor entries: an update without U stores it with U. */
+    CHECK_EQ(pvmm_mmu_update(DOM1, ma(t.l1, 2), pte(D1(6), PTE_P)), 0);
+    CHECK_EQ(page(t.l1)[2], pte(D1(6), P));
     CHECK_COUNTS(D1(6), FRAME_TYPE_NONE, 0, 1);
     CHECK_EQ(pvmm_mmu_update(DOM1, ma(t.l1, 2), 0), 0);
     tree_check(&t);

@@ -124,4 +124,25 @@ syscall_entry:
     pushq $VECTOR_SYSCALL
     jmp trap_save
 
+/*
+ * syscall from compatibility mode (MSR_CSTAR). Unreachable while the GDT
+ * has no 32-bit code segment; should one ever appear, the guest gets a
+ * #UD at the instruction after its syscall, in 64-bit mode, instead of
+ * ring 0 at address 0.
+ */
+    .balign 16
+    .globl syscall_compat_entry
+syscall_compat_entry:
+    swapgs
+    movq %rsp, %gs:PERCPU_SCRATCH_OFFSET
+    movq %gs:PERCPU_STACK_TOP_OFFSET, %rsp
+    pushq $GDT_GUEST_DS                  /* ss */
+    pushq %gs:PERCPU_SCRATCH_OFFSET      /* rsp */
+    pushq %r11                           /* rflags */
+    pushq $GDT_GUEST_CS64                /* cs */
+    pushq %rcx                           /* rip */
+    pushq $0                             /* error code */
+    pushq $6                             /* #UD */
+    jmp trap_save
+
     .section .note.GNU-stack, "", @progbits

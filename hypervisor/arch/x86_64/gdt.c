@@ -29,13 +29,19 @@ static struct tss gdt_tss __attribute__((aligned(16)));
 /* Descriptor bits: present, DPL, code/data, long mode, granularity. */
 #define SEG_CODE64(dpl) (0x00af9a000000ffffULL | ((uint64_t)(dpl) << 45))
 #define SEG_DATA(dpl)   (0x00cf92000000ffffULL | ((uint64_t)(dpl) << 45))
-#define SEG_CODE32(dpl) (0x00cf9a000000ffffULL | ((uint64_t)(dpl) << 45))
 
+/*
+ * No 32-bit code segment, at any privilege level: a guest that could load
+ * one (a far jump to it) would run in compatibility mode, where `syscall`
+ * enters ring 0 at MSR_CSTAR and `sysenter` is valid on some CPUs. Slot
+ * 0x18 stays empty (a far jump to it is a #GP): it only exists because
+ * SYSRET derives the selectors after it (gdt.h).
+ */
 static uint64_t gdt_table[8] __attribute__((aligned(16))) = {
     0,
     SEG_CODE64(0), /* 0x08 */
     SEG_DATA(0),   /* 0x10 */
-    SEG_CODE32(3), /* 0x18 */
+    0,             /* 0x18: SYSRET's base, never a segment */
     SEG_DATA(3),   /* 0x20 */
     SEG_CODE64(3), /* 0x28 */
     0,             /* 0x30: TSS, filled in by gdt_init */

@@ -1,33 +1,101 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Guest memory access by guest virtual address. Guests own the lower
- * canonical half; anything else (the hypervisor's half, non-canonical
- * addresses, ranges that wrap) is refused before it is touched, and a page
- * fault during the copy is caught (guestmem_copy.S) and becomes -EFAULT.
+ * Guest memory access by guest virtual address, as the guest itself could
+ * make it from ring 3.
+ *
+ * Guests own the lower canonical half; anything else (the hypervisor's
+ * half, non-canonical addresses, ranges that wrap) is refused before it is
+ * touched. Inside it, the hypervisor does not let the MMU translate for
+ * it: ring 0 may use supervisor translations a guest cannot, and a guest
+ * can manufacture some. Every guest L4 holds the hypervisor's own slots
+ * (supervisor entries), so a read-only recursive L4 entry lets the MMU
+ * walk the hypervisor's direct-map tables as if they were the guest's; in
+ * that window guest addresses translate, supervisor-only, to any machine
+ * frame. So guestmem walks the current guest root in software and goes on
+ * only if every level is present and user-accessible (and writable, for a
+ * write), exactly what a ring-3 access with CR0.WP needs; then it copies
+ * through the direct map. Since the PV MMU forces PTE_U on every guest
+ * entry (pvmm.c), "U at every level" admits all of the guest's own
+ * mappings and none through a hypervisor slot but the read-only M2P
+ * (slot 256, user-readable by design). SMAP no longer matters here: no
+ * guest page is touched through a user mapping in ring 0.
+ *
+ * The walk does not set the Accessed and Dirty bits. One CPU, interrupts
+ * off: the tables cannot change under the walk.
  */
+#include <string.h>
+
 #include <carapace/errno.h>
 
+#include "arch.h"
 #include "guestmem.h"
+#include <arch/cpu.h>
+#include <arch/guestmem.h>
+#include <arch/paging.h>
 
-#define GUEST_VA_LIMIT 0x0000800000000000ULL
-
-long guestmem_copy(void *dst, const void *src, size_t len);
+#define GUEST_VA_LIMIT  0x0000800000000000ULL
+#define GUESTMEM_OFFSET 0xfffULL
 
 bool guestmem_range_ok(uint64_t va, uint64_t len)
 {
     return va <= GUEST_VA_LIMIT && len <= GUEST_VA_LIMIT - va;
 }
 
-int guestmem_read(void *dst, uint64_t va, size_t len)
+int guestmem_walk(uint64_t root, uint64_t va, bool write, uint64_t *pa)
 {
+    const uint64_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
+    uint64_t table = root & PTE_ADDR_MASK;
+
+    if (va >= GUEST_VA_LIMIT)
+        return -CARAPACE_EFAULT;
+    for (int level = 4; level >= 1; level--) {
+        const uint64_t *t = arch_phys_to_virt(table);
+        unsigned idx = (unsigned)(va >> (12 + 9 * (level - 1))) & 511;
+        uint64_t e = __atomic_load_n(&t[idx], __ATOMIC_RELAXED);
+
+        /* PS: no guest has superpages; a hypervisor slot might. */
+        if ((e & need) != need || (level > 1 && (e & PTE_PS)))
+            return -CARAPACE_EFAULT;
+        table = e & PTE_ADDR_MASK;
+    }
+    *pa = table | (va & GUESTMEM_OFFSET);
+    return 0;
+}
+
+int guestmem_copy_root(uint64_t root, uint64_t va, void *buf, size_t len,
+                       bool write)
+{
+    uint8_t *b = buf;
+
     if (!guestmem_range_ok(va, len))
         return -CARAPACE_EFAULT;
-    return (int)guestmem_copy(dst, (const void *)va, len);
+    while (len > 0) {
+        size_t chunk = PAGE_SIZE - (va & GUESTMEM_OFFSET);
+        uint64_t pa;
+        void *p;
+
+        if (chunk > len)
+            chunk = len;
+        if (guestmem_walk(root, va, write, &pa))
+            return -CARAPACE_EFAULT;
+        p = arch_phys_to_virt(pa);
+        if (write)
+            memcpy(p, b, chunk);
+        else
+            memcpy(b, p, chunk);
+        va += chunk;
+        b += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+int guestmem_read(void *dst, uint64_t va, size_t len)
+{
+    return guestmem_copy_root(read_cr3(), va, dst, len, false);
 }
 
 int guestmem_write(uint64_t va, const void *src, size_t len)
 {
-    if (!guestmem_range_ok(va, len))
-        return -CARAPACE_EFAULT;
-    return (int)guestmem_copy((void *)va, src, len);
+    return guestmem_copy_root(read_cr3(), va, (void *)src, len, true);
 }

@@ -188,9 +188,14 @@ static void paging_enable_protections(void)
         cr4 |= CR4_SMAP;
         cpu_has_smap = 1;
     }
+    /* UMIP: sgdt, sidt, sldt, str and smsw fault in ring 3 instead of
+     * showing guests where the GDT and IDT are (docs/abi.md). */
+    if (c & (1u << 2))
+        cr4 |= CR4_UMIP;
     write_cr4(cr4);
-    log_info("Paging: W^X hypervisor image, NX direct map%s%s\n",
-             cr4 & CR4_SMEP ? ", SMEP" : "", cr4 & CR4_SMAP ? ", SMAP" : "");
+    log_info("Paging: W^X hypervisor image, NX direct map%s%s%s\n",
+             cr4 & CR4_SMEP ? ", SMEP" : "", cr4 & CR4_SMAP ? ", SMAP" : "",
+             cr4 & CR4_UMIP ? ", UMIP" : "");
 }
 
 /* The M2P frames at M2P_VIRT_START: read-only, no-execute, and readable

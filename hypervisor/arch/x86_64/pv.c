@@ -36,6 +36,10 @@
 
 #define MSR_STAR           0xc0000081
 #define MSR_LSTAR          0xc0000082
+#define MSR_CSTAR          0xc0000083
+#define MSR_SYSENTER_CS    0x174
+#define MSR_SYSENTER_ESP   0x175
+#define MSR_SYSENTER_EIP   0x176
 #define MSR_SFMASK         0xc0000084
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
@@ -45,7 +49,7 @@
 #define PV_RFLAGS_FIXED 0x202UL /* IF and the always-one bit */
 #define PV_BOUNCE_MAX   16
 
-extern char syscall_entry[], boot_stack_top[];
+extern char syscall_entry[], syscall_compat_entry[], boot_stack_top[];
 
 /* boot.S starts the boot path BOOT_FRAME_RESERVE (256) bytes below the
  * stack top, leaving this frame to the guest. */
@@ -56,14 +60,27 @@ static struct cpu_regs *pv_frame(void)
     return (struct cpu_regs *)(this_cpu()->stack_top - sizeof(struct cpu_regs));
 }
 
+/*
+ * Every way the CPU offers into ring 0 besides interrupt gates leads to a
+ * handler of ours: 64-bit `syscall` (LSTAR) is the hypercall and user
+ * system call path; compatibility-mode `syscall` (CSTAR) cannot happen,
+ * since the GDT has no 32-bit code segment, and would be a #UD for the
+ * guest (entry.S); `sysenter` (#UD on AMD in long mode) finds
+ * SYSENTER_CS 0 and is a #GP on Intel. Left unset, CSTAR is 0: a
+ * compat-mode syscall would run at address 0 in ring 0.
+ */
 void pv_init(void)
 {
     this_cpu()->stack_top = (uint64_t)boot_stack_top;
     /* syscall: CS = GDT_HV_CS. sysret (unused) would derive its selectors
-     * from GDT_GUEST_CS32. */
-    wrmsr(MSR_STAR, ((uint64_t)(GDT_GUEST_CS32 & ~3) << 48) |
-                        ((uint64_t)GDT_HV_CS << 32));
+     * from GDT_SYSRET_BASE. */
+    wrmsr(MSR_STAR,
+          ((uint64_t)GDT_SYSRET_BASE << 48) | ((uint64_t)GDT_HV_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    wrmsr(MSR_CSTAR, (uint64_t)syscall_compat_entry);
+    wrmsr(MSR_SYSENTER_CS, 0);
+    wrmsr(MSR_SYSENTER_ESP, 0);
+    wrmsr(MSR_SYSENTER_EIP, 0);
     /* Entry with IF, TF, DF, AC and NT clear. */
     wrmsr(MSR_SFMASK, 0x47700);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
@@ -146,7 +163,10 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
         return;
     }
     *frame = next->arch.regs;
-    asm volatile("fxrstor64 %0" : : "m"(next->arch.fpu));
+    /* AMD's fxsave/fxrstor skip the x87 last-instruction and last-data
+     * pointers (FIP, FDP, FOP) unless an exception is pending, so the
+     * previous vCPU's would show through: fninit zeroes them first. */
+    asm volatile("fninit\n\tfxrstor64 %0" : : "m"(next->arch.fpu));
     write_cr3(next->arch.in_kernel ? next->arch.cr3_kernel
                                    : next->arch.cr3_user);
     wrmsr(MSR_FS_BASE, next->arch.fs_base);
@@ -328,7 +348,12 @@ void pv_trap(struct cpu_regs *r)
     sched_run();
 }
 
-/* Deliver a pending, unmasked event upcall, then leave for the guest. */
+/*
+ * Deliver a pending, unmasked event upcall, then leave for the guest. If
+ * the bounce crashed the domain, return to the scheduler's loop instead
+ * (calling sched_run() from here would nest one frame per domain that
+ * crashes in a row, and enough of them would overflow the stack).
+ */
 void arch_return_to_guest(void)
 {
     struct vcpu *v = sched_current();
@@ -337,7 +362,7 @@ void arch_return_to_guest(void)
     if (vi->upcall_pending && !vi->upcall_mask && v->arch.event_cb)
         pv_bounce(v, pv_frame(), TRAP_VECTOR_EVENT, 0, v->arch.event_cb, true);
     if (v->state != VCPU_RUNNABLE)
-        sched_run(); /* the bounce crashed it */
+        return; /* the bounce crashed it */
     entry_resume(pv_frame());
 }
 

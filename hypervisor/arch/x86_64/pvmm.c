@@ -22,11 +22,21 @@
  *   L1, RW=1          general ref + type WRITABLE  (fails if a page table)
  *   L2, L3            general ref + type L1, L2    (validates if untyped)
  *   L4                general ref + type L3, or a linear entry (below)
- * Non-present entries hold nothing. Bits 52..62 must be clear. PS=1 is
- * refused at L2 and L3: checking a 2 MiB or 1 GiB superpage means checking
- * every frame under it for type and owner, and getting that wrong is what
- * XSA-148 was; 4 KiB pages only keep the rule "one entry, one frame". PS is
- * a reserved bit at L4 and refused too: a linear walk reads an L4 entry as
+ * Non-present entries hold nothing, and must have address bits 0 (the
+ * CPU may use them speculatively: L1TF). Bits 52..62 must be clear, and
+ * so must PWT, PCD, PAT and G (PVMM_PTE_CACHE_G). Every present entry
+ * has PTE_U: mmu_update adds it to the value it stores, and a table being
+ * validated must already have it (-EINVAL otherwise: validation never
+ * writes a table, so a refused pin changes nothing). Guest kernel and
+ * guest user both run in ring 3, so a supervisor mapping is of no use to a
+ * guest, and one would be an address the guest cannot use but ring 0 can,
+ * e.g. a payload for a guest-chosen ring-0 entry. It also makes "U at
+ * every level" the rule that tells a walk through a guest's own entries
+ * from one into the hypervisor's supervisor slots (guestmem.c).
+ * PS=1 is refused at L2 and L3: checking a 2 MiB or 1 GiB superpage means
+ * checking every frame under it for type and owner, and getting that wrong is
+ * what XSA-148 was; 4 KiB pages only keep the rule "one entry, one frame". PS
+ * is a reserved bit at L4 and refused too: a linear walk reads an L4 entry as
  * an L3 one, where PS=1 would map 1 GiB of arbitrary memory.
  *
  * Linear (recursive) entries: an L4 entry pointing at an L4, the table
@@ -57,7 +67,9 @@
  *
  * Error codes (every guest value; nothing changes on error)
  *   -EINVAL  reserved bits 52..62 or PVMM_PTE_GRANT (bit 9, grant mappings:
- *            pvmm.h), PS=1 at L2..L4, linear entry with RW=1,
+ *            pvmm.h), PWT, PCD, PAT/PS or G in a present entry, or U
+ *            missing in one of a table being validated, address bits
+ *            in a non-present entry, linear entry with RW=1,
  *            recursive entry at L2/L3; bad pte_ma (unaligned, not in a
  *            validated table of the domain); bad level; unpin of an
  *            unpinned frame; dom not a domain id; va_to_pte: non-canonical
@@ -346,12 +358,14 @@ void pvmm_type_put(mfn_t mfn)
     pvmm_type_reset(f);
 }
 
-/* Reserved bits and PS: the checks that need no frame. */
-static int pvmm_entry_check(unsigned level, uint64_t e)
+/* Reserved bits, cache attributes, PS and G, and U (forced on updates,
+ * so only a table written as data and then validated can lack it): the
+ * checks that need no frame. */
+static int pvmm_entry_check(uint64_t e)
 {
-    if (e & (PVMM_PTE_RSVD | PVMM_PTE_GRANT))
+    if (e & (PVMM_PTE_RSVD | PVMM_PTE_GRANT | PVMM_PTE_CACHE_G))
         return -EINVAL;
-    if (level > 1 && (e & PTE_PS))
+    if (!(e & PTE_U))
         return -EINVAL;
     return 0;
 }
@@ -412,10 +426,12 @@ int pvmm_entry_get(uint32_t dom, mfn_t table, unsigned level, uint64_t e)
     unsigned type = pvmm_entry_type(level, e);
     int rc;
 
+    /* A non-present entry holds nothing, but the CPU may still read its
+     * address speculatively (L1TF): it must be 0. */
     if (!(e & PTE_P))
-        return 0;
+        return (e & PTE_ADDR_MASK) ? -EINVAL : 0;
     pvmm_stats.entries_checked++;
-    rc = pvmm_entry_check(level, e);
+    rc = pvmm_entry_check(e);
     if (rc == 0)
         rc = pvmm_frame_owned(dom, target);
     if (rc)

@@ -78,6 +78,7 @@ static int pvmm_ops_update(uint32_t dom, mfn_t table, unsigned slot,
      * when only the flags change: RW on a linear entry is such a change.
      */
     old = pvmm_read(table, slot);
+    val = pvmm_entry_adjust(val);
     rc = pvmm_entry_get(dom, table, (unsigned)level, val);
     if (rc)
         return rc;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The IDT and the C side of trap entry. Every exception in the hypervisor
- * is fatal for now (there is no guest to blame yet): it is reported with
- * the registers and a symbolized backtrace, then the machine stops.
+ * The IDT and the C side of trap entry. An exception from a guest goes to
+ * pv_trap(); one in the hypervisor itself is a broken invariant, and fatal:
+ * it is reported with the registers and a symbolized backtrace, then the
+ * machine stops. (Guest memory is read by a software walk, guestmem.c, so
+ * no hypervisor access to it can fault.)
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -163,21 +165,6 @@ static __attribute__((noreturn)) void trap_fatal(const struct cpu_regs *r)
     fatal_end(&info);
 }
 
-/* A fault in the hypervisor at an instruction listed in the exception
- * table (a guest-memory copy) resumes at its fixup. */
-static bool trap_fixup(struct cpu_regs *regs)
-{
-    extern const uint64_t __ex_table_start[], __ex_table_end[];
-
-    for (const uint64_t *e = __ex_table_start; e < __ex_table_end; e += 2) {
-        if (e[0] == regs->rip) {
-            regs->rip = e[1];
-            return true;
-        }
-    }
-    return false;
-}
-
 static bool trap_is_machine_event(uint64_t vector)
 {
     return vector == 2 || vector == 8 || vector == 18; /* NMI, #DF, #MC */
@@ -188,11 +175,8 @@ void trap_handle(struct cpu_regs *regs)
     this_cpu()->irq_count++;
     if ((regs->cs & 3) && !trap_is_machine_event(regs->vector))
         pv_trap(regs); /* from a guest; never returns */
-    if (regs->vector < 32) {
-        if ((regs->vector == 14 || regs->vector == 13) && trap_fixup(regs))
-            return;
-        trap_fatal(regs);
-    }
+    if (regs->vector < 32)
+        trap_fatal(regs); /* guest memory is never touched by a fault */
     if (regs->vector == VECTOR_TIMER) {
         apic_timer_interrupt();
         return;

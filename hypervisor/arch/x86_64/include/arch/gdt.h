@@ -8,7 +8,7 @@
 
 #define GDT_HV_CS      0x08
 #define GDT_HV_DS      0x10
-#define GDT_GUEST_CS32 0x1b /* ring 3; unused, but SYSRET wants it first */
+#define GDT_SYSRET_BASE 0x18 /* an empty slot: SYSRET's base (unused) */
 #define GDT_GUEST_DS   0x23 /* ring 3 */
 #define GDT_GUEST_CS64 0x2b /* ring 3 */
 #define GDT_TSS        0x30

@@ -26,6 +26,14 @@
 
 /* Bits 52..62 of a guest entry: must be zero. */
 #define PVMM_PTE_RSVD 0x7ff0000000000000UL
+/*
+ * Bits no present guest entry may hold (pvmm.c, docs/abi.md): the cache
+ * attributes PWT, PCD and PAT (bit 7 of an L1 entry; PS at L2..L4, where
+ * superpages are refused), so that no frame is mapped with another memory
+ * type than the hypervisor's write-back direct map; and G, so that no
+ * guest mapping could outlive a page-table switch to another domain.
+ */
+#define PVMM_PTE_CACHE_G (PTE_PWT | PTE_PCD | PTE_PS | PTE_G)
 
 /*
  * Grant mappings. An L1 entry that maps another domain's frame is made only
@@ -130,6 +138,12 @@ extern struct pvmm_stats pvmm_stats;
 static inline mfn_t pvmm_pte_mfn(uint64_t e)
 {
     return mfn_init((e & PTE_ADDR_MASK) >> PAGE_SHIFT);
+}
+
+/* What a present entry given to mmu_update becomes: PTE_U forced (pvmm.c). */
+static inline uint64_t pvmm_entry_adjust(uint64_t e)
+{
+    return (e & PTE_P) ? e | PTE_U : e;
 }
 
 /* Is PML4 slot `slot` the hypervisor's? */
