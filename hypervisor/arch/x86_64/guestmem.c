@@ -23,8 +23,6 @@
  * The walk does not set the Accessed and Dirty bits. One CPU, interrupts
  * off: the tables cannot change under the walk.
  */
-#include <string.h>
-
 #include <carapace/errno.h>
 
 #include "arch.h"
@@ -41,25 +39,31 @@ bool guestmem_range_ok(uint64_t va, uint64_t len)
     return va <= GUEST_VA_LIMIT && len <= GUEST_VA_LIMIT - va;
 }
 
-int guestmem_walk(uint64_t root, uint64_t va, bool write, uint64_t *pa)
+uint64_t guestmem_walk(uint64_t root, uint64_t va, bool write)
 {
     const uint64_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
-    uint64_t table = root & PTE_ADDR_MASK;
+    uint64_t e = root;
 
     if (va >= GUEST_VA_LIMIT)
-        return -CARAPACE_EFAULT;
-    for (int level = 4; level >= 1; level--) {
-        const uint64_t *t = arch_phys_to_virt(table);
-        unsigned idx = (unsigned)(va >> (12 + 9 * (level - 1))) & 511;
-        uint64_t e = __atomic_load_n(&t[idx], __ATOMIC_RELAXED);
+        return GUESTMEM_FAULT;
+    for (unsigned shift = 39;; shift -= 9) {
+        const uint64_t *t = arch_phys_to_virt(e & PTE_ADDR_MASK);
 
-        /* PS: no guest has superpages; a hypervisor slot might. */
-        if ((e & need) != need || (level > 1 && (e & PTE_PS)))
-            return -CARAPACE_EFAULT;
-        table = e & PTE_ADDR_MASK;
+        e = __atomic_load_n(&t[(va >> shift) & 511], __ATOMIC_RELAXED);
+        if ((e & need) != need)
+            return GUESTMEM_FAULT;
+        if (shift == 12)
+            return (e & PTE_ADDR_MASK) | (va & GUESTMEM_OFFSET);
+        if (e & PTE_PS) /* no guest has superpages; a hypervisor slot may */
+            return GUESTMEM_FAULT;
     }
-    *pa = table | (va & GUESTMEM_OFFSET);
-    return 0;
+}
+
+/* One string move: what the copy cost before the software walk (the
+ * hypervisor's memcpy moves a byte per loop iteration). */
+static void guestmem_move(void *dst, const void *src, size_t n)
+{
+    __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 }
 
 int guestmem_copy_root(uint64_t root, uint64_t va, void *buf, size_t len,
@@ -71,18 +75,18 @@ int guestmem_copy_root(uint64_t root, uint64_t va, void *buf, size_t len,
         return -CARAPACE_EFAULT;
     while (len > 0) {
         size_t chunk = PAGE_SIZE - (va & GUESTMEM_OFFSET);
-        uint64_t pa;
+        uint64_t pa = guestmem_walk(root, va, write);
         void *p;
 
+        if (pa == GUESTMEM_FAULT)
+            return -CARAPACE_EFAULT;
         if (chunk > len)
             chunk = len;
-        if (guestmem_walk(root, va, write, &pa))
-            return -CARAPACE_EFAULT;
         p = arch_phys_to_virt(pa);
         if (write)
-            memcpy(p, b, chunk);
+            guestmem_move(p, b, chunk);
         else
-            memcpy(b, p, chunk);
+            guestmem_move(b, p, chunk);
         va += chunk;
         b += chunk;
         len -= chunk;

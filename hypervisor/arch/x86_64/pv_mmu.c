@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The PV MMU hypercalls, on top of the validating core in pvmm.c. Arrays
- * are read one element at a time from the guest (never trusted twice), a
+ * The PV MMU hypercalls, on top of the validating core in pvmm.c. Every
+ * element of an array is read from the guest once (never trusted twice):
+ * mmu_update's requests in copies of up to PV_MMU_CHUNK (each copy is a
+ * walk of the guest's tables, guestmem.c), mmuext ops one at a time. A
  * batch stops at the first refusal and reports how far it got.
  *
  * TLB: after any change to a guest's page tables the whole TLB is flushed.
@@ -21,6 +23,8 @@
 #include <arch/pv.h>
 #include <arch/pvmm.h>
 
+#define PV_MMU_CHUNK 32 /* requests per copy: 512 bytes of stack */
+
 static void pv_mmu_flush(void)
 {
     write_cr3(read_cr3());
@@ -33,26 +37,59 @@ static int pv_mmu_report_done(uint64_t done_va, uint64_t done)
     return 0;
 }
 
+/*
+ * How many of the `left` requests at va to read in one copy: at most
+ * PV_MMU_CHUNK, and none past the end of va's page, so that an unreadable
+ * page stops the batch at exactly the request that reading them one at a
+ * time would (at least one: a request may straddle two pages).
+ */
+static uint64_t pv_mmu_chunk(uint64_t va, uint64_t left)
+{
+    uint64_t n =
+        (PAGE_SIZE - (va & (PAGE_SIZE - 1))) / sizeof(struct mmu_update);
+
+    if (n > PV_MMU_CHUNK)
+        n = PV_MMU_CHUNK;
+    if (n > left)
+        n = left;
+    return n ? n : 1;
+}
+
+/* Apply reqs[0..n); returns how many were applied, the error in *err. */
+static uint64_t pv_mmu_apply(struct vcpu *v, const struct mmu_update *reqs,
+                             uint64_t n, int *err)
+{
+    uint64_t k;
+
+    for (k = 0; k < n; k++) {
+        if ((reqs[k].ptr & 3) != MMU_NORMAL_PT_UPDATE) {
+            *err = -CARAPACE_EINVAL;
+            break;
+        }
+        *err =
+            pvmm_mmu_update(v->domain->id, pa_init(reqs[k].ptr), reqs[k].val);
+        if (*err)
+            break;
+    }
+    return k;
+}
+
 static long pv_mmu_update(struct vcpu *v, const uint64_t a[5])
 {
-    uint64_t va = a[0], count = a[1], i;
-    struct mmu_update req;
+    struct mmu_update reqs[PV_MMU_CHUNK];
+    uint64_t va = a[0], count = a[1], i = 0;
     int err = 0, derr;
 
     if (count > MMU_UPDATE_MAX)
         return -CARAPACE_E2BIG;
-    for (i = 0; i < count && !err; i++) {
-        if (guestmem_read(&req, va + i * sizeof(req), sizeof(req))) {
+    while (i < count && !err) {
+        uint64_t at = va + i * sizeof(reqs[0]), n = pv_mmu_chunk(at, count - i);
+
+        if (guestmem_read(reqs, at, n * sizeof(reqs[0]))) {
             err = -CARAPACE_EFAULT;
             break;
         }
-        if ((req.ptr & 3) != MMU_NORMAL_PT_UPDATE) {
-            err = -CARAPACE_EINVAL;
-            break;
-        }
-        err = pvmm_mmu_update(v->domain->id, pa_init(req.ptr), req.val);
-        if (err)
-            break;
+        i += pv_mmu_apply(v, reqs, n, &err);
     }
     if (i)
         pv_mmu_flush();

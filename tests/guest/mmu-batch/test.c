@@ -2,7 +2,8 @@
 /*
  * HC_mmu_update in batches: 64 updates in one call all take effect and
  * `done` says 64; a batch stops at its first bad request with `done` at the
- * number before it; MMU_UPDATE_MAX requests are accepted.
+ * number before it, also when the array runs into an unmapped page;
+ * MMU_UPDATE_MAX requests are accepted.
  */
 #include "guest.h"
 
@@ -45,6 +46,33 @@ static unsigned int count_marks(bool reverse)
     return good;
 }
 
+/* An array whose first 3 requests end one page and whose next ones would
+ * be in the unmapped page after it: 3 done, then -EFAULT (the hypervisor
+ * reads requests in chunks, but never past a page it has not checked). */
+static void array_into_hole(uint64_t ma, uint64_t old)
+{
+    const uint64_t last = start_info.nr_frames - 1,
+                   end = gfn_to_va(last) + PAGE_SIZE;
+    struct mmu_update *r = (struct mmu_update *)(end - 3 * sizeof(*r));
+    uint64_t done = 999;
+
+    if (pt_entry(end, 1, NULL) && (*pt_entry(end, 1, NULL) & MMU_PTE_PRESENT)) {
+        test_error("the page after the last frame is mapped");
+        return;
+    }
+    for (unsigned int i = 0; i < 3; i++)
+        r[i] = (struct mmu_update){.ptr = ma, .val = old};
+    test_expect_eq(hc_mmu_update(r, 10, &done), -CARAPACE_EFAULT,
+                   "10 updates, the 4th in an unmapped page");
+    test_expect_eq(done, 3, "  done");
+    /* A request that straddles the two pages is not read at all. */
+    r = (struct mmu_update *)(end - 8);
+    done = 999;
+    test_expect_eq(hc_mmu_update(r, 1, &done), -CARAPACE_EFAULT,
+                   "1 update straddling into the unmapped page");
+    test_expect_eq(done, 0, "  done");
+}
+
 void test_main(void)
 {
     uint64_t done, ma, old;
@@ -80,4 +108,5 @@ void test_main(void)
     test_expect_eq(hc_mmu_update(reqs, MMU_UPDATE_MAX, &done), 0,
                    "MMU_UPDATE_MAX identical updates");
     test_expect_eq(done, MMU_UPDATE_MAX, "  done");
+    array_into_hole(ma, old);
 }

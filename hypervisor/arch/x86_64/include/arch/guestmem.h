@@ -13,9 +13,10 @@
 /*
  * Translate va in the tables rooted at machine address `root` as a ring-3
  * access would (present and user at every level, writable at every level
- * if `write`, no superpage): 0 and the machine address in *pa, or -EFAULT.
+ * if `write`, no superpage): its machine address, or GUESTMEM_FAULT.
  */
-int guestmem_walk(uint64_t root, uint64_t va, bool write, uint64_t *pa);
+#define GUESTMEM_FAULT (~0ULL)
+uint64_t guestmem_walk(uint64_t root, uint64_t va, bool write);
 
 /* Copy len bytes between buf and guest va under `root`, page by page
  * through guestmem_walk(). 0 or -EFAULT (a copy may stop part-way). */
