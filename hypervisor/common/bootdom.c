@@ -29,6 +29,7 @@ struct bootdom_mods {
     struct bootinfo_module m[BOOTDOM_MODULES_MAX];
     bool used[BOOTDOM_MODULES_MAX]; /* the config, or a domU's */
     int n;
+    int cfg; /* the configuration's index, or -1 */
 };
 
 /* A module's command line is "path args": the guest gets the args. */
@@ -82,20 +83,31 @@ static int bootdom_read_modules(const void *fdt, struct bootdom_mods *mods)
         mods->used[i] = false;
     }
     mods->n = n;
+    mods->cfg = -1;
     return 0;
 }
 
-/* The module a domain names: index, or -ENOENT after saying so. */
+/* The module a domain names: index, or -ENOENT after saying so. A module
+ * no other domain took yet comes first; failing that, several domains
+ * share one (the builder only reads it), but never the configuration. */
 static int bootdom_find(struct bootdom_mods *mods, const char *dom,
                         const char *what, const char *ref)
 {
+    int shared = -1;
+
     for (int i = 1; i < mods->n; i++) {
-        if (mods->m[i].cmdline && !mods->used[i] &&
-            bootcfg_module_matches(mods->m[i].cmdline, ref)) {
+        if (!mods->m[i].cmdline || i == mods->cfg ||
+            !bootcfg_module_matches(mods->m[i].cmdline, ref))
+            continue;
+        if (!mods->used[i]) {
             mods->used[i] = true;
             return i;
         }
+        if (shared < 0)
+            shared = i;
     }
+    if (shared >= 0)
+        return shared;
     log_err("Boot configuration: /domains/%s: %s = \"%s\": no such boot "
             "module (pass it with -initrd, after dom0's kernel)\n",
             dom, what, ref);
@@ -126,6 +138,7 @@ static int bootdom_config(struct bootdom_mods *mods,
     if (cfg < 0)
         return 0;
     mods->used[cfg] = true;
+    mods->cfg = cfg;
     n = bootcfg_parse(arch_phys_to_virt(mods->m[cfg].start), mods->m[cfg].size,
                       doms, BOOTCFG_MAX_DOMAINS, err, sizeof(err));
     if (n < 0) {
@@ -196,7 +209,7 @@ int bootdom_start(const void *fdt, const char *cmdline)
 {
     static struct bootdom_mods mods;
     static struct bootcfg_domain doms[BOOTCFG_MAX_DOMAINS];
-    int kernel[BOOTCFG_MAX_DOMAINS], ramdisk[BOOTCFG_MAX_DOMAINS];
+    static int kernel[BOOTCFG_MAX_DOMAINS], ramdisk[BOOTCFG_MAX_DOMAINS];
     uint64_t mem;
     int n, err;
 

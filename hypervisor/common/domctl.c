@@ -171,7 +171,8 @@ static long domctl_shutdown(struct vcpu *v, uint64_t va)
     d = domctl_target(v, s.domid, &err);
     if (!d)
         return err;
-    if (!d->shared || d->state != DOMAIN_ACTIVE)
+    /* A paused domain gets the request too, and sees it when unpaused. */
+    if (!d->shared || (d->state != DOMAIN_ACTIVE && d->state != DOMAIN_PAUSED))
         return -CARAPACE_EBUSY;
     d->shared->vcpu[0].shutdown_request = s.reason + 1;
     evtchn_virq(d, VIRQ_SHUTDOWN);

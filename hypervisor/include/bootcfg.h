@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #define BOOTCFG_COMPATIBLE  "carapace,boot-config"
-#define BOOTCFG_MAX_DOMAINS 16
+#define BOOTCFG_MAX_DOMAINS 256
 #define BOOTCFG_NAME_MAX    32 /* with the NUL, as DOMAIN_NAME_MAX */
 #define BOOTCFG_MEM_MIN_MIB 1
 #define BOOTCFG_MEM_MAX_MIB 1024
