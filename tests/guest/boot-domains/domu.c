@@ -2,8 +2,9 @@
 /*
  * A boot-time domU of the boot-domains test; its bootargs choose its role:
  * "spin" burns CPU in rounds, "chatty" writes past the console rate limit,
- * "crash" faults with no handler, "wait" blocks for good after its checks.
- * Each checks what a domU may not do.
+ * "crash" faults with no handler, "wait" blocks for good after its checks,
+ * "burn" spins without ever yielding (guest/sched-share). Each checks what
+ * a domU may not do.
  */
 #include <string.h>
 
@@ -20,6 +21,17 @@ static void spin(void)
             sink += i;
         printf("%s: round %d\n", start_info.name, round);
     }
+}
+
+/* Spin without a hypercall until 5 s of system time: only preemption takes
+ * the CPU away. guest/sched-share destroys its burners long before that;
+ * the end is there so that a starved dom0 still gets to report. */
+static void burn(void)
+{
+    printf("%s: burning\n", start_info.name);
+    console_flush();
+    while (system_time_ns() < 5000000000ULL)
+        ;
 }
 
 /* 64 KiB as fast as possible: the hypervisor lets 16 KiB through at once,
@@ -69,6 +81,8 @@ void test_main(void)
                    "HC_domctl is dom0's");
     if (strcmp(start_info.bootargs, "spin") == 0)
         spin();
+    else if (strcmp(start_info.bootargs, "burn") == 0)
+        burn();
     else if (strcmp(start_info.bootargs, "chatty") == 0)
         chatty();
     else if (strcmp(start_info.bootargs, "crash") == 0)
