@@ -130,7 +130,7 @@ def parse_script(path):
     return [line for line in lines if not line.lstrip().startswith("#")]
 
 
-def finish(con, deadline):
+def finish(con, deadline, timeout):
     """After the script: wait for the kernel's last line and QEMU's exit."""
     state = con.wait(lambda: KERNEL_END.search(con.text()), deadline)
     if state == "ready":
@@ -143,7 +143,8 @@ def finish(con, deadline):
     if found:
         return int(found[-1]) & 0xff
     if state == "timeout":
-        note("timeout: the machine did not power off in time (QEMU killed)")
+        note(f"timeout: the session took more than --timeout {timeout:g} s and the "
+             "machine had not powered off (QEMU killed)")
     else:
         why = QEMU_STATUS.get(status, f"QEMU exited with status {status}")
         note(f"{why}, without a `kernel: init exited` or `kernel: poweroff` line")
@@ -195,7 +196,8 @@ def main():
                 state = con.wait(lambda: regex.search(con.text(since)),
                                  min(deadline, time.monotonic() + args.expect_timeout))
                 if state != "ready":
-                    note(f"@expect {arg!r}: {'QEMU exited' if state == 'eof' else 'timed out'}")
+                    why = "QEMU exited" if state == "eof" else "timed out"
+                    note(f"@expect {arg!r}: {why}")
                     con.kill()
                     return 1
             elif word == "@sleep":
@@ -216,7 +218,7 @@ def main():
             line, line.encode() + eol)
         since = con.send(data)
         sent_at, need_ready = time.monotonic(), True
-    return finish(con, deadline)
+    return finish(con, deadline, args.timeout)
 
 
 if __name__ == "__main__":
