@@ -34,7 +34,8 @@ of its last command, and the kernel prints `kernel: init exited with
 status N` and powers off (a `poweroff N` in the script prints `kernel:
 poweroff (status N)` instead). console.py then exits with N. It exits 1,
 saying why, if QEMU stopped without such a line (a crash), if an @expect
-timed out, or after --timeout seconds in all (default 120; QEMU is killed).
+timed out, or after --timeout seconds in all (default 120; QEMU is killed);
+3 if QEMU itself failed (it printed an error).
 """
 import argparse
 import os
@@ -47,6 +48,8 @@ import time
 PROMPT = re.compile(r"(?:^|\n)[^\S\n]*\S+# $")
 KERNEL_END = re.compile(r"kernel: (?:init exited with status|poweroff \(status) (-?\d+)")
 # QEMU's exit status (isa-debug-exit) when the hypervisor stops the machine.
+# QEMU's own errors (its status is 1 then too, like a poweroff).
+QEMU_ERROR = re.compile(r"^qemu-system-[^:]*: (?!warning: ).*$", re.M)
 QEMU_STATUS = {1: "the machine powered off", 3: "the hypervisor stopped on a fatal error",
                5: "dom0 crashed", 7: "dom0 asked for a reboot"}
 
@@ -142,6 +145,10 @@ def finish(con, deadline, timeout):
     status = con.proc.wait()
     if found:
         return int(found[-1]) & 0xff
+    error = QEMU_ERROR.search(con.text())
+    if status == 1 and error:
+        note(f"QEMU itself failed: {error.group(0).strip()}")
+        return 3
     if state == "timeout":
         note(f"timeout: the session took more than --timeout {timeout:g} s and the "
              "machine had not powered off (QEMU killed)")
