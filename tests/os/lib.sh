@@ -50,7 +50,11 @@ os_run() {
     out=${out//$'\r'/}
     sed 's/^/| /' <<<"$out"
     echo "run.sh --script $script: exit status $status"
-    if grep -qE '^console: (timeout|@expect .*: timed out)' <<<"$out"; then
+    local expect
+    expect=$(grep -m1 -E '^console: @expect .*: timed out$' <<<"$out")
+    if [ -n "$expect" ]; then
+        failed "the session stopped: ${expect#console: } (30 s)"
+    elif grep -qE '^console: timeout' <<<"$out"; then
         failed "the session timed out after $timeout s: os_timeout $os_timeout times CARAPACE_TIMEOUT_SCALE ${CARAPACE_TIMEOUT_SCALE:-1}"
     fi
 }
