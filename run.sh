@@ -54,9 +54,30 @@ the kernel prints `kernel: init exited with status N` and powers off, and
 run.sh exits with N (1 if the machine crashed or timed out).
 
 Exit status: 0 after a clean poweroff (or reboot), 1 if the hypervisor or dom0
-stopped on a fatal error or crash, 2 for a usage error, QEMU's own status
-otherwise; with --script, the status of the script's last command.
+stopped on a fatal error or crash, 2 for a usage error (including a --dom0
+file that cannot be read), 3 if QEMU itself failed (it printed an error:
+a bad QEMU argument, memory it could not get, an image it could not load),
+QEMU's own status otherwise; with --script, the status of the script's
+last command (3 too if QEMU itself failed).
 USAGE
+}
+
+# need_arg OPTION WHAT ARGC: OPTION came last, without its value: a usage
+# error (exit 2, as --help says; ${2:?} would exit 1).
+need_arg() {
+    if [ "$3" -lt 2 ]; then
+        echo "run.sh: $1 needs $2 (see ./run.sh --help)" >&2
+        exit 2
+    fi
+}
+
+# need_value OPTION WHAT ARGC VALUE: the same, and VALUE must not be empty.
+need_value() {
+    need_arg "$1" "$2" "$3"
+    if [ -z "$4" ]; then
+        echo "run.sh: $1 needs $2 (see ./run.sh --help)" >&2
+        exit 2
+    fi
 }
 
 gdb=0 loglvl=info mem=256M append="" icount=0 dom0="" nodom0=0 kargs=""
@@ -65,17 +86,17 @@ extra=() modules=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --gdb) gdb=1 ;;
-    --loglvl) loglvl=${2:?--loglvl needs a level}; shift ;;
-    --mem) mem=${2:?--mem needs a size}; shift ;;
-    --append) append=${2:?--append needs arguments}; shift ;;
+    --loglvl) need_value "$1" "a level" $# "${2-}"; loglvl=$2; shift ;;
+    --mem) need_value "$1" "a size" $# "${2-}"; mem=$2; shift ;;
+    --append) need_value "$1" "arguments" $# "${2-}"; append=$2; shift ;;
     --icount) icount=1 ;;
-    --dom0) dom0=${2:?--dom0 needs a guest image}; shift ;;
+    --dom0) need_value "$1" "a guest image" $# "${2-}"; dom0=$2; shift ;;
     --no-dom0) nodom0=1 ;;
-    --module) modules+=("${2:?--module needs a path}"); shift ;;
-    --kargs) kargs=${2?--kargs needs arguments}; shift ;;
-    --script) script=${2:?--script needs a file}; shift ;;
-    --timeout) timeout=${2:?--timeout needs seconds}; shift ;;
-    --quiet) quiet=${2:?--quiet needs seconds}; shift ;;
+    --module) need_value "$1" "a path" $# "${2-}"; modules+=("$2"); shift ;;
+    --kargs) need_arg "$1" "arguments" $#; kargs=$2; shift ;;
+    --script) need_value "$1" "a file" $# "${2-}"; script=$2; shift ;;
+    --timeout) need_value "$1" "seconds" $# "${2-}"; timeout=$2; shift ;;
+    --quiet) need_value "$1" "seconds" $# "${2-}"; quiet=$2; shift ;;
     -h | --help) usage; exit 0 ;;
     --) shift; extra=("$@"); break ;;
     *) echo "run.sh: unknown option '$1' (see ./run.sh --help)" >&2; exit 2 ;;
@@ -90,6 +111,15 @@ fi
 
 scripts/deps.sh
 targets=(build/hypervisor/carapace.elf)
+if [ -n "$dom0" ]; then
+    path=${dom0%%[ ,]*}
+    if ninja -t query "$path" >/dev/null 2>&1; then
+        targets+=("$path")
+    elif [ ! -r "$path" ]; then
+        echo "run.sh: --dom0: cannot read '$path'" >&2
+        exit 2
+    fi
+fi
 kernel=build/guest-kernel/kernel.elf ramdisk=build/guest-kernel/ramdisk.cpio
 if [ -z "$dom0" ] && [ "$nodom0" = 0 ]; then
     if ninja -t query "$kernel" >/dev/null 2>&1; then
@@ -152,10 +182,19 @@ if [ -n "$script" ]; then
         "$script" -- "${qemu[@]}" "${extra[@]}"
 fi
 
+# QEMU's status 1 is both the hypervisor's poweroff (isa-debug-exit value
+# 0) and QEMU's own failure (a bad argument, memory or an image it cannot
+# get), which it reports on stderr: keep a copy of that to tell them apart.
+qemu_err=$(mktemp)
+trap 'rm -f "$qemu_err"' EXIT
 set +e
-"${qemu[@]}" "${extra[@]}"
-status=$?
+{ "${qemu[@]}" "${extra[@]}" 2>&1 1>&4 4>&- | tee "$qemu_err" >&2; } 4>&1
+status=${PIPESTATUS[0]}
 set -e
+if [ "$status" = 1 ] && grep -v ': warning: ' "$qemu_err" | grep -q '^qemu-system-[^:]*: '; then
+    echo "run.sh: QEMU itself failed (status 1, its error is above)" >&2
+    exit 3
+fi
 case $status in
 1) exit 0 ;; # the hypervisor powered off (isa-debug-exit value 0)
 3) echo "run.sh: the hypervisor stopped on a fatal error" >&2; exit 1 ;;

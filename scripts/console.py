@@ -34,7 +34,8 @@ of its last command, and the kernel prints `kernel: init exited with
 status N` and powers off (a `poweroff N` in the script prints `kernel:
 poweroff (status N)` instead). console.py then exits with N. It exits 1,
 saying why, if QEMU stopped without such a line (a crash), if an @expect
-timed out, or after --timeout seconds in all (default 120; QEMU is killed).
+timed out, or after --timeout seconds in all (default 120; QEMU is killed);
+3 if QEMU itself failed (it printed an error).
 """
 import argparse
 import os
@@ -47,6 +48,8 @@ import time
 PROMPT = re.compile(r"(?:^|\n)[^\S\n]*\S+# $")
 KERNEL_END = re.compile(r"kernel: (?:init exited with status|poweroff \(status) (-?\d+)")
 # QEMU's exit status (isa-debug-exit) when the hypervisor stops the machine.
+# QEMU's own errors (its status is 1 then too, like a poweroff).
+QEMU_ERROR = re.compile(r"^qemu-system-[^:]*: (?!warning: ).*$", re.M)
 QEMU_STATUS = {1: "the machine powered off", 3: "the hypervisor stopped on a fatal error",
                5: "dom0 crashed", 7: "dom0 asked for a reboot"}
 
@@ -130,7 +133,7 @@ def parse_script(path):
     return [line for line in lines if not line.lstrip().startswith("#")]
 
 
-def finish(con, deadline):
+def finish(con, deadline, timeout):
     """After the script: wait for the kernel's last line and QEMU's exit."""
     state = con.wait(lambda: KERNEL_END.search(con.text()), deadline)
     if state == "ready":
@@ -142,8 +145,13 @@ def finish(con, deadline):
     status = con.proc.wait()
     if found:
         return int(found[-1]) & 0xff
+    error = QEMU_ERROR.search(con.text())
+    if status == 1 and error:
+        note(f"QEMU itself failed: {error.group(0).strip()}")
+        return 3
     if state == "timeout":
-        note("timeout: the machine did not power off in time (QEMU killed)")
+        note(f"timeout: the session took more than --timeout {timeout:g} s and the "
+             "machine had not powered off (QEMU killed)")
     else:
         why = QEMU_STATUS.get(status, f"QEMU exited with status {status}")
         note(f"{why}, without a `kernel: init exited` or `kernel: poweroff` line")
@@ -195,7 +203,8 @@ def main():
                 state = con.wait(lambda: regex.search(con.text(since)),
                                  min(deadline, time.monotonic() + args.expect_timeout))
                 if state != "ready":
-                    note(f"@expect {arg!r}: {'QEMU exited' if state == 'eof' else 'timed out'}")
+                    why = "QEMU exited" if state == "eof" else "timed out"
+                    note(f"@expect {arg!r}: {why}")
                     con.kill()
                     return 1
             elif word == "@sleep":
@@ -216,7 +225,7 @@ def main():
             line, line.encode() + eol)
         since = con.send(data)
         sent_at, need_ready = time.monotonic(), True
-    return finish(con, deadline)
+    return finish(con, deadline, args.timeout)
 
 
 if __name__ == "__main__":

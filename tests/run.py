@@ -507,6 +507,8 @@ def main(argv):
         return 0
     for t in tests:
         t.timeout *= args.timeout_scale
+    # Script tests run sessions with timeouts of their own (tests/os/lib.sh).
+    os.environ["CARAPACE_TIMEOUT_SCALE"] = f"{args.timeout_scale:g}"
     start = time.monotonic()
     outcomes = run_all(tests, args)
     write_junit(args.junit, outcomes, time.monotonic() - start)

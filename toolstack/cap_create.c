@@ -187,10 +187,45 @@ int cmd_create(int argc, char **argv)
     return CAP_OK;
 }
 
-/* Applies the configured action once domain domid has stopped. Returns
- * the id to watch next (a restarted domain's), or 0 to end. */
-static uint32_t cap_monitor_act(const struct config *c,
-                                const struct domctl_domaininfo *d)
+/* A domain that stops within CAP_RESTART_FAST_NS of its (re)start, and
+ * does so CAP_RESTART_MAX times in a row, is not restarted again: a
+ * domain that crashes while it boots would otherwise be rebuilt for ever
+ * (the same idea as systemd's start limit). It is kept stopped instead,
+ * for cap list to show and cap destroy to remove. */
+#define CAP_RESTART_FAST_NS 10000000000ull /* 10 s of dom0's uptime */
+#define CAP_RESTART_MAX     5
+
+struct cap_watch {
+    uint32_t domid;      /* the domain watched now; 0: done */
+    uint64_t started_ns; /* when it was (re)started */
+    unsigned fast;       /* restarts in a row that stopped fast */
+};
+
+/* Restart allowed? Counts a fast stop; prints why not when not. */
+static bool cap_monitor_may_restart(struct cap_watch *w,
+                                    const struct domctl_domaininfo *d)
+{
+    if (sys_uptime() - w->started_ns >= CAP_RESTART_FAST_NS) {
+        w->fast = 0;
+        return true;
+    }
+    if (w->fast < CAP_RESTART_MAX) {
+        w->fast++;
+        return true;
+    }
+    printf("cap: domain %u (%s) restarted %u times, each stopping within "
+           "%llu s: restart limit reached, kept stopped (cap destroy "
+           "removes it)\n",
+           d->domid, d->name, CAP_RESTART_MAX,
+           (unsigned long long)(CAP_RESTART_FAST_NS / 1000000000ull));
+    fflush(stdout);
+    return false;
+}
+
+/* Applies the configured action once the watched domain d has stopped;
+ * w->domid becomes the restarted domain's id, or 0 to end. */
+static void cap_monitor_act(const struct config *c, struct cap_watch *w,
+                            const struct domctl_domaininfo *d)
 {
     static const char *const why[] = {"powered off", "rebooted", "crashed"};
     uint32_t reason =
@@ -198,44 +233,47 @@ static uint32_t cap_monitor_act(const struct config *c,
     enum config_action a = reason == SHUTDOWN_poweroff ? c->on_poweroff
                            : reason == SHUTDOWN_reboot ? c->on_reboot
                                                        : c->on_crash;
-    uint32_t domid = 0;
 
+    w->domid = 0;
     printf("cap: domain %u (%s) %s: %s\n", d->domid, d->name,
            reason < 3 ? why[reason] : "stopped", config_action_name(a));
     fflush(stdout);
-    if (a == CONFIG_PRESERVE)
-        return 0;
-    cap_domctl(DOMCTL_destroy, (void *)(uintptr_t)d->domid);
-    if (a == CONFIG_DESTROY)
-        return 0;
-    if (cap_create_domain(c, false, -1, &domid))
-        return 0;
-    printf("Domain %u (%s) created (restarted)\n", domid, c->name);
+    if (a == CONFIG_PRESERVE ||
+        (a == CONFIG_RESTART && !cap_monitor_may_restart(w, d)))
+        return;
+    /* Whoever destroys the stopped domain first wins: if cap destroy did,
+     * the restart policy ends with it. */
+    if (cap_domctl(DOMCTL_destroy, (void *)(uintptr_t)d->domid) < 0 ||
+        a == CONFIG_DESTROY)
+        return;
+    if (cap_create_domain(c, false, -1, &w->domid))
+        return;
+    w->started_ns = sys_uptime();
+    printf("Domain %u (%s) created (restarted)\n", w->domid, c->name);
     fflush(stdout);
-    return domid;
 }
 
 int cmd_monitor(int argc, char **argv)
 {
+    struct cap_watch w = {.started_ns = sys_uptime()};
     struct config c;
     char err[CONFIG_ERR_MAX], *end;
-    uint32_t domid;
 
     if (argc < 3)
         return CAP_USAGE;
-    domid = (uint32_t)strtoul(argv[1], &end, 10);
-    if (*end || !domid)
+    w.domid = (uint32_t)strtoul(argv[1], &end, 10);
+    if (*end || !w.domid)
         return CAP_USAGE;
     if (config_load(&c, argv[2], argc - 3, argv + 3, err, sizeof(err)))
         return cap_error("%s", err);
-    while (domid) {
+    while (w.domid) {
         struct domctl_domaininfo d;
 
         sys_sleep(CAP_POLL_NS);
-        if (cap_info(domid, &d) || strcmp(d.name, c.name) != 0)
+        if (cap_info(w.domid, &d) || strcmp(d.name, c.name) != 0)
             return CAP_OK; /* destroyed by someone else */
         if (d.state == DOMCTL_STATE_SHUTDOWN || d.state == DOMCTL_STATE_CRASHED)
-            domid = cap_monitor_act(&c, &d);
+            cap_monitor_act(&c, &w, &d);
     }
     return CAP_OK;
 }

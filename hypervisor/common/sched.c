@@ -146,13 +146,26 @@ static uint64_t sched_timers(uint64_t now)
     return next;
 }
 
+/* A tick: the running vCPU spends one unit of its slice. Once the slice
+ * is used up it stays used up, so that the vCPU is preempted at the first
+ * tick at which another one waits, however long it has run alone: a
+ * slice that only ran out while nobody waited must not protect it. */
+static void sched_tick(void)
+{
+    if (!sched_cur)
+        return;
+    if (sched_slice_left)
+        sched_slice_left--;
+    if (!sched_slice_left && sched_policy->has_waiting())
+        sched_need_resched = true;
+}
+
 uint64_t sched_timer_interrupt(uint64_t now, bool tick)
 {
     uint64_t next = sched_timers(now);
 
-    if (tick && sched_cur && sched_slice_left && --sched_slice_left == 0 &&
-        sched_policy->has_waiting())
-        sched_need_resched = true;
+    if (tick)
+        sched_tick();
     return next;
 }
 

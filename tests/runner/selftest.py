@@ -24,6 +24,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 RUN_PY = HERE.parent / "run.py"
 FAKE_QEMU = HERE / "fakes" / "qemu.py"
+# What the runner does here takes well under a second, but a loaded
+# machine can be slow: timeouts only bound a hang, and no verdict waits
+# out a margin of wall-clock time (each waits for its event instead).
+HANG_BOUND = 120
 
 
 def load_runner():
@@ -43,6 +47,24 @@ def alive(pid):
     except (FileNotFoundError, IndexError):
         return False
     return state not in ("Z", "X")
+
+
+def wait_until(cond, bound=HANG_BOUND):
+    """Poll cond until it holds (True) or bound seconds pass (False)."""
+    deadline = time.monotonic() + bound
+    while not cond():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def default_sigint():
+    """In the runner's child, before exec: Ctrl-C as a terminal sends it.
+    A process started with SIGINT ignored (every background job of a
+    non-interactive shell is) passes that on, and Python then never
+    raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 class Tree:
@@ -79,13 +101,13 @@ class Tree:
     def run(self, *args, scale="1"):
         env = dict(os.environ, CARAPACE_QEMU=str(FAKE_QEMU), CARAPACE_TIMEOUT_SCALE=scale)
         return subprocess.run([sys.executable, str(RUN_PY), "--root", str(self.root), *args],
-                              env=env, capture_output=True, text=True, timeout=60)
+                              env=env, capture_output=True, text=True, timeout=HANG_BOUND)
 
     def start(self, *args):
         env = dict(os.environ, CARAPACE_QEMU=str(FAKE_QEMU), CARAPACE_TIMEOUT_SCALE="1")
         return subprocess.Popen([sys.executable, str(RUN_PY), "--root", str(self.root), *args],
                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+                                text=True, preexec_fn=default_sigint)
 
 
 def result_line(text):
@@ -227,9 +249,7 @@ class EndToEndTest(unittest.TestCase):
         t.hv("unbuilt", "purpose = p\n", built=False)
         t.unit("good", "Test result: SUCCESS\\n", 0)
         t.unit("asan", "Test result: SUCCESS\\nAddressSanitizer: boom\\n", 1)
-        start = time.monotonic()
         cls.proc = t.run("-j", "4")
-        cls.seconds = time.monotonic() - start
         # Later tests run the runner again: keep what this run left behind.
         cls.argv = json.loads(t.image("pass").with_suffix(".elf.argv").read_text())
         cls.junit = ET.parse(t.root / "build/test-results.xml").getroot()
@@ -246,7 +266,6 @@ class EndToEndTest(unittest.TestCase):
     def test_summary_and_exit_status(self):
         self.assertEqual(self.proc.returncode, 1, self.proc.stdout + self.proc.stderr)
         self.assertEqual(self.proc.stdout.splitlines()[-1], "3 passed, 10 failed, 1 skipped")
-        self.assertLess(self.seconds, 8)
 
     def test_lines(self):
         """Each line: status, name, result, time and why, in aligned columns."""
@@ -284,9 +303,7 @@ class EndToEndTest(unittest.TestCase):
 
     def test_hang_process_group_killed(self):
         pids = self.tree.image("hang").with_suffix(".elf.pids").read_text().split()
-        deadline = time.monotonic() + 2
-        while any(alive(int(p)) for p in pids) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: not any(alive(int(p)) for p in pids))
         self.assertFalse([p for p in pids if alive(int(p))])
 
     def test_qemu_command_line(self):
@@ -408,18 +425,22 @@ class InterruptTest(unittest.TestCase):
     def test_ctrl_c(self):
         tree = Tree()
         self.addCleanup(tree.cleanup)
-        tree.hv("hang", "purpose = hangs\n", hang=True)
+        # Its own timeout is longer than any wait here: only SIGINT ends it.
+        tree.hv("hang", f"purpose = hangs\ntimeout = {3 * HANG_BOUND}\n", hang=True)
         pidfile = tree.image("hang").with_suffix(".elf.pids")
         runner = tree.start("hv/hang")
-        deadline = time.monotonic() + 10
-        while not pidfile.exists() or not pidfile.read_text().endswith("\n"):
-            self.assertLess(time.monotonic(), deadline, "fake QEMU never started")
-            time.sleep(0.05)
+        self.addCleanup(runner.kill)
+        started = wait_until(lambda: pidfile.exists() and pidfile.read_text().endswith("\n"))
+        self.assertTrue(started, f"the fake QEMU did not start within {HANG_BOUND} s")
         runner.send_signal(signal.SIGINT)
-        runner.communicate(timeout=10)
-        self.assertEqual(runner.returncode, 130)
-        time.sleep(0.2)
-        self.assertFalse([p for p in pidfile.read_text().split() if alive(int(p))])
+        try:
+            _, err = runner.communicate(timeout=HANG_BOUND)
+        except subprocess.TimeoutExpired:
+            self.fail(f"run.py still runs {HANG_BOUND} s after SIGINT")
+        self.assertEqual(runner.returncode, 130, err)
+        pids = pidfile.read_text().split()
+        wait_until(lambda: not any(alive(int(p)) for p in pids))
+        self.assertFalse([p for p in pids if alive(int(p))], "QEMU left running")
 
 
 def main():
