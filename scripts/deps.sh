@@ -15,7 +15,7 @@ set -euo pipefail
 # texinfo, bison and flex are not needed: newlib builds without them.
 pkgs=(
     qemu-system-x86 ninja-build libfdt-dev device-tree-compiler
-    newlib-source gcc binutils make gdb python3 xz-utils cpio
+    newlib-source gcc binutils make gdb python3 xz-utils cpio clang-format
 )
 if [ -n "${DEPS_EXTRA:-}" ]; then
     read -r -a extra <<<"$DEPS_EXTRA"
