@@ -171,6 +171,19 @@ QEMU is waiting for gdb on localhost:$port. In another terminal, run:
   gdb -ex 'target remote localhost:$port' -ex 'hbreak start_of_day' -ex continue $image
 
 GDB
+    case "$dom0" in
+    "$kernel"*)
+        cat <<GDB
+dom0 is the guest kernel. Its symbols, and those of a user program (each
+is linked at its own fixed address; every process of a program shares it):
+
+  (gdb) add-symbol-file $kernel
+  (gdb) add-symbol-file build/guest-kernel/user/sh.elf
+  (gdb) hbreak kmain
+
+GDB
+        ;;
+    esac
 fi
 
 if [ -n "$script" ]; then
