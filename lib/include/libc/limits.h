@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * <limits.h> for the hypervisor (libfdt_env.h includes it). gcc's own
+ * <limits.h> for every part (libfdt_env.h includes it). gcc's own
  * limits.h reaches for the C library's with #include_next, which a
  * freestanding build does not have; these come from gcc's predefined macros.
  */
@@ -11,6 +11,8 @@
 #define SCHAR_MAX  __SCHAR_MAX__
 #define SCHAR_MIN  (-SCHAR_MAX - 1)
 #define UCHAR_MAX  (SCHAR_MAX * 2 + 1)
+#define CHAR_MIN   SCHAR_MIN /* char is signed on x86_64 */
+#define CHAR_MAX   SCHAR_MAX
 #define SHRT_MAX   __SHRT_MAX__
 #define SHRT_MIN   (-SHRT_MAX - 1)
 #define USHRT_MAX  (SHRT_MAX * 2 + 1)

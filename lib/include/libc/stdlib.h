@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The subset of <stdlib.h> the hypervisor provides (common/string.c). */
+/* The subset of <stdlib.h> lib/string.c provides (libfdt needs strtoul). */
 #ifndef CARAPACE_LIBC_STDLIB_H
 #define CARAPACE_LIBC_STDLIB_H
 

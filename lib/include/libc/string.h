@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The string functions the guest test library and libfdt use. */
-#ifndef GUEST_LIBC_STRING_H
-#define GUEST_LIBC_STRING_H
+/*
+ * The subset of <string.h> that lib/string.c provides to the hypervisor, the
+ * guest kernel and the test guests. It is also what libfdt needs. Only
+ * freestanding builds see this directory; host unit tests use the host C
+ * library instead.
+ */
+#ifndef CARAPACE_LIBC_STRING_H
+#define CARAPACE_LIBC_STRING_H
 
 #include <stddef.h>
 
@@ -15,5 +20,6 @@ size_t strnlen(const char *s, size_t max);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
 
-#endif /* GUEST_LIBC_STRING_H */
+#endif /* CARAPACE_LIBC_STRING_H */
