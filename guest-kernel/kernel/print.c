@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "console.h"
 #include "format.h"
+#include "lib.h"
 #include "print.h"
 
 void print_write(const char *s, size_t len)
@@ -44,4 +45,10 @@ void panic(const char *fmt, ...)
     va_end(ap);
     kprintf("\n");
     arch_crash();
+}
+
+/* lib/'s invariant checks (lib.h). */
+void lib_assert_fail(const char *cond, const char *file, int line)
+{
+    panic("assertion failed: %s (%s:%d)", cond, file, line);
 }

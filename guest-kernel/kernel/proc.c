@@ -9,7 +9,7 @@
 
 #include "console.h"
 #include "domctl.h"
-#include "elf.h"
+#include "loader.h"
 #include "file.h"
 #include "fs.h"
 #include "print.h"
@@ -109,7 +109,7 @@ static int proc_load(struct proc *p, const char *path, int argc,
     rc = vm_create(&p->vm);
     if (rc)
         return rc;
-    rc = elf_load(&p->vm, n->data, n->size, &entry);
+    rc = loader_load(&p->vm, n->data, n->size, &entry);
     if (rc == 0)
         rc = proc_push_args(&p->vm, argc, argv, &sp);
     if (rc) {

@@ -47,7 +47,7 @@ static void trap_kill(struct proc *p, const struct arch_regs *r,
                 p->pid, p->name, (unsigned long)f->addr, SYS_PROC_MEM >> 20,
                 (unsigned long)arch_regs_pc(r));
     else if (f->page_fault)
-        kprintf("kernel: pid %d (%s) killed: page fault at %#lx (%s, %s), "
+        kprintf("kernel: pid %d (%s) killed: page fault at 0x%lx (%s, %s), "
                 "rip %#lx\n",
                 p->pid, p->name, (unsigned long)f->addr,
                 f->exec    ? "exec"

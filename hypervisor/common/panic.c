@@ -8,6 +8,7 @@
 
 #include "arch.h"
 #include "format.h"
+#include "lib.h"
 #include "log.h"
 #include "panic.h"
 #include "selftest.h"
@@ -65,6 +66,12 @@ void panic(const char *fmt, ...)
     va_end(ap);
     arch_backtrace_here();
     fatal_end(&info);
+}
+
+/* lib/'s invariant checks (lib.h). */
+void lib_assert_fail(const char *cond, const char *file, int line)
+{
+    panic("assertion failed: %s (%s:%d)", cond, file, line);
 }
 
 /* Called by code built with -fstack-protector when a canary was overwritten:

@@ -11,7 +11,7 @@ d=/etc/carapace/tests
 check "memory" has "^cap: create: $d/memory.cfg:3: memory = \"lots\": not a number of MiB$"
 check "unknown key" has "^cap: create: $d/unknown.cfg:3: colour = \"blue\": unknown key$"
 check "missing kernel file" has "^cap: create: $d/nokernel.cfg:2: kernel = \"/boot/nothere.elf\": cannot open: No such file or directory$"
-check "not an ELF" has "^cap: create: $d/notelf.cfg:2: kernel = \"/etc/motd\": not an ELF file$"
+check "not an ELF" has "^cap: create: $d/notelf.cfg:2: kernel = \"/etc/motd\": not an ELF file \(bad magic\)$"
 check "bad name" has "^cap: create: $d/name.cfg:1: name = \"bad 5\": not a valid name"
 check "no name" has "^cap: create: $d/noname.cfg: name: missing \(it is required\)$"
 check "bad action" has "^cap: create: $d/action.cfg:3: on_crash = \"explode\": not \"destroy\", \"restart\" or \"preserve\"$"

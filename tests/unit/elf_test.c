@@ -729,8 +729,38 @@ static void test_fuzz(void)
     CHECK(ok > 0);
 }
 
+/* A plain program: no Carapace notes needed; the entry is e_entry. */
+static void test_program(void)
+{
+    struct tnotes none = default_notes;
+    struct elf_image im;
+
+    make_image();
+    none.mask = 0;
+    make_notes(&none, 4);
+    CHECK_EQ(elf_parse(img, img_len, &im), -ENOENT);
+    CHECK(strstr(im.why, "ABI version note") != NULL);
+    CHECK_EQ(elf_parse_program(img, img_len, &im), 0);
+    CHECK_STR(im.why, "");
+    CHECK_EQ(im.entry, E_ENTRY);
+    CHECK_EQ(im.abi_version, 0);
+    CHECK_EQ(im.hypercall_page, 0);
+    CHECK_EQ(elf_segment_count(&im), 2);
+    /* An entry outside the executable segment. */
+    put(EH_ENTRY, DATA_VA, 8);
+    CHECK_EQ(elf_parse_program(img, img_len, &im), -ERANGE);
+    CHECK(strstr(im.why, "not in an executable segment") != NULL);
+    CHECK_EQ(elf_segment_count(&im), 0);
+    /* The header checks are the same as a kernel's. */
+    make_image();
+    put(EH_MACHINE, 3, 2);
+    CHECK_EQ(elf_parse_program(img, img_len, &im), -EINVAL);
+    CHECK(strstr(im.why, "not for x86_64") != NULL);
+}
+
 int main(void)
 {
+    test_program();
     test_valid();
     test_defaults();
     test_ident();

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "lib.h"
 #include "log.h"
 #include "panic.h"
 #include "stubs.h"
@@ -29,6 +30,12 @@ void panic(const char *fmt, ...)
     if (stubs_panic_jmp)
         longjmp(*stubs_panic_jmp, 1);
     abort();
+}
+
+/* lib/'s invariant checks (lib.h): a panic here too. */
+void lib_assert_fail(const char *cond, const char *file, int line)
+{
+    panic("assertion failed: %s (%s:%d)", cond, file, line);
 }
 
 static enum log_level stubs_level = LOG_DEBUG;

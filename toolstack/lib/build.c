@@ -201,11 +201,13 @@ static int build_memory(struct build *b)
 
 static int build_load(struct build *b)
 {
-    for (unsigned i = 0; i < b->img.nseg; i++) {
-        const struct elf_seg *s = &b->img.seg[i];
+    struct elf_segment s;
 
-        if (s->filesz && build_write(b, BUILD_LOAD, s->vaddr - b->l.virt_base,
-                                     b->img.data + s->offset, s->filesz))
+    for (int i = 0; i < elf_segment_count(&b->img); i++) {
+        if (elf_segment_get(&b->img, i, &s))
+            return build_fail(b, BUILD_LOAD, "segment %d changed", i);
+        if (s.filesz && build_write(b, BUILD_LOAD, s.vaddr - b->l.virt_base,
+                                    s.data, s.filesz))
             return -1;
     }
     if (b->p->ramdisk && b->p->ramdisk_size &&
@@ -362,12 +364,11 @@ int build_domain(build_domctl_fn domctl, const struct build_params *p,
                  struct build_result *r, char *err, size_t errlen)
 {
     struct build b = {.domctl = domctl, .p = p, .err = err, .errlen = errlen};
-    char why[200];
     int rc;
 
     memset(r, 0, sizeof(*r));
-    if (elf_parse(p->kernel, p->kernel_size, &b.img, why, sizeof(why)))
-        return build_fail(&b, BUILD_PARSE, "%s", why);
+    if (elf_parse(p->kernel, p->kernel_size, &b.img))
+        return build_fail(&b, BUILD_PARSE, "%s", b.img.why);
     if (build_layout(&b))
         return -1;
     if (p->fail_at == BUILD_PARSE)

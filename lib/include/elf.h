@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Parsing a guest kernel image: an ELF64 x86_64 executable with Carapace
- * notes (abi/include/carapace/startinfo.h). The image is hostile input: the
- * toolstack will hand us images from users. elf_parse() checks every field
+ * Parsing an ELF64 x86_64 executable: a guest kernel image with Carapace
+ * notes (abi/include/carapace/startinfo.h), or a plain static program. The
+ * image is hostile input: users hand images to the toolstack and programs
+ * to the guest kernel. Part of lib/: the hypervisor's and the toolstack's
+ * builders and the guest kernel's exec share it. elf_parse() checks every field
  * it uses and never reads outside [data, data + size); on failure it
  * returns a negative error code and explains why in out->why, e.g.
  * "segment 2 extends past the end of the file" (segments are numbered by
  * program header, as readelf does).
  *
- * Error codes:
+ * Error codes (CARAPACE_E*, abi/include/carapace/errno.h):
  *   -EINVAL  malformed or unsupported file, bad note, wrong ABI major,
  *            misaligned hypercall page or virt_base
  *   -E2BIG   more than ELF_MAX_PHDRS program headers, span over ELF_MAX_SPAN
@@ -71,11 +73,19 @@ struct elf_segment {
 };
 
 /*
- * Check the image in data[0..size) and describe it in *out. 0 on success,
- * else a negative code (above) with out->why set; out must not be NULL.
- * data needs no particular alignment.
+ * Check the guest kernel image in data[0..size) and describe it in *out.
+ * 0 on success, else a negative code (above) with out->why set; out must
+ * not be NULL. data needs no particular alignment.
  */
 int elf_parse(const void *data, size_t size, struct elf_image *out);
+
+/*
+ * The same for a plain static program (no Carapace notes: abi_version,
+ * hypercall_page and virt_base stay 0; the entry is e_entry, which must be
+ * in an executable segment). Where its segments may go is the caller's
+ * business (the lower half is all this checks).
+ */
+int elf_parse_program(const void *data, size_t size, struct elf_image *out);
 
 /* Number of PT_LOAD segments of a parsed image (at least 1). */
 int elf_segment_count(const struct elf_image *img);

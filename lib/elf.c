@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Guest kernel images: ELF64 executables, checked as hostile input.
+ * ELF64 x86_64 executables, checked as hostile input: guest kernel images
+ * (elf_parse: with their Carapace notes) for the hypervisor's and the
+ * toolstack's domain builders, and plain static programs
+ * (elf_parse_program) for the guest kernel's exec.
  *
  * Every read from the image goes through elf_read(), which refuses any range
  * outside the buffer, so even a check forgotten here cannot turn into an
@@ -17,12 +20,12 @@
 #include <string.h>
 
 #include <carapace/abi.h>
+#include <carapace/errno.h>
 #include <carapace/startinfo.h>
 
 #include "elf.h"
-#include "errcode.h"
 #include "format.h"
-#include "panic.h"
+#include "lib.h"
 
 /* The file's structures. Both x86_64 and the images are little-endian. */
 struct elf_ehdr {
@@ -43,10 +46,11 @@ struct elf_nhdr {
     uint32_t namesz, descsz, type;
 };
 
-BUILD_ASSERT(sizeof(struct elf_ehdr) == 64);
-BUILD_ASSERT(sizeof(struct elf_phdr) == 56);
-BUILD_ASSERT(sizeof(struct elf_nhdr) == 12);
-BUILD_ASSERT(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__);
+_Static_assert(sizeof(struct elf_ehdr) == 64, "sizeof(struct elf_ehdr) == 64");
+_Static_assert(sizeof(struct elf_phdr) == 56, "sizeof(struct elf_phdr) == 56");
+_Static_assert(sizeof(struct elf_nhdr) == 12, "sizeof(struct elf_nhdr) == 12");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+               "__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__");
 
 #define ELF_CLASS64    2
 #define ELF_DATA2LSB   1
@@ -96,9 +100,9 @@ static void elf_phdr_get(const struct elf_image *img, unsigned i,
 {
     bool ok;
 
-    ASSERT(i < img->phnum);
+    LIB_ASSERT(i < img->phnum);
     ok = elf_read(img, img->phoff + (uint64_t)i * sizeof(*ph), ph, sizeof(*ph));
-    ASSERT(ok);
+    LIB_ASSERT(ok);
 }
 
 static int elf_check_ident(struct elf_image *img, const struct elf_ehdr *eh)
@@ -106,39 +110,43 @@ static int elf_check_ident(struct elf_image *img, const struct elf_ehdr *eh)
     static const uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
 
     if (memcmp(eh->ident, magic, sizeof(magic)) != 0)
-        return elf_fail(img, -EINVAL, "not an ELF file (bad magic)");
+        return elf_fail(img, -CARAPACE_EINVAL, "not an ELF file (bad magic)");
     if (eh->ident[4] != ELF_CLASS64)
-        return elf_fail(img, -EINVAL, "not ELF64 (class %u)", eh->ident[4]);
+        return elf_fail(img, -CARAPACE_EINVAL, "not ELF64 (class %u)",
+                        eh->ident[4]);
     if (eh->ident[5] != ELF_DATA2LSB)
-        return elf_fail(img, -EINVAL, "not little-endian (data encoding %u)",
-                        eh->ident[5]);
+        return elf_fail(img, -CARAPACE_EINVAL,
+                        "not little-endian (data encoding %u)", eh->ident[5]);
     if (eh->ident[6] != ELF_EV_CURRENT)
-        return elf_fail(img, -EINVAL, "unknown ELF version %u in e_ident",
-                        eh->ident[6]);
+        return elf_fail(img, -CARAPACE_EINVAL,
+                        "unknown ELF version %u in e_ident", eh->ident[6]);
     return 0;
 }
 
 static int elf_check_header(struct elf_image *img, const struct elf_ehdr *eh)
 {
     if (eh->machine != ELF_EM_X86_64)
-        return elf_fail(img, -EINVAL, "not for x86_64 (machine %u)",
+        return elf_fail(img, -CARAPACE_EINVAL, "not for x86_64 (machine %u)",
                         eh->machine);
     if (eh->type != ELF_ET_EXEC)
-        return elf_fail(img, -EINVAL, "not an executable (type %u)", eh->type);
+        return elf_fail(img, -CARAPACE_EINVAL, "not an executable (type %u)",
+                        eh->type);
     if (eh->version != ELF_EV_CURRENT)
-        return elf_fail(img, -EINVAL, "unknown ELF version %u", eh->version);
+        return elf_fail(img, -CARAPACE_EINVAL, "unknown ELF version %u",
+                        eh->version);
     if (eh->ehsize != sizeof(struct elf_ehdr))
-        return elf_fail(img, -EINVAL, "ELF header size %u, expected 64",
-                        eh->ehsize);
+        return elf_fail(img, -CARAPACE_EINVAL,
+                        "ELF header size %u, expected 64", eh->ehsize);
     if (eh->phentsize != sizeof(struct elf_phdr))
-        return elf_fail(img, -EINVAL, "program header size %u, expected 56",
-                        eh->phentsize);
+        return elf_fail(img, -CARAPACE_EINVAL,
+                        "program header size %u, expected 56", eh->phentsize);
     if (eh->phnum > ELF_MAX_PHDRS)
-        return elf_fail(img, -E2BIG, "%u program headers, at most %u allowed",
-                        eh->phnum, ELF_MAX_PHDRS);
+        return elf_fail(img, -CARAPACE_E2BIG,
+                        "%u program headers, at most %u allowed", eh->phnum,
+                        ELF_MAX_PHDRS);
     if (!elf_in_file(img->size, eh->phoff,
                      (uint64_t)eh->phnum * sizeof(struct elf_phdr)))
-        return elf_fail(img, -EINVAL,
+        return elf_fail(img, -CARAPACE_EINVAL,
                         "program headers extend past the end of the file");
     img->phoff = eh->phoff;
     img->phnum = eh->phnum;
@@ -151,25 +159,26 @@ static int elf_check_load(struct elf_image *img, unsigned i,
                           const struct elf_phdr *ph)
 {
     if (ph->memsz == 0)
-        return elf_fail(img, -EINVAL, "segment %u is empty", i);
+        return elf_fail(img, -CARAPACE_EINVAL, "segment %u is empty", i);
     if (ph->filesz > ph->memsz)
-        return elf_fail(img, -EINVAL,
+        return elf_fail(img, -CARAPACE_EINVAL,
                         "segment %u: file size 0x%llx exceeds memory size "
                         "0x%llx",
                         i, (unsigned long long)ph->filesz,
                         (unsigned long long)ph->memsz);
     if (!elf_in_file(img->size, ph->offset, ph->filesz))
-        return elf_fail(img, -EINVAL,
+        return elf_fail(img, -CARAPACE_EINVAL,
                         "segment %u extends past the end of the file", i);
     if (ph->memsz > UINT64_MAX - ph->vaddr)
-        return elf_fail(img, -ERANGE, "segment %u: address range overflows", i);
+        return elf_fail(img, -CARAPACE_ERANGE,
+                        "segment %u: address range overflows", i);
     if (ph->vaddr + ph->memsz > ELF_USER_END)
-        return elf_fail(img, -ERANGE,
+        return elf_fail(img, -CARAPACE_ERANGE,
                         "segment %u at 0x%llx is outside the lower half", i,
                         (unsigned long long)ph->vaddr);
     /* Otherwise the file's pages cannot be mapped as they are. */
     if ((ph->vaddr - ph->offset) % ELF_PAGE)
-        return elf_fail(img, -EINVAL,
+        return elf_fail(img, -CARAPACE_EINVAL,
                         "segment %u: address and offset differ modulo 4096", i);
     return 0;
 }
@@ -187,7 +196,8 @@ static int elf_check_overlap(struct elf_image *img, unsigned i,
             continue;
         if (ph->vaddr < other.vaddr + other.memsz &&
             other.vaddr < ph->vaddr + ph->memsz)
-            return elf_fail(img, -EINVAL, "segments %u and %u overlap", j, i);
+            return elf_fail(img, -CARAPACE_EINVAL, "segments %u and %u overlap",
+                            j, i);
     }
     return 0;
 }
@@ -202,7 +212,7 @@ static int elf_scan_load(struct elf_image *img)
         elf_phdr_get(img, i, &ph);
         /* A dynamically linked program, not a kernel. */
         if (ph.type == ELF_PT_INTERP)
-            return elf_fail(img, -EINVAL,
+            return elf_fail(img, -CARAPACE_EINVAL,
                             "segment %u asks for a program interpreter", i);
         if (ph.type != ELF_PT_LOAD)
             continue;
@@ -218,9 +228,10 @@ static int elf_scan_load(struct elf_image *img)
         img->nload++;
     }
     if (!img->nload)
-        return elf_fail(img, -ENOENT, "no loadable segment");
+        return elf_fail(img, -CARAPACE_ENOENT, "no loadable segment");
     if (img->hi - img->lo > ELF_MAX_SPAN)
-        return elf_fail(img, -E2BIG, "segments span 0x%llx bytes, over 1 GiB",
+        return elf_fail(img, -CARAPACE_E2BIG,
+                        "segments span 0x%llx bytes, over 1 GiB",
                         (unsigned long long)(img->hi - img->lo));
     return 0;
 }
@@ -251,9 +262,10 @@ static int elf_note_use(struct elf_image *img, uint32_t type, uint64_t desc,
     else
         return 0;
     if (img->notes & ELF_NOTE_BIT(type))
-        return elf_fail(img, -EINVAL, "Carapace note %u appears twice", type);
+        return elf_fail(img, -CARAPACE_EINVAL, "Carapace note %u appears twice",
+                        type);
     if (descsz != want || !elf_read(img, desc, &val, want))
-        return elf_fail(img, -EINVAL,
+        return elf_fail(img, -CARAPACE_EINVAL,
                         "Carapace note %u: descriptor of %u bytes, expected %u",
                         type, descsz, want);
     img->notes |= ELF_NOTE_BIT(type);
@@ -279,16 +291,17 @@ static int elf_note_one(struct elf_image *img, unsigned seg, uint64_t off,
     uint64_t desc, rel;
 
     if (end - off < sizeof(nh) || !elf_read(img, off, &nh, sizeof(nh)))
-        return elf_fail(img, -EINVAL, "note segment %u: truncated note", seg);
+        return elf_fail(img, -CARAPACE_EINVAL,
+                        "note segment %u: truncated note", seg);
     /* 32-bit sizes: no overflow in 64 bits, checked against what is left. */
     rel = elf_align_up(sizeof(nh) + (uint64_t)nh.namesz, align);
     if (rel > end - off)
-        return elf_fail(img, -EINVAL,
+        return elf_fail(img, -CARAPACE_EINVAL,
                         "note segment %u: name runs past the segment", seg);
     desc = off + rel;
     rel = elf_align_up(nh.descsz, align);
     if (rel > end - desc)
-        return elf_fail(img, -EINVAL,
+        return elf_fail(img, -CARAPACE_EINVAL,
                         "note segment %u: descriptor runs past the segment",
                         seg);
     *next = desc + rel;
@@ -308,10 +321,11 @@ static int elf_note_walk(struct elf_image *img, unsigned i,
     int err;
 
     if (!elf_in_file(img->size, ph->offset, ph->filesz))
-        return elf_fail(img, -EINVAL,
+        return elf_fail(img, -CARAPACE_EINVAL,
                         "note segment %u extends past the end of the file", i);
     if (ph->offset % align)
-        return elf_fail(img, -EINVAL, "note segment %u is not %u-aligned", i,
+        return elf_fail(img, -CARAPACE_EINVAL,
+                        "note segment %u is not %u-aligned", i,
                         (unsigned)align);
     end = ph->offset + ph->filesz;
     while (off < end) {
@@ -361,9 +375,9 @@ static int elf_check_abi(struct elf_image *img)
     uint32_t v = img->abi_version;
 
     if (!(img->notes & ELF_NOTE_BIT(CARAPACE_NOTE_ABI_VERSION)))
-        return elf_fail(img, -ENOENT, "no Carapace ABI version note");
+        return elf_fail(img, -CARAPACE_ENOENT, "no Carapace ABI version note");
     if (v >> 16 != CARAPACE_ABI_MAJOR)
-        return elf_fail(img, -EINVAL,
+        return elf_fail(img, -CARAPACE_EINVAL,
                         "built for ABI %u.%u, hypervisor speaks %u.%u", v >> 16,
                         v & 0xffff, CARAPACE_ABI_MAJOR, CARAPACE_ABI_MINOR);
     return 0;
@@ -372,7 +386,7 @@ static int elf_check_abi(struct elf_image *img)
 static int elf_check_entry(struct elf_image *img)
 {
     if (!elf_in_load(img, img->entry, 1, ELF_SEG_X))
-        return elf_fail(img, -ERANGE,
+        return elf_fail(img, -CARAPACE_ERANGE,
                         "entry point 0x%llx is not in an executable segment",
                         (unsigned long long)img->entry);
     return 0;
@@ -384,13 +398,13 @@ static int elf_check_hypercall(struct elf_image *img)
     uint64_t va = img->hypercall_page;
 
     if (!(img->notes & ELF_NOTE_BIT(CARAPACE_NOTE_HYPERCALL_PAGE)))
-        return elf_fail(img, -ENOENT, "no hypercall page note");
+        return elf_fail(img, -CARAPACE_ENOENT, "no hypercall page note");
     if (va % ELF_PAGE)
-        return elf_fail(img, -EINVAL,
+        return elf_fail(img, -CARAPACE_EINVAL,
                         "hypercall page 0x%llx is not page-aligned",
                         (unsigned long long)va);
     if (!elf_in_load(img, va, ELF_PAGE, 0))
-        return elf_fail(img, -ERANGE,
+        return elf_fail(img, -CARAPACE_ERANGE,
                         "hypercall page 0x%llx is not inside a segment",
                         (unsigned long long)va);
     return 0;
@@ -403,31 +417,34 @@ static int elf_check_virt_base(struct elf_image *img)
     if (!(img->notes & ELF_NOTE_BIT(CARAPACE_NOTE_VIRT_BASE)))
         vb = img->virt_base = img->lo & ~(ELF_PAGE - 1);
     if (vb % ELF_PAGE)
-        return elf_fail(img, -EINVAL, "virt_base 0x%llx is not page-aligned",
+        return elf_fail(img, -CARAPACE_EINVAL,
+                        "virt_base 0x%llx is not page-aligned",
                         (unsigned long long)vb);
     if (vb > img->lo)
-        return elf_fail(img, -ERANGE,
+        return elf_fail(img, -CARAPACE_ERANGE,
                         "virt_base 0x%llx is above the lowest segment 0x%llx",
                         (unsigned long long)vb, (unsigned long long)img->lo);
     /* All of it becomes guest memory, frame 0 at virt_base. */
     if (img->hi - vb > ELF_MAX_SPAN)
-        return elf_fail(img, -E2BIG,
+        return elf_fail(img, -CARAPACE_E2BIG,
                         "image spans 0x%llx bytes from virt_base, over 1 GiB",
                         (unsigned long long)(img->hi - vb));
     return 0;
 }
 
-int elf_parse(const void *data, size_t size, struct elf_image *out)
+/* The checks of every executable: header, segments, entry (e_entry). */
+static int elf_parse_common(const void *data, size_t size,
+                            struct elf_image *out)
 {
     struct elf_ehdr eh;
     int err;
 
-    ASSERT(out);
+    LIB_ASSERT(out);
     memset(out, 0, sizeof(*out));
     out->data = data;
     out->size = data ? size : 0;
     if (!elf_read(out, 0, &eh, sizeof(eh)))
-        return elf_fail(out, -EINVAL,
+        return elf_fail(out, -CARAPACE_EINVAL,
                         "truncated: %zu bytes, too short for "
                         "an ELF header",
                         out->size);
@@ -436,6 +453,32 @@ int elf_parse(const void *data, size_t size, struct elf_image *out)
         err = elf_check_header(out, &eh);
     if (!err)
         err = elf_scan_load(out);
+    return err;
+}
+
+/* So that a caller ignoring the error gets no segments either. */
+static int elf_parse_end(struct elf_image *out, int err)
+{
+    if (err) {
+        out->phnum = 0;
+        out->nload = 0;
+    }
+    return err;
+}
+
+int elf_parse_program(const void *data, size_t size, struct elf_image *out)
+{
+    int err = elf_parse_common(data, size, out);
+
+    if (!err)
+        err = elf_check_entry(out);
+    return elf_parse_end(out, err);
+}
+
+int elf_parse(const void *data, size_t size, struct elf_image *out)
+{
+    int err = elf_parse_common(data, size, out);
+
     if (!err)
         err = elf_scan_notes(out);
     if (!err)
@@ -446,12 +489,7 @@ int elf_parse(const void *data, size_t size, struct elf_image *out)
         err = elf_check_hypercall(out);
     if (!err)
         err = elf_check_virt_base(out);
-    if (err) {
-        /* So that a caller ignoring the error gets no segments either. */
-        out->phnum = 0;
-        out->nload = 0;
-    }
-    return err;
+    return elf_parse_end(out, err);
 }
 
 int elf_segment_count(const struct elf_image *img)
@@ -475,13 +513,13 @@ int elf_segment_get(const struct elf_image *img, int i, struct elf_segment *out)
     unsigned n, seen = 0;
 
     if (i < 0 || (unsigned)i >= img->nload)
-        return -ENOENT;
+        return -CARAPACE_ENOENT;
     for (n = 0; n < img->phnum; n++) {
         elf_phdr_get(img, n, &ph);
         if (ph.type != ELF_PT_LOAD || seen++ != (unsigned)i)
             continue;
         if (!elf_segment_sound(img, &ph))
-            return -EINVAL;
+            return -CARAPACE_EINVAL;
         out->vaddr = ph.vaddr;
         out->memsz = ph.memsz;
         out->filesz = ph.filesz;
@@ -489,5 +527,5 @@ int elf_segment_get(const struct elf_image *img, int i, struct elf_segment *out)
         out->flags = ph.flags & (ELF_SEG_R | ELF_SEG_W | ELF_SEG_X);
         return 0;
     }
-    return -ENOENT;
+    return -CARAPACE_ENOENT;
 }

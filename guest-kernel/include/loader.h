@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Loading a static ELF64 x86-64 program into a user address space
- * (kernel/elf.c). */
-#ifndef GK_ELF_H
-#define GK_ELF_H
+ * (kernel/loader.c, on lib/elf.c's parser). */
+#ifndef GK_LOADER_H
+#define GK_LOADER_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +11,6 @@
 
 /* Returns 0 and the entry point, or -SYS_ENOEXEC (not a program we can
  * run) or -SYS_ENOMEM. Sets vm's heap start past the image. */
-int elf_load(struct vm *vm, const void *image, size_t size, uint64_t *entry);
+int loader_load(struct vm *vm, const void *image, size_t size, uint64_t *entry);
 
-#endif /* GK_ELF_H */
+#endif /* GK_LOADER_H */
