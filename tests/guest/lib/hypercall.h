@@ -21,84 +21,7 @@
 #include <carapace/sched.h>
 #include <carapace/trap.h>
 
-extern char hypercall_page[4096];
-
-#define HC_STUB_    "call hypercall_page + %c[off]"
-#define HC_OFF_(nr) [off] "i"((nr)*HYPERCALL_STUB_SIZE)
-#define HC_CLOBBER_ "rcx", "r11", "memory"
-
-#define hc0(nr)                                                                \
-    ({                                                                         \
-        long ret_;                                                             \
-        asm volatile(HC_STUB_ : "=a"(ret_) : HC_OFF_(nr) : HC_CLOBBER_);       \
-        ret_;                                                                  \
-    })
-
-#define hc1(nr, a1)                                                            \
-    ({                                                                         \
-        long ret_;                                                             \
-        register uint64_t a1_ asm("rdi") = (uint64_t)(a1);                     \
-        asm volatile(HC_STUB_                                                  \
-                     : "=a"(ret_), "+r"(a1_)                                   \
-                     : HC_OFF_(nr)                                             \
-                     : HC_CLOBBER_);                                           \
-        ret_;                                                                  \
-    })
-
-#define hc2(nr, a1, a2)                                                        \
-    ({                                                                         \
-        long ret_;                                                             \
-        register uint64_t a1_ asm("rdi") = (uint64_t)(a1);                     \
-        register uint64_t a2_ asm("rsi") = (uint64_t)(a2);                     \
-        asm volatile(HC_STUB_                                                  \
-                     : "=a"(ret_), "+r"(a1_), "+r"(a2_)                        \
-                     : HC_OFF_(nr)                                             \
-                     : HC_CLOBBER_);                                           \
-        ret_;                                                                  \
-    })
-
-#define hc3(nr, a1, a2, a3)                                                    \
-    ({                                                                         \
-        long ret_;                                                             \
-        register uint64_t a1_ asm("rdi") = (uint64_t)(a1);                     \
-        register uint64_t a2_ asm("rsi") = (uint64_t)(a2);                     \
-        register uint64_t a3_ asm("rdx") = (uint64_t)(a3);                     \
-        asm volatile(HC_STUB_                                                  \
-                     : "=a"(ret_), "+r"(a1_), "+r"(a2_), "+r"(a3_)             \
-                     : HC_OFF_(nr)                                             \
-                     : HC_CLOBBER_);                                           \
-        ret_;                                                                  \
-    })
-
-#define hc4(nr, a1, a2, a3, a4)                                                \
-    ({                                                                         \
-        long ret_;                                                             \
-        register uint64_t a1_ asm("rdi") = (uint64_t)(a1);                     \
-        register uint64_t a2_ asm("rsi") = (uint64_t)(a2);                     \
-        register uint64_t a3_ asm("rdx") = (uint64_t)(a3);                     \
-        register uint64_t a4_ asm("r10") = (uint64_t)(a4);                     \
-        asm volatile(HC_STUB_                                                  \
-                     : "=a"(ret_), "+r"(a1_), "+r"(a2_), "+r"(a3_), "+r"(a4_)  \
-                     : HC_OFF_(nr)                                             \
-                     : HC_CLOBBER_);                                           \
-        ret_;                                                                  \
-    })
-
-#define hc5(nr, a1, a2, a3, a4, a5)                                            \
-    ({                                                                         \
-        long ret_;                                                             \
-        register uint64_t a1_ asm("rdi") = (uint64_t)(a1);                     \
-        register uint64_t a2_ asm("rsi") = (uint64_t)(a2);                     \
-        register uint64_t a3_ asm("rdx") = (uint64_t)(a3);                     \
-        register uint64_t a4_ asm("r10") = (uint64_t)(a4);                     \
-        register uint64_t a5_ asm("r8") = (uint64_t)(a5);                      \
-        asm volatile(HC_STUB_                                                  \
-                     : "=a"(ret_), "+r"(a1_), "+r"(a2_), "+r"(a3_), "+r"(a4_), \
-                       "+r"(a5_)                                               \
-                     : HC_OFF_(nr)                                             \
-                     : HC_CLOBBER_);                                           \
-        ret_;                                                                  \
-    })
+#include "hypercall_call.h"
 
 /* A hypercall by number without the page: any 64-bit rax, two arguments. */
 static inline long hc_raw2(uint64_t nr, uint64_t a1, uint64_t a2)
@@ -194,7 +117,8 @@ static inline long hc_set_segment_base(uint64_t which, uint64_t base)
     return hc2(HC_set_segment_base, which, base);
 }
 
-/* --- Grant tables ---------------------------------------------------------- */
+/* --- Grant tables ----------------------------------------------------------
+ */
 #include <carapace/grant_table.h>
 
 static inline long hc_grant_table_op(uint64_t cmd, void *args, uint64_t count)
