@@ -20,6 +20,7 @@
 #include "p2m.h"
 #include "domctl.h"
 #include "guestmem.h"
+#include "hypercall.h"
 
 static uint32_t domctl_state(const struct domain *d)
 {
@@ -53,11 +54,12 @@ void domctl_info_fill(const struct domain *d, struct domctl_domaininfo *i)
     i->name[sizeof(i->name) - 1] = '\0';
 }
 
-static long domctl_getdomaininfo(uint64_t va)
+static long domctl_getdomaininfo(struct vcpu *v, uint64_t va)
 {
     struct domctl_domaininfo in, out;
     static const struct domctl_domaininfo zero;
 
+    (void)v;
     if (guestmem_read(&in, va, sizeof(in)))
         return -CARAPACE_EFAULT;
     if (memcmp((const char *)&in + sizeof(in.domid),
@@ -93,12 +95,13 @@ static bool domctl_name_ok(const char *name)
     return true;
 }
 
-static long domctl_createdomain(uint64_t va)
+static long domctl_createdomain(struct vcpu *v, uint64_t va)
 {
     struct domctl_createdomain c;
     struct domain *d = NULL;
     uint32_t id = 1;
 
+    (void)v;
     if (guestmem_read(&c, va, sizeof(c)))
         return -CARAPACE_EFAULT;
     if (c.domid || c.flags || c.max_memory_bytes % PAGE_SIZE ||
@@ -136,25 +139,51 @@ static struct domain *domctl_target(struct vcpu *v, uint64_t domid, long *err)
     return *err ? NULL : d;
 }
 
-static long domctl_simple(struct vcpu *v, uint64_t cmd, uint64_t domid)
+static long domctl_destroy(struct vcpu *v, uint64_t domid)
 {
     long err;
     struct domain *d = domctl_target(v, domid, &err);
 
     if (!d)
         return err;
-    if (cmd == DOMCTL_destroy) {
-        domain_kill(d);
-        return 0;
+    domain_kill(d);
+    return 0;
+}
+
+/* A target that has not stopped (a stopped one can only be destroyed). */
+static struct domain *domctl_target_live(struct vcpu *v, uint64_t domid,
+                                         long *err)
+{
+    struct domain *d = domctl_target(v, domid, err);
+
+    if (d && d->state != DOMAIN_ACTIVE && d->state != DOMAIN_PAUSED) {
+        *err = -CARAPACE_EBUSY;
+        return NULL;
     }
-    if (d->state != DOMAIN_ACTIVE && d->state != DOMAIN_PAUSED)
-        return -CARAPACE_EBUSY; /* stopped: only destroy is left */
-    if (cmd == DOMCTL_pause)
-        domain_pause(d);
-    else if (!d->started)
+    return d;
+}
+
+static long domctl_pause(struct vcpu *v, uint64_t domid)
+{
+    long err;
+    struct domain *d = domctl_target_live(v, domid, &err);
+
+    if (!d)
+        return err;
+    domain_pause(d);
+    return 0;
+}
+
+static long domctl_unpause(struct vcpu *v, uint64_t domid)
+{
+    long err;
+    struct domain *d = domctl_target_live(v, domid, &err);
+
+    if (!d)
+        return err;
+    if (!d->started)
         return -CARAPACE_EBUSY; /* no vCPU context yet */
-    else
-        domain_unpause(d);
+    domain_unpause(d);
     return 0;
 }
 
@@ -179,7 +208,7 @@ static long domctl_shutdown(struct vcpu *v, uint64_t va)
     return 0;
 }
 
-static long domctl_physinfo(uint64_t va)
+static long domctl_physinfo(struct vcpu *v, uint64_t va)
 {
     struct domctl_physinfo p = {
         .total_frames = frame_count_ram(),
@@ -190,17 +219,19 @@ static long domctl_physinfo(uint64_t va)
         .version = CARAPACE_VERSION_MAJOR << 16 | CARAPACE_VERSION_MINOR,
     };
 
+    (void)v;
     for (const struct domain *d = domain_first(); d; d = d->next)
         p.nr_domains++;
     return guestmem_write(va, &p, sizeof(p)) ? -CARAPACE_EFAULT : 0;
 }
 
-static long domctl_readlog(uint64_t va)
+static long domctl_readlog(struct vcpu *v, uint64_t va)
 {
     struct domctl_readlog r;
     char chunk[256];
     uint64_t done = 0, lost = 0, skipped;
 
+    (void)v;
     if (guestmem_read(&r, va, sizeof(r)))
         return -CARAPACE_EFAULT;
     if (r.lost || !guestmem_range_ok(r.buf, r.len))
@@ -223,38 +254,30 @@ static long domctl_readlog(uint64_t va)
     return guestmem_write(va, &r, sizeof(r)) ? -CARAPACE_EFAULT : 0;
 }
 
-long domctl_hypercall(struct vcpu *v, const uint64_t a[5])
+/* Slot DOMCTL_<name> holds domctl_<name>. */
+static long (*const domctl_op[])(struct vcpu *, uint64_t) = {
+    [DOMCTL_getdomaininfo] = domctl_getdomaininfo,
+    [DOMCTL_createdomain] = domctl_createdomain,
+    [DOMCTL_populate] = domctl_populate,
+    [DOMCTL_release] = domctl_release,
+    [DOMCTL_getp2m] = domctl_getp2m,
+    [DOMCTL_write_memory] = domctl_write_memory,
+    [DOMCTL_console_setup] = domctl_console_setup,
+    [DOMCTL_setvcpucontext] = domctl_setvcpucontext,
+    [DOMCTL_pause] = domctl_pause,
+    [DOMCTL_unpause] = domctl_unpause,
+    [DOMCTL_destroy] = domctl_destroy,
+    [DOMCTL_shutdown] = domctl_shutdown,
+    [DOMCTL_physinfo] = domctl_physinfo,
+    [DOMCTL_readlog] = domctl_readlog,
+    [DOMCTL_set_max_mem] = domctl_set_max_mem,
+};
+
+long hypercall_domctl(struct vcpu *v, const uint64_t a[5])
 {
     if (!(v->domain->flags & DOMAIN_F_PRIVILEGED))
         return -CARAPACE_EPERM;
-    switch (a[0]) {
-    case DOMCTL_getdomaininfo:
-        return domctl_getdomaininfo(a[1]);
-    case DOMCTL_createdomain:
-        return domctl_createdomain(a[1]);
-    case DOMCTL_populate:
-    case DOMCTL_release:
-    case DOMCTL_set_max_mem:
-        return domctl_memory((uint32_t)a[0], a[1]);
-    case DOMCTL_getp2m:
-        return domctl_getp2m(a[1]);
-    case DOMCTL_write_memory:
-        return domctl_write_memory(a[1]);
-    case DOMCTL_console_setup:
-        return domctl_console_setup(a[1]);
-    case DOMCTL_setvcpucontext:
-        return domctl_setvcpucontext(a[1]);
-    case DOMCTL_pause:
-    case DOMCTL_unpause:
-    case DOMCTL_destroy:
-        return domctl_simple(v, a[0], a[1]);
-    case DOMCTL_shutdown:
-        return domctl_shutdown(v, a[1]);
-    case DOMCTL_physinfo:
-        return domctl_physinfo(a[1]);
-    case DOMCTL_readlog:
-        return domctl_readlog(a[1]);
-    default:
+    if (a[0] >= sizeof(domctl_op) / sizeof(domctl_op[0]) || !domctl_op[a[0]])
         return -CARAPACE_ENOSYS;
-    }
+    return domctl_op[a[0]](v, a[1]);
 }

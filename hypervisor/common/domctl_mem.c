@@ -52,7 +52,7 @@ static void *domctl_frame(mfn_t m)
     return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
 }
 
-long domctl_memory(uint32_t cmd, uint64_t va)
+static long domctl_memory(uint32_t cmd, uint64_t va)
 {
     struct domctl_memory m;
     struct domain *d;
@@ -77,12 +77,31 @@ long domctl_memory(uint32_t cmd, uint64_t va)
     return p2m_grow(d, m.nr_frames);
 }
 
-long domctl_getp2m(uint64_t va)
+long domctl_populate(struct vcpu *v, uint64_t va)
+{
+    (void)v;
+    return domctl_memory(DOMCTL_populate, va);
+}
+
+long domctl_release(struct vcpu *v, uint64_t va)
+{
+    (void)v;
+    return domctl_memory(DOMCTL_release, va);
+}
+
+long domctl_set_max_mem(struct vcpu *v, uint64_t va)
+{
+    (void)v;
+    return domctl_memory(DOMCTL_set_max_mem, va);
+}
+
+long domctl_getp2m(struct vcpu *v, uint64_t va)
 {
     struct domctl_p2m p;
     struct domain *d = NULL;
     uint64_t chunk[64];
 
+    (void)v;
     if (guestmem_read(&p, va, sizeof(p)))
         return -CARAPACE_EFAULT;
     d = domain_get(p.domid);
@@ -102,12 +121,13 @@ long domctl_getp2m(uint64_t va)
     return 0;
 }
 
-long domctl_write_memory(uint64_t va)
+long domctl_write_memory(struct vcpu *v, uint64_t va)
 {
     struct domctl_write w;
     struct domain *d;
     long err;
 
+    (void)v;
     d = domctl_read_building(va, &w, sizeof(w), &err);
     if (!d)
         return err;
@@ -127,12 +147,13 @@ long domctl_write_memory(uint64_t va)
     return 0;
 }
 
-long domctl_console_setup(uint64_t va)
+long domctl_console_setup(struct vcpu *v, uint64_t va)
 {
     struct domctl_console c;
     struct domain *d;
     long err;
 
+    (void)v;
     d = domctl_read_building(va, &c, sizeof(c), &err);
     if (!d)
         return err;
@@ -160,12 +181,13 @@ long domctl_console_setup(uint64_t va)
     return 0;
 }
 
-long domctl_setvcpucontext(uint64_t va)
+long domctl_setvcpucontext(struct vcpu *v, uint64_t va)
 {
     struct domctl_vcpucontext c;
     struct domain *d;
     long err;
 
+    (void)v;
     d = domctl_read_building(va, &c, sizeof(c), &err);
     if (!d)
         return err;

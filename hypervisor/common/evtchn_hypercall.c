@@ -17,6 +17,7 @@
 #include "evtchn.h"
 #include "frame.h"
 #include "guestmem.h"
+#include "hypercall.h"
 
 #define EVTCHN_TABLE_ORDER 1 /* 2 frames: sizeof(struct evtchn_domain) */
 
@@ -39,8 +40,8 @@ void evtchn_table_free(struct evtchn_domain *e)
 
 /* Copy a result back; if the guest's buffer cannot take it, close the
  * port the operation made. */
-static long evtchn_hc_reply(struct domain *d, uint64_t va, const void *buf,
-                            size_t len, uint32_t port)
+static long evtchn_hypercall_reply(struct domain *d, uint64_t va,
+                                   const void *buf, size_t len, uint32_t port)
 {
     if (guestmem_write(va, buf, len) == 0)
         return 0;
@@ -48,7 +49,7 @@ static long evtchn_hc_reply(struct domain *d, uint64_t va, const void *buf,
     return -CARAPACE_EFAULT;
 }
 
-static long evtchn_hc_alloc_unbound(struct domain *d, uint64_t va)
+static long evtchn_op_alloc_unbound(struct domain *d, uint64_t va)
 {
     struct evtchn_alloc_unbound a;
     uint32_t port;
@@ -60,10 +61,10 @@ static long evtchn_hc_alloc_unbound(struct domain *d, uint64_t va)
     if (err)
         return err;
     a.port = port;
-    return evtchn_hc_reply(d, va, &a, sizeof(a), port);
+    return evtchn_hypercall_reply(d, va, &a, sizeof(a), port);
 }
 
-static long evtchn_hc_bind_interdomain(struct domain *d, uint64_t va)
+static long evtchn_op_bind_interdomain(struct domain *d, uint64_t va)
 {
     struct evtchn_bind_interdomain b;
     uint32_t port;
@@ -77,10 +78,10 @@ static long evtchn_hc_bind_interdomain(struct domain *d, uint64_t va)
     if (err)
         return err;
     b.local_port = port;
-    return evtchn_hc_reply(d, va, &b, sizeof(b), port);
+    return evtchn_hypercall_reply(d, va, &b, sizeof(b), port);
 }
 
-static long evtchn_hc_bind_virq(struct domain *d, uint64_t va)
+static long evtchn_op_bind_virq(struct domain *d, uint64_t va)
 {
     struct evtchn_bind_virq b;
     uint32_t port;
@@ -92,10 +93,10 @@ static long evtchn_hc_bind_virq(struct domain *d, uint64_t va)
     if (err)
         return err;
     b.port = port;
-    return evtchn_hc_reply(d, va, &b, sizeof(b), port);
+    return evtchn_hypercall_reply(d, va, &b, sizeof(b), port);
 }
 
-static long evtchn_hc_status(struct domain *d, uint64_t va)
+static long evtchn_op_status(struct domain *d, uint64_t va)
 {
     struct evtchn_status st;
     int err;
@@ -108,26 +109,36 @@ static long evtchn_hc_status(struct domain *d, uint64_t va)
     return guestmem_write(va, &st, sizeof(st)) ? -CARAPACE_EFAULT : 0;
 }
 
-long evtchn_hypercall(struct vcpu *v, const uint64_t args[5])
+static long evtchn_op_send(struct domain *d, uint64_t port)
 {
-    struct domain *d = v->domain;
+    return evtchn_send(d, port);
+}
 
-    switch (args[0]) {
-    case EVTCHNOP_alloc_unbound:
-        return evtchn_hc_alloc_unbound(d, args[1]);
-    case EVTCHNOP_bind_interdomain:
-        return evtchn_hc_bind_interdomain(d, args[1]);
-    case EVTCHNOP_bind_virq:
-        return evtchn_hc_bind_virq(d, args[1]);
-    case EVTCHNOP_send:
-        return evtchn_send(d, args[1]);
-    case EVTCHNOP_close:
-        return evtchn_close(d, args[1]);
-    case EVTCHNOP_status:
-        return evtchn_hc_status(d, args[1]);
-    case EVTCHNOP_unmask:
-        return evtchn_unmask(d, args[1]);
-    default:
+static long evtchn_op_close(struct domain *d, uint64_t port)
+{
+    return evtchn_close(d, port);
+}
+
+static long evtchn_op_unmask(struct domain *d, uint64_t port)
+{
+    return evtchn_unmask(d, port);
+}
+
+/* Slot EVTCHNOP_<name> holds evtchn_op_<name>. */
+static long (*const evtchn_op[])(struct domain *, uint64_t) = {
+    [EVTCHNOP_alloc_unbound] = evtchn_op_alloc_unbound,
+    [EVTCHNOP_bind_interdomain] = evtchn_op_bind_interdomain,
+    [EVTCHNOP_bind_virq] = evtchn_op_bind_virq,
+    [EVTCHNOP_send] = evtchn_op_send,
+    [EVTCHNOP_close] = evtchn_op_close,
+    [EVTCHNOP_status] = evtchn_op_status,
+    [EVTCHNOP_unmask] = evtchn_op_unmask,
+};
+
+long hypercall_event_channel_op(struct vcpu *v, const uint64_t args[5])
+{
+    if (args[0] >= sizeof(evtchn_op) / sizeof(evtchn_op[0]) ||
+        !evtchn_op[args[0]])
         return -CARAPACE_ENOSYS;
-    }
+    return evtchn_op[args[0]](v->domain, args[1]);
 }

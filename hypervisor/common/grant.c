@@ -48,6 +48,7 @@
 #include "grant.h"
 #include "p2m.h"
 #include "guestmem.h"
+#include "hypercall.h"
 #include "log.h"
 
 #define GTF_ALL       (GTF_permit_access | GTF_readonly | GTF_reading | GTF_writing)
@@ -498,50 +499,63 @@ union grant_op {
     struct gnttab_query_size query;
 };
 
-static const uint16_t grant_op_size[] = {
-    [GNTTABOP_setup_table] = sizeof(struct gnttab_setup_table),
-    [GNTTABOP_map_grant_ref] = sizeof(struct gnttab_map_grant_ref),
-    [GNTTABOP_unmap_grant_ref] = sizeof(struct gnttab_unmap_grant_ref),
-    [GNTTABOP_copy] = sizeof(struct gnttab_copy),
-    [GNTTABOP_query_size] = sizeof(struct gnttab_query_size),
-};
-
-static void grant_one(struct vcpu *v, uint64_t cmd, union grant_op *op)
+/* Each command runs on one entry and sets its status. */
+static void grant_op_setup_table(struct vcpu *v, union grant_op *op)
 {
-    struct domain *d = v->domain;
-
-    switch (cmd) {
-    case GNTTABOP_setup_table:
-        op->setup.status = grant_setup(d, &op->setup);
-        break;
-    case GNTTABOP_map_grant_ref:
-        op->map.status = grant_map(v, &op->map);
-        break;
-    case GNTTABOP_unmap_grant_ref:
-        op->unmap.status = grant_unmap(d, &op->unmap);
-        break;
-    case GNTTABOP_copy:
-        op->copy.status = grant_copy(d, &op->copy);
-        break;
-    default: /* GNTTABOP_query_size */
-        op->query.nr_frames = d->grant ? d->grant->nr_frames : 0;
-        op->query.max_frames = GNTTAB_MAX_FRAMES;
-        op->query.status = 0;
-        op->query.pad = 0;
-        break;
-    }
+    op->setup.status = grant_setup(v->domain, &op->setup);
 }
 
-long grant_table_op(struct vcpu *v, const uint64_t a[5])
+static void grant_op_map_grant_ref(struct vcpu *v, union grant_op *op)
+{
+    op->map.status = grant_map(v, &op->map);
+}
+
+static void grant_op_unmap_grant_ref(struct vcpu *v, union grant_op *op)
+{
+    op->unmap.status = grant_unmap(v->domain, &op->unmap);
+}
+
+static void grant_op_copy(struct vcpu *v, union grant_op *op)
+{
+    op->copy.status = grant_copy(v->domain, &op->copy);
+}
+
+static void grant_op_query_size(struct vcpu *v, union grant_op *op)
+{
+    const struct grant_domain *g = v->domain->grant;
+
+    op->query.nr_frames = g ? g->nr_frames : 0;
+    op->query.max_frames = GNTTAB_MAX_FRAMES;
+    op->query.status = 0;
+    op->query.pad = 0;
+}
+
+/* Slot GNTTABOP_<name>: its entry's size and grant_op_<name>. */
+static const struct {
+    uint16_t size;
+    void (*run)(struct vcpu *v, union grant_op *op);
+} grant_op[] = {
+    [GNTTABOP_setup_table] = {sizeof(struct gnttab_setup_table),
+                              grant_op_setup_table},
+    [GNTTABOP_map_grant_ref] = {sizeof(struct gnttab_map_grant_ref),
+                                grant_op_map_grant_ref},
+    [GNTTABOP_unmap_grant_ref] = {sizeof(struct gnttab_unmap_grant_ref),
+                                  grant_op_unmap_grant_ref},
+    [GNTTABOP_copy] = {sizeof(struct gnttab_copy), grant_op_copy},
+    [GNTTABOP_query_size] = {sizeof(struct gnttab_query_size),
+                             grant_op_query_size},
+};
+
+long hypercall_grant_table_op(struct vcpu *v, const uint64_t a[5])
 {
     uint64_t cmd = a[0], va = a[1], count = a[2], size;
     union grant_op op;
 
-    if (cmd >= sizeof(grant_op_size) / sizeof(grant_op_size[0]))
+    if (cmd >= sizeof(grant_op) / sizeof(grant_op[0]) || !grant_op[cmd].run)
         return -CARAPACE_ENOSYS;
     if (count > GNTTAB_OP_MAX)
         return -CARAPACE_E2BIG;
-    size = grant_op_size[cmd];
+    size = grant_op[cmd].size;
     for (uint64_t i = 0; i < count; i++) {
         uint64_t at = va + i * size;
 
@@ -549,7 +563,7 @@ long grant_table_op(struct vcpu *v, const uint64_t a[5])
          * whose handle could not be reported would be lost to the guest. */
         if (guestmem_read(&op, at, size) || guestmem_write(at, &op, size))
             return -CARAPACE_EFAULT;
-        grant_one(v, cmd, &op);
+        grant_op[cmd].run(v, &op);
         if (guestmem_write(at, &op, size))
             return -CARAPACE_EFAULT;
     }

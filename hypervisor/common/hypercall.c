@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Hypercall dispatch and the generic hypercalls: console output, version,
- * scheduling, the one-shot timer and multicall batches.
+ * Hypercall dispatch (the one table) and the generic hypercalls: console
+ * output and input, version, scheduling, the one-shot timer and multicall
+ * batches.
  */
 #include <stddef.h>
 
@@ -14,10 +15,7 @@
 #include "arch.h"
 #include "console.h"
 #include "domain.h"
-#include "evtchn.h"
-#include "domctl.h"
 #include "format.h"
-#include "grant.h"
 #include "guestmem.h"
 #include "hypercall.h"
 #include "log.h"
@@ -25,7 +23,7 @@
 
 #define CONSOLE_CHUNK 256
 
-static long hypercall_console_write(struct vcpu *v, const uint64_t a[5])
+long hypercall_console_write(struct vcpu *v, const uint64_t a[5])
 {
     char buf[CONSOLE_CHUNK];
     uint64_t va = a[0], len = a[1];
@@ -49,7 +47,7 @@ static long hypercall_console_write(struct vcpu *v, const uint64_t a[5])
 }
 
 /* dom0 reads the serial line's input; it learns of it by VIRQ_CONSOLE. */
-static long hypercall_console_read(struct vcpu *v, const uint64_t a[5])
+long hypercall_console_read(struct vcpu *v, const uint64_t a[5])
 {
     char buf[CONSOLE_CHUNK];
     uint64_t va = a[0], len = a[1];
@@ -66,7 +64,7 @@ static long hypercall_console_read(struct vcpu *v, const uint64_t a[5])
     return (long)n;
 }
 
-static long hypercall_version(struct vcpu *v, const uint64_t a[5])
+long hypercall_version(struct vcpu *v, const uint64_t a[5])
 {
     (void)v;
     switch (a[0]) {
@@ -81,50 +79,82 @@ static long hypercall_version(struct vcpu *v, const uint64_t a[5])
     }
 }
 
-static long hypercall_sched_op(struct vcpu *v, const uint64_t a[5])
+static long hypercall_sched_yield(struct vcpu *v, uint64_t arg)
 {
-    struct shared_info *s = v->domain->shared;
-
-    switch (a[0]) {
-    case SCHED_yield:
-        sched_yield();
-        return 0;
-    case SCHED_block:
-        /* Sleep unless an event is already waiting (no lost wake-up). */
-        if (!s->vcpu[v->id].upcall_pending)
-            sched_block(v);
-        return 0;
-    case SCHED_shutdown:
-        if (a[1] > SHUTDOWN_crash)
-            return -CARAPACE_EINVAL;
-        domain_shutdown(v->domain, (unsigned)a[1]);
-        return 0;
-    case SCHED_poll:
-        /* SCHED_block with a time limit of its own (a[1], system time;
-         * 0 = none), apart from the guest's one-shot timer. */
-        if (s->vcpu[v->id].upcall_pending || (a[1] && a[1] <= arch_time_ns()))
-            return 0;
-        sched_block(v);
-        v->poll_deadline = a[1];
-        if (a[1])
-            arch_timer_kick(a[1]);
-        return 0;
-    default:
-        return -CARAPACE_ENOSYS;
-    }
-}
-
-static long hypercall_set_timer(struct vcpu *v, const uint64_t a[5])
-{
-    v->timer_deadline = a[0];
-    if (a[0] && a[0] <= arch_time_ns())
-        v->timer_deadline = 1; /* in the past: fires at once */
-    if (v->timer_deadline)
-        arch_timer_kick(v->timer_deadline);
+    (void)v;
+    (void)arg;
+    sched_yield();
     return 0;
 }
 
-static long hypercall_multicall(struct vcpu *v, const uint64_t a[5])
+/* Sleep unless an event is already waiting (no lost wake-up). */
+static long hypercall_sched_block(struct vcpu *v, uint64_t arg)
+{
+    (void)arg;
+    if (!v->domain->shared->vcpu[v->id].upcall_pending)
+        sched_block(v);
+    return 0;
+}
+
+static long hypercall_sched_shutdown(struct vcpu *v, uint64_t reason)
+{
+    if (reason > SHUTDOWN_crash)
+        return -CARAPACE_EINVAL;
+    domain_shutdown(v->domain, (unsigned)reason);
+    return 0;
+}
+
+/* SCHED_block with a time limit of its own (system time; 0 = none), apart
+ * from the guest's one-shot timer. */
+static long hypercall_sched_poll(struct vcpu *v, uint64_t deadline)
+{
+    if (v->domain->shared->vcpu[v->id].upcall_pending ||
+        (deadline && deadline <= arch_time_ns()))
+        return 0;
+    sched_block(v);
+    v->poll_deadline = deadline;
+    if (deadline)
+        arch_timer_kick(deadline);
+    return 0;
+}
+
+long hypercall_sched_op(struct vcpu *v, const uint64_t a[5])
+{
+    /* Slot SCHED_<name> holds hypercall_sched_<name>. */
+    static long (*const op[])(struct vcpu *, uint64_t) = {
+        [SCHED_yield] = hypercall_sched_yield,
+        [SCHED_block] = hypercall_sched_block,
+        [SCHED_shutdown] = hypercall_sched_shutdown,
+        [SCHED_poll] = hypercall_sched_poll,
+    };
+
+    /* A hole or a number past the end: an unknown command. */
+    if (a[0] >= sizeof(op) / sizeof(op[0]) || !op[a[0]])
+        return -CARAPACE_ENOSYS;
+    return op[a[0]](v, a[1]);
+}
+
+/*
+ * A deadline already past fires here, before the call returns, as
+ * docs/abi.md promises: left to the timer interrupt, it fired only once
+ * the guest ran again, after a delay that depends on the host.
+ */
+long hypercall_set_timer(struct vcpu *v, const uint64_t a[5])
+{
+    uint64_t deadline = a[0];
+
+    if (deadline && deadline <= arch_time_ns()) {
+        v->timer_deadline = 0;
+        domain_virq(v->domain, VIRQ_TIMER);
+        return 0;
+    }
+    v->timer_deadline = deadline;
+    if (deadline)
+        arch_timer_kick(deadline);
+    return 0;
+}
+
+long hypercall_multicall(struct vcpu *v, const uint64_t a[5])
 {
     struct multicall_entry e;
     uint64_t va = a[0], count = a[1];
@@ -148,28 +178,29 @@ static long hypercall_multicall(struct vcpu *v, const uint64_t a[5])
     return (long)count;
 }
 
-static const hypercall_fn hypercall_generic[HC_NR] = {
-    [HC_console_write] = hypercall_console_write,
-    [HC_version] = hypercall_version,
-    [HC_sched_op] = hypercall_sched_op,
-    [HC_set_timer] = hypercall_set_timer,
-    [HC_multicall] = hypercall_multicall,
-    [HC_event_channel_op] = evtchn_hypercall,
-    [HC_console_read] = hypercall_console_read,
-    [HC_grant_table_op] = grant_table_op,
-    [HC_domctl] = domctl_hypercall,
-};
+/* The table: slot HC_<name> holds hypercall_<name> (hypercall.h). */
+#define HYPERCALL_SLOT(name) [HC_##name] = hypercall_##name,
+#define HYPERCALL_BIT(name)  | 1ULL << HC_##name
+#define HYPERCALL_ONE(name)  +1
+
+static const hypercall_fn hypercall_table[HC_NR] = {
+    HYPERCALLS_GENERIC(HYPERCALL_SLOT) ARCH_HYPERCALLS(HYPERCALL_SLOT)};
+
+/* Every number below HC_NR is named (so no slot is NULL) and none twice. */
+_Static_assert((0 HYPERCALLS_GENERIC(HYPERCALL_BIT)
+                    ARCH_HYPERCALLS(HYPERCALL_BIT)) == (1ULL << HC_NR) - 1,
+               "a hypercall below HC_NR has no handler");
+_Static_assert((0 HYPERCALLS_GENERIC(HYPERCALL_ONE)
+                    ARCH_HYPERCALLS(HYPERCALL_ONE)) == HC_NR,
+               "a hypercall is listed twice");
 
 long hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[5],
                         bool in_batch)
 {
-    hypercall_fn fn;
-
     v->domain->hypercalls++;
     if (nr >= HC_NR)
         return -CARAPACE_ENOSYS;
     if (in_batch && (nr == HC_iret || nr == HC_multicall))
         return -CARAPACE_EINVAL;
-    fn = hypercall_generic[nr] ? hypercall_generic[nr] : arch_hypercall(nr);
-    return fn ? fn(v, args) : -CARAPACE_ENOSYS;
+    return hypercall_table[nr](v, args);
 }

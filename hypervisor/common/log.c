@@ -2,7 +2,8 @@
 /*
  * The hypervisor log. Messages at or below the current level go to the
  * console and into a ring buffer that keeps the last LOG_RING_SIZE bytes
- * (for a later `cap dmesg`). Messages above the level are dropped.
+ * (DOMCTL_readlog, which `cap dmesg` prints). Messages above the level are
+ * dropped.
  */
 #include <stdbool.h>
 #include "arch.h"

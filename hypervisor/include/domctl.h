@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* HC_domctl, the toolstack's hypercall (domctl.c). */
+/* HC_domctl, the toolstack's hypercall (domctl.c; its handler,
+ * hypercall_domctl, is dom0's only: else -EPERM). */
 #ifndef CARAPACE_DOMCTL_H
 #define CARAPACE_DOMCTL_H
 
@@ -10,14 +11,15 @@
 struct domain;
 struct vcpu;
 
-/* The hypercall: dom0's (DOMAIN_F_PRIVILEGED) only, else -EPERM. */
-long domctl_hypercall(struct vcpu *v, const uint64_t a[5]);
-/* domctl_mem.c: building a domain's memory and first vCPU state. */
-long domctl_memory(uint32_t cmd, uint64_t va);
-long domctl_getp2m(uint64_t va);
-long domctl_write_memory(uint64_t va);
-long domctl_console_setup(uint64_t va);
-long domctl_setvcpucontext(uint64_t va);
+/* domctl_mem.c: building a domain's memory and first vCPU state. Each is
+ * DOMCTL_<name>'s handler in domctl.c's table; arg is the command's. */
+long domctl_populate(struct vcpu *v, uint64_t arg);
+long domctl_release(struct vcpu *v, uint64_t arg);
+long domctl_set_max_mem(struct vcpu *v, uint64_t arg);
+long domctl_getp2m(struct vcpu *v, uint64_t arg);
+long domctl_write_memory(struct vcpu *v, uint64_t arg);
+long domctl_console_setup(struct vcpu *v, uint64_t arg);
+long domctl_setvcpucontext(struct vcpu *v, uint64_t arg);
 /* What getdomaininfo reports for d. */
 void domctl_info_fill(const struct domain *d, struct domctl_domaininfo *i);
 

@@ -71,7 +71,4 @@ void evtchn_2l_clear_pending(struct shared_info *s, uint32_t port);
 struct evtchn_domain *evtchn_table_alloc(void);
 void evtchn_table_free(struct evtchn_domain *e);
 
-/* HC_event_channel_op(cmd, arg). */
-long evtchn_hypercall(struct vcpu *v, const uint64_t args[5]);
-
 #endif /* CARAPACE_EVTCHN_H */

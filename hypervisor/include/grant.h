@@ -30,7 +30,4 @@ int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid,
  * to the hypervisor (freed with their last mapping); free d's state. */
 void grant_domain_destroy(struct domain *d);
 
-/* HC_grant_table_op(cmd, args, count). */
-long grant_table_op(struct vcpu *v, const uint64_t a[5]);
-
 #endif /* CARAPACE_GRANT_H */

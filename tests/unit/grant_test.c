@@ -225,7 +225,7 @@ static long op(uint32_t caller, uint64_t cmd, void *args, uint64_t count)
 {
     const uint64_t a[5] = {cmd, (uint64_t)args, count, 0, 0};
 
-    return grant_table_op(&doms[caller]->vcpu[0], a);
+    return hypercall_grant_table_op(&doms[caller]->vcpu[0], a);
 }
 
 static int32_t map(uint32_t caller, uint32_t dom, uint32_t ref, uint64_t slot,

@@ -142,14 +142,17 @@ struct domctl_shutdown {
 };
 CARAPACE_ABI_CHECK(struct domctl_shutdown, 8);
 
+/* DOMCTL_physinfo: the machine and the hypervisor. Both versions are
+ * major << 16 | minor; version is the hypervisor's release (Carapace 0.1:
+ * 0x1) and says nothing about the ABI, abi_version does. */
 struct domctl_physinfo {
     uint64_t total_frames; /* RAM frames */
     uint64_t free_frames;
     uint32_t nr_cpus;
     uint32_t nr_domains;
     uint64_t hypervisor_frames; /* reserved or used by the hypervisor */
-    uint32_t abi_version;       /* CARAPACE_ABI_VERSION it speaks (1.4) */
-    uint32_t version;           /* the hypervisor's: major << 16 | minor */
+    uint32_t abi_version;       /* the CARAPACE_ABI_VERSION it speaks */
+    uint32_t version;           /* its own release: major << 16 | minor */
 };
 CARAPACE_ABI_CHECK(struct domctl_physinfo, 40);
 

@@ -16,7 +16,7 @@
 #define HYPERCALL_STUB_SIZE 32
 
 #define HC_console_write     0  /* (const char *buf, uint64_t len) */
-#define HC_version           1  /* (uint64_t cmd, void *arg) */
+#define HC_version           1  /* (uint64_t cmd) */
 #define HC_sched_op          2  /* (uint64_t cmd, uint64_t arg) */
 #define HC_set_timer         3  /* (uint64_t deadline_ns) */
 #define HC_set_trap_table    4  /* (const struct trap_info *table) */
@@ -30,7 +30,7 @@
 #define HC_set_segment_base  12 /* (uint64_t which, uint64_t base) */
 #define HC_event_channel_op  13 /* (cmd, arg): event_channel.h */
 #define HC_grant_table_op    14 /* (cmd, args, count): grant_table.h */
-#define HC_domctl            15 /* reserved for the toolstack ABI */
+#define HC_domctl            15 /* (cmd, arg): domctl.h, dom0 only */
 #define HC_console_read      16 /* (char *buf, uint64_t len): dom0 only */
 #define HC_NR                17
 

@@ -279,25 +279,25 @@ static void pv_exception(struct vcpu *v, struct cpu_regs *r)
               v->arch.trap_flags[r->vector] & TRAP_F_MASKEVENTS);
 }
 
-/* HC_iret: the frame's address is in rdi. */
-static void pv_iret(struct vcpu *v, struct cpu_regs *r)
+/*
+ * HC_iret(frame): resume at the frame instead of returning. The result is
+ * the frame's rax, which pv_syscall puts in rax like any hypercall's; the
+ * other registers the frame holds are set in the entry frame here.
+ */
+long hypercall_iret(struct vcpu *v, const uint64_t a[5])
 {
     struct vcpu_info *vi = &v->domain->shared->vcpu[v->id];
+    struct cpu_regs *r = pv_frame();
     struct iret_frame f;
     bool to_user;
 
-    if (guestmem_read(&f, r->rdi, sizeof(f))) {
-        r->rax = (uint64_t)-CARAPACE_EFAULT;
-        return;
-    }
+    if (guestmem_read(&f, a[0], sizeof(f)))
+        return -CARAPACE_EFAULT;
     to_user = f.flags & TRAP_FRAME_USER;
     if ((f.flags & ~(uint64_t)TRAP_FRAME_USER) ||
         !guestmem_range_ok(f.rip, 1) || !guestmem_range_ok(f.rsp, 1) ||
-        (to_user && !v->arch.cr3_user)) {
-        r->rax = (uint64_t)-CARAPACE_EINVAL;
-        return;
-    }
-    r->rax = f.rax;
+        (to_user && !v->arch.cr3_user))
+        return -CARAPACE_EINVAL;
     r->rcx = f.rcx;
     r->rdi = f.rdi;
     r->r11 = f.r11;
@@ -309,6 +309,7 @@ static void pv_iret(struct vcpu *v, struct cpu_regs *r)
         v->arch.bounce_depth--;
     if (to_user)
         pv_switch_mode(v, false);
+    return (long)f.rax;
 }
 
 static void pv_syscall(struct vcpu *v, struct cpu_regs *r)
@@ -324,10 +325,7 @@ static void pv_syscall(struct vcpu *v, struct cpu_regs *r)
             pv_bounce(v, r, TRAP_VECTOR_SYSCALL, 0, v->arch.syscall_cb, true);
         return;
     }
-    if (r->rax == HC_iret)
-        pv_iret(v, r);
-    else
-        r->rax = (uint64_t)hypercall_dispatch(v, r->rax, args, false);
+    r->rax = (uint64_t)hypercall_dispatch(v, r->rax, args, false);
 }
 
 void pv_trap(struct cpu_regs *r)

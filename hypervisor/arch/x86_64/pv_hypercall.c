@@ -24,7 +24,7 @@ static bool pv_hypercall_addr_ok(uint64_t va)
     return guestmem_range_ok(va, 1);
 }
 
-static long pv_hypercall_set_trap_table(struct vcpu *v, const uint64_t a[5])
+long hypercall_set_trap_table(struct vcpu *v, const uint64_t a[5])
 {
     uint64_t addr[ARCH_TRAP_VECTORS] = {0};
     uint8_t flags[ARCH_TRAP_VECTORS] = {0};
@@ -50,7 +50,7 @@ static long pv_hypercall_set_trap_table(struct vcpu *v, const uint64_t a[5])
     return 0;
 }
 
-static long pv_hypercall_set_callbacks(struct vcpu *v, const uint64_t a[5])
+long hypercall_set_callbacks(struct vcpu *v, const uint64_t a[5])
 {
     for (unsigned i = 0; i < 3; i++) {
         if (a[i] && !pv_hypercall_addr_ok(a[i]))
@@ -62,7 +62,7 @@ static long pv_hypercall_set_callbacks(struct vcpu *v, const uint64_t a[5])
     return 0;
 }
 
-static long pv_hypercall_stack_switch(struct vcpu *v, const uint64_t a[5])
+long hypercall_stack_switch(struct vcpu *v, const uint64_t a[5])
 {
     if (!guestmem_range_ok(a[0], 1))
         return -CARAPACE_EINVAL;
@@ -72,7 +72,7 @@ static long pv_hypercall_stack_switch(struct vcpu *v, const uint64_t a[5])
 
 /* The live bases are in the CPU while v runs (FS in MSR_FS_BASE, the
  * current mode's GS in MSR_KERNEL_GS_BASE, swapped on exit). */
-static long pv_hypercall_set_segment_base(struct vcpu *v, const uint64_t a[5])
+long hypercall_set_segment_base(struct vcpu *v, const uint64_t a[5])
 {
     uint64_t base = a[1];
 
@@ -95,20 +95,4 @@ static long pv_hypercall_set_segment_base(struct vcpu *v, const uint64_t a[5])
         break;
     }
     return 0;
-}
-
-hypercall_fn arch_hypercall(uint64_t nr)
-{
-    switch (nr) {
-    case HC_set_trap_table:
-        return pv_hypercall_set_trap_table;
-    case HC_set_callbacks:
-        return pv_hypercall_set_callbacks;
-    case HC_stack_switch:
-        return pv_hypercall_stack_switch;
-    case HC_set_segment_base:
-        return pv_hypercall_set_segment_base;
-    default:
-        return pv_mmu_hypercall(nr);
-    }
 }

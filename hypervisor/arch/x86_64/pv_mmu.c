@@ -74,7 +74,7 @@ static uint64_t pv_mmu_apply(struct vcpu *v, const struct mmu_update *reqs,
     return k;
 }
 
-static long pv_mmu_update(struct vcpu *v, const uint64_t a[5])
+long hypercall_mmu_update(struct vcpu *v, const uint64_t a[5])
 {
     struct mmu_update reqs[PV_MMU_CHUNK];
     uint64_t va = a[0], count = a[1], i = 0;
@@ -97,7 +97,7 @@ static long pv_mmu_update(struct vcpu *v, const uint64_t a[5])
     return err ? err : derr;
 }
 
-static long pv_mmu_update_va(struct vcpu *v, const uint64_t a[5])
+long hypercall_update_va_mapping(struct vcpu *v, const uint64_t a[5])
 {
     paddr_t pte;
     int err;
@@ -166,7 +166,7 @@ static int pv_mmu_ext_one(struct vcpu *v, const struct mmuext_op *op)
     }
 }
 
-static long pv_mmu_ext(struct vcpu *v, const uint64_t a[5])
+long hypercall_mmuext_op(struct vcpu *v, const uint64_t a[5])
 {
     uint64_t count = a[1], i;
     struct mmuext_op op;
@@ -185,18 +185,4 @@ static long pv_mmu_ext(struct vcpu *v, const uint64_t a[5])
     }
     derr = pv_mmu_report_done(a[2], i);
     return err ? err : derr;
-}
-
-hypercall_fn pv_mmu_hypercall(uint64_t nr)
-{
-    switch (nr) {
-    case HC_mmu_update:
-        return pv_mmu_update;
-    case HC_update_va_mapping:
-        return pv_mmu_update_va;
-    case HC_mmuext_op:
-        return pv_mmu_ext;
-    default:
-        return NULL;
-    }
 }

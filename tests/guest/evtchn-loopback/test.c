@@ -63,6 +63,11 @@ static void bad_args(void)
                    "alloc_unbound(0xffffffff)");
     test_expect_eq(hc_evtchn_bind_interdomain(7, 1, &p), -CARAPACE_ESRCH,
                    "bind_interdomain to a domain that does not exist");
+    /* DOMID_SELF is a grant-copy name only: event channels take ids. */
+    test_expect_eq(hc_evtchn_alloc_unbound(DOMID_SELF, &p), -CARAPACE_ESRCH,
+                   "alloc_unbound(DOMID_SELF)");
+    test_expect_eq(hc_evtchn_bind_interdomain(DOMID_SELF, 1, &p),
+                   -CARAPACE_ESRCH, "bind_interdomain(DOMID_SELF, 1)");
     test_expect_eq(hc_evtchn_bind_interdomain(0, 1, &p), -CARAPACE_EINVAL,
                    "bind_interdomain to a free port");
     b.pad = 1;

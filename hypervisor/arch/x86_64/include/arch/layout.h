@@ -2,11 +2,12 @@
 /*
  * The hypervisor's virtual memory layout on x86_64. Included by assembly too.
  *
- * PML4 slots 256..271 (the first 8 TiB of the upper half) are reserved to the
- * hypervisor, as in Xen; guests will own the lower half and the remaining
- * upper slots except 511, which holds the hypervisor image.
+ * PML4 slots 256..271 (the first 8 TiB of the upper half) and 511 (the
+ * image) are the hypervisor's, as in Xen, and filled into every guest L4
+ * by the PV MMU; a guest owns the lower half (slots 0..255, the only
+ * addresses it may hand to hypercalls) and may map slots 272..510.
  *
- *   0xffff800000000000  slot 256  (reserved: read-only M2P table, later)
+ *   0xffff800000000000  slot 256  M2P (M2P_VIRT_START), guests read only
  *   0xffff808000000000  slot 257  fixmap: LAPIC and other MMIO pages
  *   0xffff810000000000  slot 258  direct map of all RAM (up to 512 GiB)
  *   0xffffffff80000000  slot 511  hypervisor image (-mcmodel=kernel)

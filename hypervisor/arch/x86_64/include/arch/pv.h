@@ -19,8 +19,4 @@ void pv_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t stack,
 /* Fill a hypercall page with the 32-byte stubs. */
 void pv_hypercall_page_fill(void *page);
 
-/* The MMU hypercalls (pv_mmu.c), or NULL. */
-#include "hypercall.h"
-hypercall_fn pv_mmu_hypercall(uint64_t nr);
-
 #endif /* CARAPACE_ARCH_PV_H */
