@@ -111,6 +111,32 @@ enum test_result test_result_now(void);
 /* Print `Test result: ...` and power off; never returns. */
 __attribute__((noreturn)) void test_exit(void);
 
+/* --- Probing instructions that must fault (probe.c) ------------------- */
+
+/*
+ * asm volatile(PROBE_ASM("insn") : PROBE_OUT, more outputs : inputs :
+ * "r11", ...) runs insn with probe_at/probe_end set around it (r11 is the
+ * scratch register); a handler set to probe_record() records the trap and
+ * resumes after the instruction. probe_expect() then checks that exactly
+ * one trap came since its last call, with `vector`, `error_code` (or
+ * PROBE_ANY), at the instruction, and `len` bytes long (0: not checked).
+ */
+#define PROBE_ASM(insn)                                                        \
+    "lea 1f(%%rip), %%r11\n\t"                                                 \
+    "mov %%r11, %[at]\n\t"                                                     \
+    "lea 2f(%%rip), %%r11\n\t"                                                 \
+    "mov %%r11, %[end]\n"                                                      \
+    "1:\t" insn "\n"                                                           \
+    "2:"
+#define PROBE_OUT [at] "=m"(probe_at), [end] "=m"(probe_end)
+#define PROBE_ANY (~0ULL)
+extern volatile uint64_t probe_at, probe_end;
+extern volatile unsigned int probe_traps;
+extern struct trap_frame probe_last;
+void probe_record(struct trap_frame *f);
+bool probe_expect(const char *name, uint64_t vector, uint64_t error_code,
+                  unsigned int len);
+
 /* --- Watching a domU (watch.c), for dom0 in attack tests ------------- */
 
 /* Wait, yielding, until domain `domid` has ended (shut down, crashed or
@@ -119,6 +145,10 @@ __attribute__((noreturn)) void test_exit(void);
  * or WATCH_TIMEOUT. Prints what it saw. */
 #define WATCH_TIMEOUT (-1000L)
 long watch_domain_end(uint32_t domid, uint64_t max_ms);
+/* The two roles of an attack test's image: as a domU, run attacker(); as
+ * dom0, watch domain 1 end (max_ms), check it did and that dom0 goes on
+ * ("dom0: still running after the attack"). */
+void watch_attack(void (*attacker)(void), uint64_t max_ms);
 
 /* --- Traps (trap.c, trap_entry.S) --------------------------------------- */
 

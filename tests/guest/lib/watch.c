@@ -35,3 +35,18 @@ long watch_domain_end(uint32_t domid, uint64_t max_ms)
         hc_sched_op(SCHED_yield, 0);
     }
 }
+
+void watch_attack(void (*attacker)(void), uint64_t max_ms)
+{
+    long end;
+
+    if (start_info.domid != 0) {
+        attacker();
+        return;
+    }
+    end = watch_domain_end(1, max_ms);
+    test_check(end == DOMCTL_STATE_SHUTDOWN || end == DOMCTL_STATE_CRASHED ||
+                   end == -CARAPACE_ESRCH,
+               "the domU has ended (%ld)", end);
+    printf("dom0: still running after the attack\n");
+}

@@ -11,7 +11,6 @@
 
 const char test_title[] = "m2p: the read-only machine-to-guest table";
 
-static volatile uint64_t probe_end;
 static volatile unsigned int faults;
 static struct trap_frame last;
 

@@ -8,7 +8,6 @@
 
 const char test_title[] = "trap-pf: #PF error code and cr2";
 
-static volatile uint64_t probe_at, probe_end;
 static volatile unsigned int faults;
 static struct trap_frame last;
 static uint64_t last_cr2;
@@ -53,7 +52,7 @@ void test_main(void)
                  "mov %%r11, %[end]\n"
                  "1:\tmov 0x1000, %[v]\n"
                  "2:"
-                 : [at] "=m"(probe_at), [end] "=m"(probe_end), [v] "+r"(value)
+                 : PROBE_OUT, [v] "+r"(value)
                  :
                  : "r11", "memory");
     expect_pf("read of 0x1000", 0x4 /* user, read, not present */, 0x1000);
@@ -68,7 +67,7 @@ void test_main(void)
                  "mov %%r11, %[end]\n"
                  "1:\tmov %[v], (%[p])\n"
                  "2:"
-                 : [at] "=m"(probe_at), [end] "=m"(probe_end), [v] "=&r"(value)
+                 : PROBE_OUT, [v] "=&r"(value)
                  : [p] "r"(l4)
                  : "r11", "memory");
     expect_pf("write to the initial L4", 0x7 /* present, write, user */, l4);
