@@ -20,12 +20,14 @@
 #include <string.h>
 
 #include <carapace/abi.h>
+#include <carapace/errno.h>
 #include <carapace/grant_table.h>
 #include <carapace/startinfo.h>
 
 #include "arch.h"
 #include "builder.h"
 #include "domain.h"
+#include "domlayout.h"
 #include "elf.h"
 #include "evtchn.h"
 #include "frame.h"
@@ -35,22 +37,17 @@
 #include "sched.h"
 #include "startinfo.h"
 
-#define BUILDER_SI_FRAMES    2
-#define BUILDER_STACK_FRAMES 4
-
 struct builder {
     const struct builder_config *c;
     struct domain *d;
     struct elf_image img;
-    uint64_t nr, virt_base;
-    uint64_t si_gfn, shared_gfn, p2m_gfn, p2m_frames, pt_gfn, pt_frames;
-    uint64_t stack_gfn, console_gfn, mod_gfn, free_gfn;
+    struct domlayout l;
     struct startinfo_module mods[8];
 };
 
 /* One build at a time (boot, later under the domctl lock). */
 static struct builder builder_state;
-static uint64_t builder_si_buf[BUILDER_SI_FRAMES * PAGE_SIZE / 8];
+static uint64_t builder_si_buf[DOMLAYOUT_SI_FRAMES * PAGE_SIZE / 8];
 
 static void *builder_frame(mfn_t m)
 {
@@ -66,12 +63,7 @@ static mfn_t builder_gfn_to_mfn(void *ctx, uint64_t gfn)
 
 static uint64_t builder_gva(const struct builder *b, uint64_t gfn)
 {
-    return b->virt_base + gfn * PAGE_SIZE;
-}
-
-static uint64_t builder_pages(uint64_t bytes)
-{
-    return (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+    return b->l.virt_base + gfn * PAGE_SIZE;
 }
 
 static bool builder_is_dom0(const struct builder_config *c)
@@ -83,47 +75,34 @@ static int builder_layout(struct builder *b)
 {
     const struct builder_config *c = b->c;
     uint64_t mods = 0;
+    int err;
 
-    b->nr = c->memory / PAGE_SIZE;
-    b->virt_base = b->img.virt_base;
-    b->si_gfn = builder_pages(b->img.hi - b->virt_base);
-    b->shared_gfn = b->si_gfn + BUILDER_SI_FRAMES;
-    b->p2m_gfn = b->shared_gfn + 1;
-    b->p2m_frames = builder_pages(b->nr * 8);
-    b->pt_gfn = b->p2m_gfn + b->p2m_frames;
-    b->pt_frames = arch_guest_pt_frames(b->virt_base, b->nr);
-    b->stack_gfn = b->pt_gfn + b->pt_frames;
-    b->console_gfn = b->stack_gfn + BUILDER_STACK_FRAMES;
-    b->mod_gfn = b->console_gfn + (builder_is_dom0(c) ? 0 : 1);
     for (unsigned i = 0; i < c->nmodules; i++)
-        mods += builder_pages(c->modules[i].size);
-    b->free_gfn = b->mod_gfn + mods;
-    if (b->free_gfn > b->nr) {
+        mods += domlayout_pages(c->modules[i].size);
+    err = domlayout_compute(&b->l, c->memory, b->img.virt_base, b->img.hi,
+                            !builder_is_dom0(c), mods);
+    if (err == -CARAPACE_ENOMEM)
         log_err("%s: %lu MiB is too small: the image and boot data need "
                 "%lu KiB\n",
-                c->name, c->memory >> 20, b->free_gfn * 4);
-        return -1;
-    }
-    if (b->virt_base + b->nr * PAGE_SIZE > ELF_USER_END) {
+                c->name, c->memory >> 20, b->l.free_gfn * 4);
+    else if (err)
         log_err("%s: memory would reach past the guest half of the address "
                 "space\n",
                 c->name);
-        return -1;
-    }
-    return 0;
+    return err ? -1 : 0;
 }
 
 /* Every frame from the hypervisor's p2m (zeroed), then the guest's own
  * copy of the p2m written into its p2m frames. */
 static int builder_alloc(struct builder *b)
 {
-    if (p2m_grow(b->d, b->nr)) {
+    if (p2m_grow(b->d, b->l.nr)) {
         log_err("%s: out of memory allocating %lu MiB (%lu frames free)\n",
                 b->c->name, b->c->memory >> 20, frame_count_free());
         return -1;
     }
-    for (uint64_t g = 0; g < b->nr; g++) {
-        uint64_t *p2m = builder_frame(p2m_get(b->d, b->p2m_gfn + g / 512));
+    for (uint64_t g = 0; g < b->l.nr; g++) {
+        uint64_t *p2m = builder_frame(p2m_get(b->d, b->l.p2m_gfn + g / 512));
 
         p2m[g % 512] = mfn_val(p2m_get(b->d, g));
     }
@@ -139,7 +118,7 @@ static void builder_copy(struct builder *b, uint64_t va, const void *src,
     while (len) {
         uint64_t off = va & (PAGE_SIZE - 1);
         uint64_t n = len < PAGE_SIZE - off ? len : PAGE_SIZE - off;
-        mfn_t m = builder_gfn_to_mfn(b, (va - b->virt_base) / PAGE_SIZE);
+        mfn_t m = builder_gfn_to_mfn(b, (va - b->l.virt_base) / PAGE_SIZE);
 
         memcpy((uint8_t *)builder_frame(m) + off, s, n);
         va += n;
@@ -151,8 +130,8 @@ static void builder_copy(struct builder *b, uint64_t va, const void *src,
 static int builder_load(struct builder *b)
 {
     struct elf_segment seg;
-    uint64_t hc_gfn = (b->img.hypercall_page - b->virt_base) / PAGE_SIZE;
-    uint64_t at = b->mod_gfn;
+    uint64_t hc_gfn = (b->img.hypercall_page - b->l.virt_base) / PAGE_SIZE;
+    uint64_t at = b->l.mod_gfn;
 
     for (int i = 0; i < elf_segment_count(&b->img); i++) {
         if (elf_segment_get(&b->img, i, &seg)) {
@@ -169,7 +148,7 @@ static int builder_load(struct builder *b)
         builder_copy(b, builder_gva(b, at), m->data, m->size);
         b->mods[i] =
             (struct startinfo_module){builder_gva(b, at), m->size, m->cmdline};
-        at += builder_pages(m->size);
+        at += domlayout_pages(m->size);
     }
     return 0;
 }
@@ -182,17 +161,17 @@ static int builder_start_info(struct builder *b)
         .domid = c->domid,
         .flags = c->flags,
         .name = c->name,
-        .memory_bytes = b->nr * PAGE_SIZE,
-        .virt_base = b->virt_base,
-        .nr_frames = b->nr,
-        .p2m_va = builder_gva(b, b->p2m_gfn),
-        .shared_info_va = builder_gva(b, b->shared_gfn),
-        .pt_base_va = builder_gva(b, b->pt_gfn),
-        .pt_frames = b->pt_frames,
-        .first_free_gfn = b->free_gfn,
+        .memory_bytes = b->l.nr * PAGE_SIZE,
+        .virt_base = b->l.virt_base,
+        .nr_frames = b->l.nr,
+        .p2m_va = builder_gva(b, b->l.p2m_gfn),
+        .shared_info_va = builder_gva(b, b->l.shared_gfn),
+        .pt_base_va = builder_gva(b, b->l.pt_gfn),
+        .pt_frames = b->l.pt_frames,
+        .first_free_gfn = b->l.free_gfn,
         .console = builder_is_dom0(c) ? "hypervisor" : "ring",
         .bootargs = c->cmdline,
-        .console_gfn = builder_is_dom0(c) ? 0 : b->console_gfn,
+        .console_gfn = builder_is_dom0(c) ? 0 : b->l.console_gfn,
         .console_port = b->d->console_port,
         .modules = b->mods,
         .nmodules = c->nmodules < 8 ? c->nmodules : 8,
@@ -204,7 +183,7 @@ static int builder_start_info(struct builder *b)
                 sizeof(builder_si_buf) >> 10, err);
         return err;
     }
-    builder_copy(b, builder_gva(b, b->si_gfn), builder_si_buf,
+    builder_copy(b, builder_gva(b, b->l.si_gfn), builder_si_buf,
                  sizeof(builder_si_buf));
     return 0;
 }
@@ -213,7 +192,7 @@ static int builder_shared(struct builder *b)
 {
     struct domain *d = b->d;
 
-    return domain_set_shared(d, builder_gfn_to_mfn(b, b->shared_gfn));
+    return domain_set_shared(d, builder_gfn_to_mfn(b, b->l.shared_gfn));
 }
 
 /* A domU's console: its ring granted to dom0, a channel for dom0 to bind. */
@@ -228,13 +207,13 @@ static int builder_console(struct builder *b)
     if (!err)
         err = grant_domain_init(d, 1);
     if (!err)
-        err = grant_builder_set(d, GNTTAB_RESERVED_CONSOLE, 0, b->console_gfn,
+        err = grant_builder_set(d, GNTTAB_RESERVED_CONSOLE, 0, b->l.console_gfn,
                                 GTF_permit_access);
     if (err) {
         log_err("%s: cannot set up its console (error %d)\n", b->c->name, err);
         return err;
     }
-    d->console_gfn = b->console_gfn;
+    d->console_gfn = b->l.console_gfn;
     d->console_gref = GNTTAB_RESERVED_CONSOLE;
     return 0;
 }
@@ -281,17 +260,17 @@ struct domain *builder_build(const struct builder_config *c)
         goto fail;
     if (builder_start_info(b))
         goto fail;
-    if (arch_guest_pt_build(b->d, b->virt_base, b->nr, builder_gfn_to_mfn, b,
-                            b->pt_gfn, b->pt_frames, &l4))
+    if (arch_guest_pt_build(b->d, b->l.virt_base, b->l.nr, builder_gfn_to_mfn,
+                            b, b->l.pt_gfn, b->l.pt_frames, &l4))
         goto fail;
     if (arch_vcpu_init_guest(
             &b->d->vcpu[0], b->img.entry,
-            builder_gva(b, b->stack_gfn + BUILDER_STACK_FRAMES),
-            builder_gva(b, b->si_gfn), l4))
+            builder_gva(b, b->l.stack_gfn + DOMLAYOUT_STACK_FRAMES),
+            builder_gva(b, b->l.si_gfn), l4))
         goto fail;
     log_info("%s: domain %u built: %lu MiB, entry %#lx, %lu frames of page "
              "tables\n",
-             c->name, c->domid, c->memory >> 20, b->img.entry, b->pt_frames);
+             c->name, c->domid, c->memory >> 20, b->img.entry, b->l.pt_frames);
     b->d->started = true; /* its vCPU context is set: unpause may resume it */
     sched_wake(&b->d->vcpu[0]);
     return b->d;

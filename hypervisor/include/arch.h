@@ -100,11 +100,9 @@ struct vcpu_time_info;
  * validation of every table under it. 0 or a negative errno. */
 int arch_guest_pin_root(struct domain *d, mfn_t l4);
 
-/* Page-table frames needed to map nr frames at virt_base. */
-uint64_t arch_guest_pt_frames(uint64_t virt_base, uint64_t nr);
-/* Build the tables mapping guest frames 0..nr-1 at virt_base, in guest
- * frames pt_gfn.. (mapped read-only), pin them; *l4 gets the root's
- * machine address. */
+/* Build the tables mapping guest frames 0..nr-1 at virt_base, in the
+ * domlayout_pt_frames() guest frames pt_gfn.. (mapped read-only), pin them; *l4
+ * gets the root's machine address. */
 int arch_guest_pt_build(struct domain *d, uint64_t virt_base, uint64_t nr,
                         mfn_t (*gfn_to_mfn)(void *ctx, uint64_t gfn), void *ctx,
                         uint64_t pt_gfn, uint64_t pt_frames, uint64_t *l4);

@@ -30,6 +30,7 @@
 
 #include <carapace/abi.h>
 #include <carapace/domctl.h>
+#include <carapace/errno.h>
 #include <carapace/mmu.h>
 #include <carapace/shared.h>
 #include <carapace/startinfo.h>
@@ -37,11 +38,8 @@
 #include "build.h"
 #include "elf.h"
 
-#define PAGE         4096ull
-#define SI_FRAMES    2
-#define STACK_FRAMES 4
-#define USER_END     0x0000800000000000ull
-#define TABLE_FLAGS  (MMU_PTE_PRESENT | MMU_PTE_WRITE | MMU_PTE_USER)
+#define PAGE        DOMLAYOUT_PAGE
+#define TABLE_FLAGS (MMU_PTE_PRESENT | MMU_PTE_WRITE | MMU_PTE_USER)
 
 static const char *const build_steps[BUILD_NSTEPS] = {
     "image",       "createdomain",   "set_max_mem",   "populate",
@@ -58,7 +56,7 @@ struct build {
     build_domctl_fn domctl;
     const struct build_params *p;
     struct elf_image img;
-    struct build_layout l;
+    struct domlayout l;
     uint32_t domid;
     uint32_t port;
     uint64_t *p2m;
@@ -93,24 +91,6 @@ static int build_call(struct build *b, enum build_step s, uint64_t op,
     return 0;
 }
 
-static uint64_t pages(uint64_t bytes)
-{
-    return (bytes + PAGE - 1) / PAGE;
-}
-
-static uint64_t span(uint64_t first, uint64_t last, unsigned shift)
-{
-    return (last >> shift) - (first >> shift) + 1;
-}
-
-uint64_t build_pt_frames(uint64_t virt_base, uint64_t nr)
-{
-    uint64_t last = virt_base + nr * PAGE - 1;
-
-    return span(virt_base, last, 21) + span(virt_base, last, 30) +
-           span(virt_base, last, 39) + 1;
-}
-
 static uint64_t gva(const struct build *b, uint64_t gfn)
 {
     return b->l.virt_base + gfn * PAGE;
@@ -118,29 +98,19 @@ static uint64_t gva(const struct build *b, uint64_t gfn)
 
 static int build_layout(struct build *b)
 {
-    struct build_layout *l = &b->l;
+    uint64_t mods = domlayout_pages(b->p->ramdisk ? b->p->ramdisk_size : 0);
+    int err = domlayout_compute(&b->l, b->p->memory_bytes, b->img.virt_base,
+                                b->img.hi, true, mods);
 
-    if (b->p->memory_bytes % PAGE || b->p->memory_bytes == 0)
+    if (err == -CARAPACE_EINVAL)
         return build_fail(b, BUILD_PARSE, "memory is not whole pages");
-    l->nr = b->p->memory_bytes / PAGE;
-    l->virt_base = b->img.virt_base;
-    l->si_gfn = pages(b->img.hi - l->virt_base);
-    l->shared_gfn = l->si_gfn + SI_FRAMES;
-    l->p2m_gfn = l->shared_gfn + 1;
-    l->p2m_frames = pages(l->nr * 8);
-    l->pt_gfn = l->p2m_gfn + l->p2m_frames;
-    l->pt_frames = build_pt_frames(l->virt_base, l->nr);
-    l->stack_gfn = l->pt_gfn + l->pt_frames;
-    l->console_gfn = l->stack_gfn + STACK_FRAMES;
-    l->mod_gfn = l->console_gfn + 1;
-    l->free_gfn = l->mod_gfn + pages(b->p->ramdisk ? b->p->ramdisk_size : 0);
-    if (l->free_gfn > l->nr)
+    if (err == -CARAPACE_ENOMEM)
         return build_fail(b, BUILD_PARSE,
                           "%llu MiB is too small: the image, the ramdisk and "
                           "the boot data need %llu KiB",
                           (unsigned long long)(b->p->memory_bytes >> 20),
-                          (unsigned long long)(l->free_gfn * 4));
-    if (l->virt_base + l->nr * PAGE > USER_END)
+                          (unsigned long long)(b->l.free_gfn * 4));
+    if (err)
         return build_fail(b, BUILD_PARSE,
                           "memory would reach past the lower half");
     return 0;
@@ -229,7 +199,7 @@ static int build_console(struct build *b)
 
 static int build_fdt(struct build *b, void *fdt, int size)
 {
-    const struct build_layout *l = &b->l;
+    const struct domlayout *l = &b->l;
     int e = fdt_create(fdt, size);
 
     e = e ? e : fdt_finish_reservemap(fdt);
@@ -275,7 +245,7 @@ static int build_fdt(struct build *b, void *fdt, int size)
 
 static int build_boot_data(struct build *b)
 {
-    static uint64_t fdt[SI_FRAMES * PAGE / 8];
+    static uint64_t fdt[DOMLAYOUT_SI_FRAMES * PAGE / 8];
     static struct shared_info shared;
     int e;
 
@@ -298,7 +268,7 @@ static int build_boot_data(struct build *b)
 /* The page tables, as data: tables[i] is guest frame pt_gfn + i. */
 static int build_tables(struct build *b)
 {
-    const struct build_layout *l = &b->l;
+    const struct domlayout *l = &b->l;
     uint64_t *t = calloc(l->pt_frames, PAGE), next = 1;
     int rc;
 
@@ -341,11 +311,11 @@ static int build_tables(struct build *b)
 
 static int build_start(struct build *b)
 {
-    const struct build_layout *l = &b->l;
+    const struct domlayout *l = &b->l;
     struct domctl_vcpucontext c = {
         .domid = b->domid,
         .rip = b->img.entry,
-        .rsp = gva(b, l->stack_gfn + STACK_FRAMES),
+        .rsp = gva(b, l->stack_gfn + DOMLAYOUT_STACK_FRAMES),
         .start_info = gva(b, l->si_gfn),
         .l4_gfn = l->pt_gfn,
         .shared_gfn = l->shared_gfn,

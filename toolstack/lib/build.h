@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domlayout.h"
+
 /* HC_domctl as the builder sees it: 0 or a non-negative result, or a
  * negative errno value. */
 typedef long (*build_domctl_fn)(uint64_t op, void *arg);
@@ -44,23 +46,16 @@ struct build_params {
 };
 
 /* Where everything went, in guest frames. */
-struct build_layout {
-    uint64_t nr, virt_base;
-    uint64_t si_gfn, shared_gfn, p2m_gfn, p2m_frames, pt_gfn, pt_frames;
-    uint64_t stack_gfn, console_gfn, mod_gfn, free_gfn;
-};
 
 struct build_result {
     uint32_t domid;
     uint32_t console_port;
-    struct build_layout layout;
+    struct domlayout layout; /* lib/domlayout.h */
 };
 
 /* 0, or -1 with "step: cause" in err (and nothing left behind). */
 int build_domain(build_domctl_fn domctl, const struct build_params *p,
                  struct build_result *r, char *err, size_t errlen);
 const char *build_step_name(enum build_step s);
-/* The number of page-table frames that map nr frames at virt_base. */
-uint64_t build_pt_frames(uint64_t virt_base, uint64_t nr);
 
 #endif /* CAP_BUILD_H */

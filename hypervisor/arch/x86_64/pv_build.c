@@ -16,21 +16,6 @@
 
 #define PV_BUILD_TABLE_FLAGS (PTE_P | PTE_W | PTE_U)
 
-static uint64_t pv_build_span(uint64_t first, uint64_t last, unsigned shift)
-{
-    return (last >> shift) - (first >> shift) + 1;
-}
-
-uint64_t arch_guest_pt_frames(uint64_t virt_base, uint64_t nr)
-{
-    uint64_t last = virt_base + nr * PAGE_SIZE - 1;
-
-    return pv_build_span(virt_base, last, 21)   /* L1s */
-           + pv_build_span(virt_base, last, 30) /* L2s */
-           + pv_build_span(virt_base, last, 39) /* L3s */
-           + 1;                                 /* the L4 */
-}
-
 struct pv_build {
     mfn_t (*gfn_to_mfn)(void *ctx, uint64_t gfn);
     void *ctx;
@@ -50,7 +35,7 @@ static mfn_t pv_build_next(struct pv_build *pb, uint64_t *e)
     if (*e & PTE_P)
         return pvmm_pte_mfn(*e);
     if (pb->next_gfn >= pb->end_gfn)
-        return mfn_init(INVALID_MFN_VAL); /* arch_guest_pt_frames lied */
+        return mfn_init(INVALID_MFN_VAL); /* domlayout_pt_frames lied */
     m = pb->gfn_to_mfn(pb->ctx, pb->next_gfn++);
     *e = pa_val(mfn_to_pa(m)) | PV_BUILD_TABLE_FLAGS;
     return m;
