@@ -121,10 +121,10 @@ static void help(void)
            "last status)\n"
            "  wait           wait for every background command\n"
            "  jobs           list the background commands still running\n"
-           "  kill [-SIG] PID...  end processes (SIG: a number, TERM, KILL "
-           "or INT;\n"
-           "                 default TERM); a background command is waited "
-           "for\n"
+           "  kill [-SIG] PID...\n"
+           "                 end processes (SIG: a number, INT, KILL or "
+           "TERM, the\n"
+           "                 default); a background command is waited for\n"
            "Commands end with & to run in the background. Programs in "
            "/bin:\n");
     list_bin();
