@@ -50,8 +50,10 @@ detaches `cap console`); lines starting with
 `#` are comments; `@expect REGEX` waits for REGEX in the output, then sends
 the next line at once (e.g. `spin`, `@expect tick 3`, `^C`); `@sleep S`
 waits. At the end `exit` is typed: the shell exits with its last status,
-the kernel prints `kernel: init exited with status N` and powers off, and
-run.sh exits with N (1 if the machine crashed or timed out).
+dom0's kernel prints `kernel: init exited with status N` and powers off,
+and run.sh exits with N (1 if the machine crashed or timed out). A domU's
+kernel prints the same words on its console (`cap console`): only a line
+after the last one typed, followed by the machine powering off, counts.
 
 Exit status: 0 after a clean poweroff (or reboot), 1 if the hypervisor or dom0
 stopped on a fatal error or crash, 2 for a usage error (including a --dom0

@@ -32,7 +32,12 @@ Script lines:
 At the end of the script it types `exit`: the shell exits with the status
 of its last command, and the kernel prints `kernel: init exited with
 status N` and powers off (a `poweroff N` in the script prints `kernel:
-poweroff (status N)` instead). console.py then exits with N. It exits 1,
+poweroff (status N)` instead). console.py then exits with N.
+
+Only dom0's own such line counts: a domU's kernel prints the same words
+on its console, which `cap console` shows in the session. dom0's line is
+the last one after the last line typed, and the machine then powers off
+(QEMU exits with status 1); until QEMU exits the script goes on. It exits 1,
 saying why, if QEMU stopped without such a line (a crash), if an @expect
 timed out, or after --timeout seconds in all (default 120; QEMU is killed);
 3 if QEMU itself failed (it printed an error).
@@ -133,18 +138,25 @@ def parse_script(path):
     return [line for line in lines if not line.lstrip().startswith("#")]
 
 
-def finish(con, deadline, timeout):
-    """After the script: wait for the kernel's last line and QEMU's exit."""
-    state = con.wait(lambda: KERNEL_END.search(con.text()), deadline)
-    if state == "ready":
-        # The machine is powering off: give QEMU a moment to exit.
-        con.wait(lambda: False, min(deadline, time.monotonic() + 10))
-    found = KERNEL_END.findall(con.text())
+def dom0_status(con, status, last_sent):
+    """dom0's N from its `kernel: ...` line, or None. A domU's kernel
+    prints the same words (cap console shows them), so only a line after
+    the last one typed counts, and only if the machine then powered off."""
+    found = KERNEL_END.findall(con.text(last_sent))
+    if found and status == 1:
+        return int(found[-1]) & 0xff
+    return None
+
+
+def finish(con, deadline, timeout, last_sent):
+    """After the script: wait for QEMU's exit (the machine powering off)."""
+    state = con.wait(lambda: False, deadline)
     if con.proc.poll() is None:
         con.kill()
     status = con.proc.wait()
-    if found:
-        return int(found[-1]) & 0xff
+    n = dom0_status(con, status, last_sent)
+    if n is not None:
+        return n
     error = QEMU_ERROR.search(con.text())
     if status == 1 and error:
         note(f"QEMU itself failed: {error.group(0).strip()}")
@@ -154,7 +166,8 @@ def finish(con, deadline, timeout):
              "machine had not powered off (QEMU killed)")
     else:
         why = QEMU_STATUS.get(status, f"QEMU exited with status {status}")
-        note(f"{why}, without a `kernel: init exited` or `kernel: poweroff` line")
+        note(f"{why}, without dom0's `kernel: init exited` or `kernel: poweroff` "
+             "line after the last line typed")
     return 1
 
 
@@ -191,8 +204,6 @@ def main():
     def ready():
         if len(con.buf) > since and PROMPT.search(con.text(max(since, len(con.buf) - 256))):
             return True
-        if KERNEL_END.search(con.text(since)):
-            return True  # powered off: nothing more to type
         return time.monotonic() - max(con.last, sent_at) >= args.quiet
 
     for line in lines + [None]:
@@ -216,8 +227,10 @@ def main():
             need_ready = False
             continue
         if need_ready:
+            # Not a `kernel: ...` line: it may be a domU's (cap console).
+            # The machine powering off ends the script (eof).
             state = con.wait(ready, deadline)
-            if state != "ready" or KERNEL_END.search(con.text(since)):
+            if state != "ready":
                 break  # finish() says why
         if line is None:
             line = "exit"
@@ -225,7 +238,7 @@ def main():
             line, line.encode() + eol)
         since = con.send(data)
         sent_at, need_ready = time.monotonic(), True
-    return finish(con, deadline, args.timeout)
+    return finish(con, deadline, args.timeout, since)
 
 
 if __name__ == "__main__":

@@ -124,11 +124,29 @@ static bool cap_needs_monitor(const struct config *c)
            c->on_reboot != CONFIG_PRESERVE || c->on_crash != CONFIG_PRESERVE;
 }
 
-static int cap_spawn_monitor(uint32_t domid, const char *file, int nov,
-                             char **ov)
+/* Why a monitor could not start: the dom0 limit it hit. */
+static const char *cap_spawn_why(int err)
+{
+    static char why[96];
+
+    if (err == EAGAIN)
+        snprintf(why, sizeof(why),
+                 "dom0 runs at most %d processes at once, and has that many",
+                 SYS_PROC_MAX);
+    else if (err == ENOMEM)
+        snprintf(why, sizeof(why), "dom0 has no memory left for it");
+    else
+        snprintf(why, sizeof(why), "%s", strerror(err));
+    return why;
+}
+
+/* Starts the domain's monitor; if it cannot, the domain goes too (a
+ * domain whose on_* actions would never run is half made). */
+static int cap_spawn_monitor(uint32_t domid, const struct config *c,
+                             const char *file, int nov, char **ov)
 {
     char id[16], *argv[SYS_ARGV_MAX + 1];
-    int n = 0, pid;
+    int n = 0, pid, err;
 
     snprintf(id, sizeof(id), "%u", domid);
     argv[n++] = "cap";
@@ -139,10 +157,13 @@ static int cap_spawn_monitor(uint32_t domid, const char *file, int nov,
         argv[n++] = ov[i];
     argv[n] = NULL;
     pid = sys_spawn("/bin/cap", argv, 0);
-    if (pid < 0)
-        return cap_error("domain %u: cannot start its monitor: %s", domid,
-                         strerror(errno));
-    return CAP_OK;
+    if (pid >= 0)
+        return CAP_OK;
+    err = errno;
+    cap_domctl(DOMCTL_destroy, (void *)(uintptr_t)domid);
+    return cap_error("domain %u (%s): cannot start its monitor: %s; the "
+                     "domain is destroyed",
+                     domid, c->name, cap_spawn_why(err));
 }
 
 int cmd_create(int argc, char **argv)
@@ -177,11 +198,12 @@ int cmd_create(int argc, char **argv)
         return cap_error("%s", err);
     if (cap_create_domain(&c, paused, fail_at, &domid))
         return CAP_FAIL;
+    if (monitor && cap_needs_monitor(&c) &&
+        cap_spawn_monitor(domid, &c, argv[i], argc - i - 1, argv + i + 1))
+        return CAP_FAIL;
     printf("Domain %u (%s) created%s\n", domid, c.name,
            paused ? ", paused" : "");
     fflush(stdout);
-    if (monitor && cap_needs_monitor(&c))
-        cap_spawn_monitor(domid, argv[i], argc - i - 1, argv + i + 1);
     if (console)
         return cap_console_attach(domid, c.name);
     return CAP_OK;

@@ -11,12 +11,17 @@
 
 #include <stdint.h>
 
+#include "uapi/sys.h"
 #include "vm.h"
 
 #define CONBACK_HISTORY (64u * 1024)
-#define CONBACK_DOMAINS 16 /* domains with a history at once */
+#define CONBACK_DOMAINS SYS_DOMCONS_MAX /* domains with a history at once */
 
 void conback_init(void);
+/* After DOMCTL_console_setup of domid: connects to its console now. 0, or
+ * -SYS_ENOSPC (CONBACK_DOMAINS domains connected), -SYS_ENOMEM (no frames
+ * for its history) or -SYS_EIO (its ring could not be mapped or bound). */
+int conback_setup(uint32_t domid);
 /* dev: the fs node's device number (FS_DEV_DOMCONS + domid). */
 long conback_read(uint32_t domid, uint64_t *pos, int flags, struct vm *vm,
                   uint64_t ubuf, uint64_t len);

@@ -12,7 +12,7 @@
 
 #include "uapi/sys.h"
 
-#define FS_NODES_MAX 1024
+#define FS_NODES_MAX 1536 /* the ramdisk, and 2 per /dev/dom/N */
 
 struct fs_node {
     const char *name; /* the last component, not NUL-terminated */
@@ -36,6 +36,9 @@ const struct fs_node *fs_node(int n);
  * the new (or existing) node, or -SYS_ENOSPC / -SYS_ENOTDIR. */
 int fs_mknod(int dir, const char *name, size_t len, uint32_t mode,
              uint32_t dev);
+/* Renames node n (name kept by pointer) and sets its device number: the
+ * console back end gives a slot's /dev/dom/N nodes to the next domain. */
+void fs_node_set(int n, const char *name, size_t len, uint32_t dev);
 /* The index-th entry of directory path: 1, 0 past the end, or -SYS_E*. */
 int fs_readdir(const char *path, uint64_t index, struct sys_dirent *out);
 

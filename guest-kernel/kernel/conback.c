@@ -13,6 +13,14 @@
  * /dev/dom/N/console: a reader's position is a byte count in the
  * domain's whole output; one that falls more than the history behind
  * skips ahead to the oldest byte kept.
+ *
+ * Up to CONBACK_DOMAINS domains at once. The slots and their histories
+ * are frames taken when first needed (the same kernel runs in 4 MiB
+ * domUs, which have no back end: static tables would cost them), and
+ * kept for the next domain that takes the slot; so are the slot's /dev/dom
+ * nodes, renamed for it. A domain that finds no slot or no memory is
+ * refused at DOMCTL_console_setup (conback_setup), so that the toolstack
+ * destroys it rather than leaving it without a console.
  */
 #include <string.h>
 
@@ -22,6 +30,7 @@
 #include "conback.h"
 #include "event.h"
 #include "format.h"
+#include "frame.h"
 #include "fs.h"
 #include "grant.h"
 #include "print.h"
@@ -39,55 +48,104 @@ struct conback {
     struct console_ring *ring;
     uint64_t total; /* bytes of output ever */
     char name[32];
-    char hist[CONBACK_HISTORY];
+    /* The history: frames (kernel addresses), taken with the slot. */
+    char *hist[CONBACK_HISTORY / ARCH_PAGE_SIZE];
+    /* /dev/dom/N and its console (-1: not made yet); fs keeps a pointer
+     * to node_name, rewritten when another domain takes the slot. */
+    int dir_node, cons_node;
+    char node_name[12];
 };
 
-static struct conback conback_doms[CONBACK_DOMAINS];
+#define CONBACK_PER_PAGE (ARCH_PAGE_SIZE / sizeof(struct conback))
+static struct conback
+    *conback_pages[(CONBACK_DOMAINS + CONBACK_PER_PAGE - 1) / CONBACK_PER_PAGE];
+static unsigned int conback_count; /* slots made */
 static bool conback_on;
-/* /dev/dom/N/console nodes point into these names (they never go away). */
-static char conback_names[CONBACK_DOMAINS * 2][12];
-static unsigned int conback_nnames;
+
+static struct conback *conback_at(unsigned int i)
+{
+    return &conback_pages[i / CONBACK_PER_PAGE][i % CONBACK_PER_PAGE];
+}
 
 static struct conback *conback_find(uint32_t domid)
 {
-    for (unsigned int i = 0; i < CONBACK_DOMAINS; i++)
-        if (conback_doms[i].used && conback_doms[i].domid == domid)
-            return &conback_doms[i];
+    for (unsigned int i = 0; i < conback_count; i++)
+        if (conback_at(i)->used && conback_at(i)->domid == domid)
+            return conback_at(i);
     return NULL;
 }
 
-/* A slot for a new domain: a free one, else the oldest disconnected. */
-static struct conback *conback_slot(void)
+/* A new slot with its history frames, or NULL when memory is short. */
+static struct conback *conback_grow(void)
 {
-    for (unsigned int i = 0; i < CONBACK_DOMAINS; i++)
-        if (!conback_doms[i].used)
-            return &conback_doms[i];
-    for (unsigned int i = 0; i < CONBACK_DOMAINS; i++)
-        if (!conback_doms[i].connected)
-            return &conback_doms[i];
+    unsigned int i = conback_count, page = i / CONBACK_PER_PAGE;
+    struct conback *c;
+    uint32_t gfn;
+
+    if (!conback_pages[page]) {
+        gfn = frame_alloc();
+        if (!gfn)
+            return NULL;
+        conback_pages[page] = frame_va(gfn);
+    }
+    c = conback_at(i);
+    for (unsigned int p = 0; p < ARRAY_SIZE(c->hist); p++) {
+        gfn = frame_alloc();
+        if (!gfn) {
+            while (p--)
+                frame_free(frame_of_va(c->hist[p]));
+            return NULL;
+        }
+        c->hist[p] = frame_va(gfn);
+    }
+    c->dir_node = c->cons_node = -1;
+    conback_count++;
+    return c;
+}
+
+/* A slot for a new domain: a free one, a new one, else the first
+ * disconnected (whose history goes). NULL: *why says which limit. */
+static struct conback *conback_slot(int *why)
+{
+    struct conback *c;
+
+    for (unsigned int i = 0; i < conback_count; i++)
+        if (!conback_at(i)->used)
+            return conback_at(i);
+    if (conback_count < CONBACK_DOMAINS) {
+        c = conback_grow();
+        if (c)
+            return c;
+    }
+    for (unsigned int i = 0; i < conback_count; i++)
+        if (!conback_at(i)->connected)
+            return conback_at(i);
+    *why = conback_count < CONBACK_DOMAINS ? -SYS_ENOMEM : -SYS_ENOSPC;
     return NULL;
 }
 
-static void conback_node(uint32_t domid)
+/* /dev/dom/N/console for the slot's domain: its nodes, renamed. */
+static void conback_node(struct conback *c)
 {
-    char path[40];
-    int n, dir;
+    size_t n = (size_t)format_snprintf(c->node_name, sizeof(c->node_name), "%u",
+                                       c->domid);
+    int dom;
 
-    format_snprintf(path, sizeof(path), "/dev/dom/%u/console", domid);
-    if (fs_lookup(path) >= 0 || conback_nnames == ARRAY_SIZE(conback_names))
+    if (c->dir_node >= 0) {
+        fs_node_set(c->dir_node, c->node_name, n, 0);
+        fs_node_set(c->cons_node, "console", 7, FS_DEV_DOMCONS + c->domid);
         return;
-    /* fs keeps pointers to the names: a stable copy. */
-    n = format_snprintf(conback_names[conback_nnames], sizeof(conback_names[0]),
-                        "%u", domid);
+    }
     /* /dev/dom appears with the first domain (ktest: /dev alone). */
-    dir = fs_mknod(fs_lookup("/dev"), "dom", 3, SYS_S_IFDIR, 0);
-    if (dir >= 0)
-        dir = fs_mknod(dir, conback_names[conback_nnames], (size_t)n,
-                       SYS_S_IFDIR, 0);
-    if (dir < 0)
-        return;
-    conback_nnames++;
-    fs_mknod(dir, "console", 7, SYS_S_IFCHR, FS_DEV_DOMCONS + domid);
+    dom = fs_mknod(fs_lookup("/dev"), "dom", 3, SYS_S_IFDIR, 0);
+    if (dom >= 0)
+        c->dir_node = fs_mknod(dom, c->node_name, n, SYS_S_IFDIR, 0);
+    if (c->dir_node >= 0)
+        c->cons_node = fs_mknod(c->dir_node, "console", 7, SYS_S_IFCHR,
+                                FS_DEV_DOMCONS + c->domid);
+    if (c->cons_node < 0)
+        kprintf("kernel: /dev/dom/%u/console: no room in the filesystem\n",
+                c->domid);
 }
 
 static void conback_drain(struct conback *c)
@@ -101,7 +159,9 @@ static void conback_drain(struct conback *c)
     if (prod - cons > CONSOLE_RING_OUT_SIZE)
         cons = prod - CONSOLE_RING_OUT_SIZE; /* broken ring: resync */
     while (cons != prod) {
-        c->hist[c->total % CONBACK_HISTORY] =
+        uint64_t at = c->total % CONBACK_HISTORY;
+
+        c->hist[at / ARCH_PAGE_SIZE][at % ARCH_PAGE_SIZE] =
             r->out[CONSOLE_RING_IDX(cons, CONSOLE_RING_OUT_SIZE)];
         c->total++;
         cons++;
@@ -168,31 +228,34 @@ static bool conback_alive(uint32_t state)
            state == ARCH_DOM_PAUSED;
 }
 
-static void conback_domain(const struct arch_domaininfo *d)
+/* Connects to (or disconnects from) domain d as its state says: 0, or
+ * -SYS_ENOSPC / -SYS_ENOMEM when no slot was free for it. */
+static int conback_domain(const struct arch_domaininfo *d)
 {
     struct conback *c = conback_find(d->domid);
     bool alive = conback_alive(d->state);
+    int why = 0;
 
     if (c && c->connected &&
         (!alive || d->console_port != c->remote_port ||
          d->console_gref != c->gref)) {
         conback_disconnect(c);
         if (!alive)
-            return;
+            return 0;
     }
     if (c && c->connected)
-        return;
+        return 0;
     /* Not connected: a new domain (also one that already stopped but
      * still exists: its last output is in the ring), or a new domain
      * with an old one's id. */
     if (!d->console_port || d->state == ARCH_DOM_DYING)
-        return;
+        return 0;
     if (c && !alive)
-        return; /* the stopped one we already drained */
+        return 0; /* the stopped one we already drained */
     if (!c) {
-        c = conback_slot();
+        c = conback_slot(&why);
         if (!c)
-            return;
+            return why;
     }
     memset(c, 0, offsetof(struct conback, hist));
     c->used = true;
@@ -200,27 +263,29 @@ static void conback_domain(const struct arch_domaininfo *d)
     c->remote_port = d->console_port;
     c->gref = d->console_gref;
     memcpy(c->name, d->name, sizeof(c->name) - 1);
-    conback_node(d->domid);
+    conback_node(c);
     conback_connect(c);
     if (c->connected && !alive)
         conback_disconnect(c);
+    return 0;
 }
 
 static void conback_scan(void)
 {
-    bool seen[CONBACK_DOMAINS] = {false};
+    static bool seen[CONBACK_DOMAINS];
     struct arch_domaininfo d;
     uint32_t id = 1;
     int rc;
 
+    memset(seen, 0, sizeof(seen));
     while ((rc = arch_domctl_getdomaininfo(id, &d)) == 0) {
         struct conback *c;
 
         if (d.domid != 0) {
             conback_domain(&d);
             c = conback_find(d.domid);
-            if (c)
-                seen[c - conback_doms] = true;
+            for (unsigned int i = 0; c && i < conback_count; i++)
+                seen[i] |= conback_at(i) == c;
         }
         if (d.domid < id || d.domid == UINT32_MAX)
             break; /* a broken answer: don't loop */
@@ -228,9 +293,9 @@ static void conback_scan(void)
     }
     if (rc != -SYS_ESRCH)
         kprintf("kernel: console back end: domain info failed: %d\n", rc);
-    for (unsigned int i = 0; i < CONBACK_DOMAINS; i++)
-        if (conback_doms[i].connected && !seen[i])
-            conback_disconnect(&conback_doms[i]); /* gone */
+    for (unsigned int i = 0; i < conback_count; i++)
+        if (conback_at(i)->connected && !seen[i])
+            conback_disconnect(conback_at(i)); /* gone */
 }
 
 void conback_init(void)
@@ -249,6 +314,24 @@ void conback_init(void)
     conback_scan();
 }
 
+int conback_setup(uint32_t domid)
+{
+    struct arch_domaininfo d;
+    struct conback *c;
+    int rc;
+
+    if (!conback_on)
+        return 0;
+    rc = arch_domctl_getdomaininfo(domid, &d);
+    if (rc || d.domid != domid)
+        return 0; /* gone already: nothing to serve */
+    rc = conback_domain(&d);
+    c = conback_find(domid);
+    if (rc == 0 && (!c || !c->connected))
+        rc = -SYS_EIO; /* it said why (cannot map or bind) */
+    return rc;
+}
+
 long conback_read(uint32_t domid, uint64_t *pos, int flags, struct vm *vm,
                   uint64_t ubuf, uint64_t len)
 {
@@ -265,10 +348,12 @@ long conback_read(uint32_t domid, uint64_t *pos, int flags, struct vm *vm,
             *pos = oldest;
         if (*pos < c->total) {
             n = c->total - *pos < len ? c->total - *pos : len;
-            at = *pos % CONBACK_HISTORY;
-            if (n > CONBACK_HISTORY - at)
-                n = CONBACK_HISTORY - at; /* up to the wrap */
-            if (vm_copy_out(vm, ubuf, c->hist + at, n))
+            at = *pos % ARCH_PAGE_SIZE;
+            if (n > ARCH_PAGE_SIZE - at)
+                n = ARCH_PAGE_SIZE - at; /* up to the frame's end */
+            if (vm_copy_out(
+                    vm, ubuf,
+                    c->hist[*pos % CONBACK_HISTORY / ARCH_PAGE_SIZE] + at, n))
                 return -SYS_EFAULT;
             *pos += n;
             return (long)n;

@@ -19,6 +19,7 @@
 #include <carapace/sched.h>
 
 #include "arch.h"
+#include "conback.h"
 #include "console.h"
 #include "domctl.h"
 #include "print.h"
@@ -168,6 +169,10 @@ long domctl_syscall(struct proc *p, uint64_t cmd, uint64_t uarg)
     default:
         rc = arch_domctl(cmd, (uint64_t)&a);
     }
+    /* Serve the new console now, or refuse the domain while it is still
+     * being built (the toolstack then destroys it). */
+    if (cmd == DOMCTL_console_setup && rc == 0 && domctl_dom0)
+        rc = conback_setup(a.console.domid);
     /* Out fields (and what the hypervisor left of the in fields). */
     if (vm_copy_out(&p->vm, uarg, &a, (size_t)size))
         return -SYS_EFAULT;

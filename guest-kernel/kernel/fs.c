@@ -116,6 +116,15 @@ int fs_mknod(int dir, const char *name, size_t len, uint32_t mode, uint32_t dev)
     return n;
 }
 
+void fs_node_set(int n, const char *name, size_t len, uint32_t dev)
+{
+    if (n < 0 || n >= fs_count)
+        return;
+    fs_nodes[n].name = name;
+    fs_nodes[n].name_len = (uint32_t)len;
+    fs_nodes[n].dev = dev;
+}
+
 int fs_lookup(const char *path)
 {
     int node = 0;

@@ -37,6 +37,7 @@
 
 #include "build.h"
 #include "elf.h"
+#include "uapi/sys.h"
 
 #define PAGE        DOMLAYOUT_PAGE
 #define TABLE_FLAGS (MMU_PTE_PRESENT | MMU_PTE_WRITE | MMU_PTE_USER)
@@ -77,6 +78,22 @@ build_fail(struct build *b, enum build_step s, const char *fmt, ...)
     return -1;
 }
 
+/* Why step s failed with rc: dom0's kernel refuses a console it cannot
+ * serve, and says which of its limits it hit. */
+static int build_call_fail(struct build *b, enum build_step s, long rc)
+{
+    if (s == BUILD_CONSOLE && rc == -SYS_ENOSPC)
+        return build_fail(b, s,
+                          "dom0's console back end is full: it serves at "
+                          "most %d domains at once",
+                          SYS_DOMCONS_MAX);
+    if (s == BUILD_CONSOLE && rc == -SYS_ENOMEM)
+        return build_fail(b, s,
+                          "dom0 has no memory left for its console history "
+                          "(64 KiB per domain)");
+    return build_fail(b, s, "%s", strerror((int)-rc));
+}
+
 /* A domctl of step s: 0, or -1 with a message naming the error. */
 static int build_call(struct build *b, enum build_step s, uint64_t op,
                       void *arg)
@@ -87,7 +104,7 @@ static int build_call(struct build *b, enum build_step s, uint64_t op,
         return build_fail(b, s, "failed on purpose (--fail-at)");
     rc = b->domctl(op, arg);
     if (rc < 0)
-        return build_fail(b, s, "%s", strerror((int)-rc));
+        return build_call_fail(b, s, rc);
     return 0;
 }
 

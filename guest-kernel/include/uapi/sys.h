@@ -188,6 +188,10 @@ struct sys_procinfo {
 #define SYS_ARG_MAX     4096         /* bytes of argv strings: -E2BIG */
 #define SYS_ARGV_MAX    32           /* arguments: -E2BIG */
 #define SYS_PROC_MEM    (64u << 20)  /* heap + stack per process: -ENOMEM */
+#define SYS_DOMCONS_MAX 512          /* domUs whose consoles dom0 serves at
+                                        once: DOMCTL_console_setup gives
+                                        -ENOSPC (-ENOMEM: no memory for
+                                        the 64 KiB history) */
 
 /* User address space layout: below 1 GiB (newlib has 32-bit relocations,
  * and the kernel itself lives from 1 GiB up, in the kernel root only). */

@@ -3,7 +3,8 @@
  * sh: the Carapace shell. Reads command lines from the console, splits
  * them into words (spaces separate words, "double quotes" keep them
  * together) and runs /bin/NAME with sys_spawn. A trailing & runs the
- * command in the background. Builtins: help, exit [N], wait.
+ * command in the background. Builtins: help, exit [N], wait, jobs and
+ * kill [-SIG] PID....
  *
  * The kernel's tty edits the line (echo, backspace, Ctrl-U); on Ctrl-C
  * read fails with EINTR and the line is dropped; Ctrl-D at the start of
@@ -11,6 +12,7 @@
  * last command.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +120,11 @@ static void help(void)
            "  exit [N]       leave the shell with status N (default: the "
            "last status)\n"
            "  wait           wait for every background command\n"
+           "  jobs           list the background commands still running\n"
+           "  kill [-SIG] PID...\n"
+           "                 end processes (SIG: a number, INT, KILL or "
+           "TERM, the\n"
+           "                 default); a background command is waited for\n"
            "Commands end with & to run in the background. Programs in "
            "/bin:\n");
     list_bin();
@@ -125,19 +132,120 @@ static void help(void)
 
 /* Background jobs this shell started: `wait` waits for these only, since
  * orphans handed to the first process (cap's domain monitors) live on. */
-#define JOBS_MAX SYS_PROC_MAX
-static int jobs[JOBS_MAX];
+#define JOBS_MAX    SYS_PROC_MAX
+#define JOB_CMD_MAX 48
+struct job {
+    int pid; /* 0: a free slot */
+    char cmd[JOB_CMD_MAX];
+};
+static struct job jobs[JOBS_MAX];
+
+static struct job *job_find(int pid)
+{
+    for (int i = 0; i < JOBS_MAX; i++)
+        if (jobs[i].pid == pid)
+            return &jobs[i];
+    return NULL;
+}
+
+/* Records a started job with its command line, for `jobs`. */
+static void job_add(int pid, char **argv)
+{
+    struct job *j = job_find(0);
+    size_t len = 0;
+
+    if (!j)
+        return;
+    j->pid = pid;
+    j->cmd[0] = '\0';
+    for (int i = 0; argv[i] && len + 1 < sizeof(j->cmd); i++)
+        len += (size_t)snprintf(j->cmd + len, sizeof(j->cmd) - len, "%s%s",
+                                i ? " " : "", argv[i]);
+}
 
 static bool job_done(int pid, int status)
 {
+    struct job *j = job_find(pid);
+
+    if (!pid || !j)
+        return false;
+    j->pid = 0;
+    printf("[%d] done, exit status %d\n", pid, status);
+    last_status = status;
+    return true;
+}
+
+static void jobs_list(void)
+{
     for (int i = 0; i < JOBS_MAX; i++)
-        if (jobs[i] == pid) {
-            jobs[i] = 0;
-            printf("[%d] done, exit status %d\n", pid, status);
-            last_status = status;
-            return true;
-        }
-    return false;
+        if (jobs[i].pid)
+            printf("[%d] %s\n", jobs[i].pid, jobs[i].cmd);
+    last_status = 0;
+}
+
+/* The signal of `kill -SIG`: a number or a name (without SIG). */
+static int kill_signal(const char *arg)
+{
+    static const struct {
+        const char *name;
+        int sig;
+    } names[] = {
+        {"INT", SYS_SIGINT}, {"KILL", SYS_SIGKILL}, {"TERM", SYS_SIGTERM}};
+    char *end;
+    long sig;
+
+    if (strncmp(arg, "SIG", 3) == 0)
+        arg += 3;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(arg, names[i].name) == 0)
+            return names[i].sig;
+    sig = strtol(arg, &end, 10);
+    return *arg && !*end && sig > 0 && sig <= 64 ? (int)sig : -1;
+}
+
+/* Sends SIG to PID; one of our jobs is then waited for, so that its end
+ * is announced now rather than at some later prompt (every signal ends a
+ * process, a sleeping one too). */
+static int kill_one(const char *arg, int sig)
+{
+    char *end;
+    long pid = strtol(arg, &end, 10);
+    int status;
+
+    if (!*arg || *end || pid <= 0 || pid > 0x7fffffff) {
+        fprintf(stderr, "sh: kill: %s: not a process id\n", arg);
+        return 1;
+    }
+    if (kill((int)pid, sig) < 0) {
+        fprintf(stderr, "sh: kill: %ld: %s\n", pid, strerror(errno));
+        return 1;
+    }
+    if (!job_find((int)pid))
+        return 0;
+    while (sys_wait((int)pid, &status) < 0)
+        if (errno != EINTR)
+            return 1;
+    job_done((int)pid, status);
+    return 0;
+}
+
+static void kill_builtin(int argc, char **argv)
+{
+    int i = 1, sig = SYS_SIGTERM, rc = 0;
+
+    if (argc > 1 && argv[1][0] == '-') {
+        sig = kill_signal(argv[1] + 1);
+        i = 2;
+    }
+    if (sig < 0 || i >= argc) {
+        fprintf(stderr, "usage: kill [-SIG] PID... (SIG: 1..64, INT, KILL, "
+                        "TERM)\n");
+        last_status = 2;
+        return;
+    }
+    for (; i < argc; i++)
+        rc |= kill_one(argv[i], sig);
+    last_status = rc;
 }
 
 static void wait_all(void)
@@ -145,11 +253,11 @@ static void wait_all(void)
     int status;
 
     for (int i = 0; i < JOBS_MAX; i++) {
-        int pid = jobs[i];
+        int pid = jobs[i].pid;
 
         if (pid && sys_wait(pid, &status) == pid)
             job_done(pid, status);
-        jobs[i] = 0;
+        jobs[i].pid = 0;
     }
 }
 
@@ -185,11 +293,7 @@ static void run(char **argv, int background)
         return;
     }
     if (background) {
-        for (int i = 0; i < JOBS_MAX; i++)
-            if (!jobs[i]) {
-                jobs[i] = pid;
-                break;
-            }
+        job_add(pid, argv);
         printf("[%d]\n", pid);
         last_status = 0;
         return;
@@ -232,6 +336,10 @@ static void execute(char *line)
         exit(argc > 1 ? atoi(argv[1]) : last_status);
     } else if (strcmp(argv[0], "wait") == 0) {
         wait_all();
+    } else if (strcmp(argv[0], "jobs") == 0) {
+        jobs_list();
+    } else if (strcmp(argv[0], "kill") == 0) {
+        kill_builtin(argc, argv);
     } else {
         fflush(stdout);
         run(argv, background);
