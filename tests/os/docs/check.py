@@ -16,6 +16,9 @@ consecutive lines, compared without trailing blanks, except that:
 
   - a line `...` stands for any number of lines (output the docs cut);
   - a number with a decimal point (a CPU time) matches any such number;
+  - in a `cap list` row, the states `r-----` and `-b----` match each other
+    (a domain waiting for its console is blocked or, just woken by it,
+    runnable, depending on when the list is taken);
   - on a line with a time or a frequency (a number followed by ` ms`,
     ` us` or ` kHz`), every number matches any number;
   - `HOST# ^]` and `HOST# ^C` are keys (Ctrl-], Ctrl-C), sent but not
@@ -38,6 +41,7 @@ PROMPT = re.compile(r"^([a-z0-9_.-]+)# (.*)$")
 KEYS = ("^]", "^C", "^D")
 DECIMAL = re.compile(r"\d+\.\d+")
 TIMED = re.compile(r"\d+ (?:ms|us|kHz)\b")
+RUN_OR_BLOCKED = r" (?:r-----|-b----) "
 
 
 def blocks(path):
@@ -71,7 +75,10 @@ def pattern(line):
         parts = re.split(r"\d+", line)
         return re.compile(r"\d+".join(re.escape(p) for p in parts))
     parts = DECIMAL.split(line)
-    return re.compile(r"\d+\.\d+".join(re.escape(p) for p in parts))
+    rx = r"\d+\.\d+".join(re.escape(p) for p in parts)
+    for state in ("r-----", "-b----"):
+        rx = rx.replace(re.escape(" " + state + " "), RUN_OR_BLOCKED)
+    return re.compile(rx)
 
 
 def matches(doc, session, i, j):
