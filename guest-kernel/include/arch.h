@@ -72,9 +72,9 @@ __attribute__((noreturn)) void arch_crash(void);
 
 /* --- Events (virtual interrupts) and time ------------------------------- */
 
-#define ARCH_EVENT_TIMER   (1u << 0)
-#define ARCH_EVENT_CONSOLE (1u << 1)
-#define ARCH_EVENT_DOM_EXC (1u << 2) /* dom0: a domain came, stopped, died */
+#define ARCH_EVENT_TIMER    (1u << 0)
+#define ARCH_EVENT_CONSOLE  (1u << 1)
+#define ARCH_EVENT_DOM_EXC  (1u << 2) /* dom0: a domain came, stopped, died */
 #define ARCH_EVENT_SHUTDOWN (1u << 3) /* the toolstack asks for a shutdown */
 
 void arch_events_mask(void);

@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define GRANT_REF_CONSOLE 0 /* a domU's console ring, granted by the builder   \
-                             */
+/* GRANT_REF_CONSOLE: a domU's console ring, granted by the builder */
+#define GRANT_REF_CONSOLE 0
 
 /* Grants frame gfn to domain dom: the ref (never 0 in a domU), or -SYS_E*
  * (-SYS_ENOSPC: no free ref). */

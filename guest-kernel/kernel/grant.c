@@ -39,8 +39,7 @@ static int grant_init(void)
     return 0;
 }
 
-static void grant_write(uint16_t ref, uint32_t dom, uint32_t gfn,
-                        bool readonly)
+static void grant_write(uint16_t ref, uint32_t dom, uint32_t gfn, bool readonly)
 {
     struct arch_grant_entry *e = &grant_table[ref];
     uint16_t flags = ARCH_GTF_permit_access;

@@ -15,14 +15,14 @@
 
 #include "abi.h"
 
-#define EVTCHNOP_alloc_unbound    0 /* arg: struct evtchn_alloc_unbound * */
-#define EVTCHNOP_bind_interdomain 1 /* arg: struct evtchn_bind_interdomain *   \
-                                     */
-#define EVTCHNOP_bind_virq 2        /* arg: struct evtchn_bind_virq * */
-#define EVTCHNOP_send      3        /* arg: the port (a value) */
-#define EVTCHNOP_close     4        /* arg: the port */
-#define EVTCHNOP_status    5        /* arg: struct evtchn_status * */
-#define EVTCHNOP_unmask    6        /* arg: the port */
+#define EVTCHNOP_alloc_unbound 0 /* arg: struct evtchn_alloc_unbound * */
+/* EVTCHNOP_bind_interdomain: arg: struct evtchn_bind_interdomain * */
+#define EVTCHNOP_bind_interdomain 1
+#define EVTCHNOP_bind_virq        2 /* arg: struct evtchn_bind_virq * */
+#define EVTCHNOP_send             3 /* arg: the port (a value) */
+#define EVTCHNOP_close            4 /* arg: the port */
+#define EVTCHNOP_status           5 /* arg: struct evtchn_status * */
+#define EVTCHNOP_unmask           6 /* arg: the port */
 
 #define EVTCHN_PORTS_MAX 1024 /* per domain; port 0 is never valid */
 

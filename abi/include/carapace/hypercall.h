@@ -38,8 +38,8 @@
 #define VERSION_ABI      0 /* returns CARAPACE_ABI_VERSION */
 #define VERSION_FEATURES 1 /* returns a mask of CARAPACE_FEAT_* */
 
-#define CARAPACE_FEAT_MULTICALL (1u << 0)
-#define CARAPACE_FEAT_TIMER     (1u << 1)
+#define CARAPACE_FEAT_MULTICALL  (1u << 0)
+#define CARAPACE_FEAT_TIMER      (1u << 1)
 #define CARAPACE_FEAT_CONSOLE_IN (1u << 2) /* HC_console_read, VIRQ_CONSOLE */
 #define CARAPACE_FEAT_GRANT      (1u << 4) /* HC_grant_table_op */
 #define CARAPACE_FEAT_EVTCHN     (1u << 3) /* HC_event_channel_op */

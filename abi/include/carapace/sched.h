@@ -6,8 +6,9 @@
 #define SCHED_yield    0 /* arg ignored: let other vCPUs run */
 #define SCHED_block    1 /* arg ignored: sleep until an event is pending */
 #define SCHED_shutdown 2 /* arg = SHUTDOWN_*: stop the domain for good */
-#define SCHED_poll     3 /* arg = deadline in ns of system time, 0 = none:
-                            SCHED_block that also ends at the deadline */
+/* SCHED_poll: arg = deadline in ns of system time, 0 = none: SCHED_block
+ * that also ends at the deadline */
+#define SCHED_poll 3
 
 #define SHUTDOWN_poweroff 0
 #define SHUTDOWN_reboot   1

@@ -16,32 +16,48 @@
 
 #include <stdint.h>
 
-#define SYS_exit     0  /* (int status): does not return */
-#define SYS_write    1  /* (int fd, const void *buf, uint64_t len) -> n */
-#define SYS_read     2  /* (int fd, void *buf, uint64_t len) -> n, 0 at EOF */
-#define SYS_open     3  /* (const char *path, int flags) -> fd */
-#define SYS_close    4  /* (int fd) */
-#define SYS_lseek    5  /* (int fd, int64_t off, int whence) -> new offset */
-#define SYS_fstat    6  /* (int fd, struct sys_stat *st) */
-#define SYS_isatty   7  /* (int fd) -> 1 or 0 */
-#define SYS_sbrk     8  /* (int64_t incr) -> old break */
-#define SYS_getpid   9  /* () -> pid */
-#define SYS_kill     10 /* (int pid, int sig) */
-#define SYS_spawn    11 /* (const char *path, char *const argv[], flags) -> pid */
-#define SYS_wait     12 /* (int pid or -1, int *status, flags) -> pid of the child */
-#define SYS_uptime   13 /* () -> nanoseconds since this domain booted */
-#define SYS_domctl   14 /* (uint64_t op, void *arg): dom0 only, else -EPERM */
-#define SYS_yield    15 /* () */
-#define SYS_readdir  16 /* (const char *dir, uint64_t index, struct sys_dirent *) -> 1, 0 at end */
-#define SYS_procinfo 17 /* (uint64_t index, struct sys_procinfo *) -> 1, 0 at end */
-#define SYS_poweroff 18 /* (int status): dom0 powers the machine off, a domU shuts down */
-#define SYS_hostname 19 /* (char *buf, uint64_t len) -> length: "dom0" or the domain's name */
-#define SYS_ttymode  20 /* (int raw): console raw (1: no echo, no line editing, Ctrl-C is a byte) or cooked (0) */
-#define SYS_sleep    21 /* (uint64_t ns): sleep at least ns */
-#define SYS_set_tls  22 /* (uint64_t fs_base): this process's FS base (libfdt's canary at %fs:0x28) */
-#define SYS_evtchn   23 /* (uint64_t op, void *arg): event channels for user programs (vchan) */
-#define SYS_grant    24 /* (uint64_t op, void *arg): grants for user programs (vchan) */
-#define SYS_NR       25
+#define SYS_exit   0  /* (int status): does not return */
+#define SYS_write  1  /* (int fd, const void *buf, uint64_t len) -> n */
+#define SYS_read   2  /* (int fd, void *buf, uint64_t len) -> n, 0 at EOF */
+#define SYS_open   3  /* (const char *path, int flags) -> fd */
+#define SYS_close  4  /* (int fd) */
+#define SYS_lseek  5  /* (int fd, int64_t off, int whence) -> new offset */
+#define SYS_fstat  6  /* (int fd, struct sys_stat *st) */
+#define SYS_isatty 7  /* (int fd) -> 1 or 0 */
+#define SYS_sbrk   8  /* (int64_t incr) -> old break */
+#define SYS_getpid 9  /* () -> pid */
+#define SYS_kill   10 /* (int pid, int sig) */
+/* SYS_spawn: (const char *path, char *const argv[], flags) -> pid */
+#define SYS_spawn 11
+/* SYS_wait: (int pid or -1, int *status, flags) -> pid of the child */
+#define SYS_wait   12
+#define SYS_uptime 13 /* () -> nanoseconds since this domain booted */
+#define SYS_domctl 14 /* (uint64_t op, void *arg): dom0 only, else -EPERM */
+#define SYS_yield  15 /* () */
+/* SYS_readdir: (const char *dir, uint64_t index, struct sys_dirent *) -> 1,
+ * 0 at end */
+#define SYS_readdir 16
+/* SYS_procinfo: (uint64_t index, struct sys_procinfo *) -> 1, 0 at end */
+#define SYS_procinfo 17
+/* SYS_poweroff: (int status): dom0 powers the machine off, a domU shuts
+ * down */
+#define SYS_poweroff 18
+/* SYS_hostname: (char *buf, uint64_t len) -> length: "dom0" or the domain's
+ * name */
+#define SYS_hostname 19
+/* SYS_ttymode: (int raw): console raw (1: no echo, no line editing, Ctrl-C
+ * is a byte) or cooked (0) */
+#define SYS_ttymode 20
+#define SYS_sleep   21 /* (uint64_t ns): sleep at least ns */
+/* SYS_set_tls: (uint64_t fs_base): this process's FS base (libfdt's canary
+ * at %fs:0x28) */
+#define SYS_set_tls 22
+/* SYS_evtchn: (uint64_t op, void *arg): event channels for user programs
+ * (vchan) */
+#define SYS_evtchn 23
+/* SYS_grant: (uint64_t op, void *arg): grants for user programs (vchan) */
+#define SYS_grant 24
+#define SYS_NR    25
 
 /* Errors (negated in rax). Values match newlib's errno.h. */
 #define SYS_EPERM   1
@@ -74,8 +90,9 @@
 #define SYS_O_RDONLY 0
 #define SYS_O_WRONLY 1
 #define SYS_O_RDWR   2
-#define SYS_O_NONBLOCK 0x4000 /* newlib's: a read that would sleep gives
-                                 -SYS_EAGAIN (/dev/dom/N/console) */
+/* SYS_O_NONBLOCK: newlib's: a read that would sleep gives -SYS_EAGAIN
+ * (/dev/dom/N/console) */
+#define SYS_O_NONBLOCK 0x4000
 
 /* SYS_ttymode modes. Raw: input is handed over byte for byte, unechoed,
  * with no line editing and Ctrl-C as a byte (0x03); a read returns what is
@@ -90,19 +107,23 @@
 #define SYS_WAIT_NOHANG 0x1 /* no child has exited yet: return 0, not sleep */
 
 /* SYS_spawn flags. */
-#define SYS_SPAWN_FG 0x1 /* the child becomes the console's foreground
-                            process: Ctrl-C on the console kills it */
+/* SYS_SPAWN_FG: the child becomes the console's foreground process: Ctrl-C
+ * on the console kills it */
+#define SYS_SPAWN_FG 0x1
 
 /* SYS_evtchn(op, arg): event channels for user programs. A port belongs
  * to the process that opened it; only it may use it, and it is closed when
  * that process exits (at most SYS_EVTCHN_MAX per process). */
-#define SYS_EVTCHN_ALLOC_UNBOUND 0 /* arg: remote domain -> a new port it may bind */
-#define SYS_EVTCHN_BIND          1 /* arg: struct sys_evtchn_bind * -> local port */
-#define SYS_EVTCHN_NOTIFY        2 /* arg: port: an event to the peer */
-#define SYS_EVTCHN_WAIT          3 /* arg: port: sleep until it fired since the
-                                      last wait (at once if it did) */
-#define SYS_EVTCHN_CLOSE         4 /* arg: port */
-#define SYS_EVTCHN_MAX           32
+/* SYS_EVTCHN_ALLOC_UNBOUND: arg: remote domain -> a new port it may bind */
+#define SYS_EVTCHN_ALLOC_UNBOUND 0
+/* SYS_EVTCHN_BIND: arg: struct sys_evtchn_bind * -> local port */
+#define SYS_EVTCHN_BIND   1
+#define SYS_EVTCHN_NOTIFY 2 /* arg: port: an event to the peer */
+/* SYS_EVTCHN_WAIT: arg: port: sleep until it fired since the last wait (at
+ * once if it did) */
+#define SYS_EVTCHN_WAIT  3
+#define SYS_EVTCHN_CLOSE 4 /* arg: port */
+#define SYS_EVTCHN_MAX   32
 
 struct sys_evtchn_bind {
     uint32_t dom;  /* the remote domain */
@@ -116,13 +137,13 @@ struct sys_evtchn_bind {
  * undone when the process exits (a grant the peer still maps is ended, and
  * its frame freed, once the peer unmaps it). At most SYS_GRANT_MAX grants
  * and SYS_GRANT_MAX mappings per process. */
-#define SYS_GRANT_ACCESS 0 /* arg: struct sys_grant_access * -> its ref */
-#define SYS_GRANT_END    1 /* arg: ref; -EBUSY while the peer maps it */
-#define SYS_GRANT_MAP    2 /* arg: struct sys_grant_map * -> user address */
-#define SYS_GRANT_UNMAP  3 /* arg: the address SYS_GRANT_MAP returned */
-#define SYS_GRANT_RO     0x1 /* flags: read-only */
-#define SYS_GRANT_REF_MAX 256 /* refs 1 .. 255 (0 is the console's) */
-#define SYS_GRANT_MAX    64
+#define SYS_GRANT_ACCESS   0   /* arg: struct sys_grant_access * -> its ref */
+#define SYS_GRANT_END      1   /* arg: ref; -EBUSY while the peer maps it */
+#define SYS_GRANT_MAP      2   /* arg: struct sys_grant_map * -> user address */
+#define SYS_GRANT_UNMAP    3   /* arg: the address SYS_GRANT_MAP returned */
+#define SYS_GRANT_RO       0x1 /* flags: read-only */
+#define SYS_GRANT_REF_MAX  256 /* refs 1 .. 255 (0 is the console's) */
+#define SYS_GRANT_MAX      64
 #define SYS_GRANT_MAP_BASE 0x3e000000ull
 
 struct sys_grant_access {
@@ -134,7 +155,7 @@ struct sys_grant_access {
 };
 
 struct sys_grant_map {
-    uint32_t dom;   /* the granter */
+    uint32_t dom; /* the granter */
     uint32_t ref;
     uint32_t flags; /* SYS_GRANT_RO */
     uint32_t pad;   /* 0 */
@@ -183,21 +204,21 @@ struct sys_procinfo {
 #define SYS_PROC_ZOMBIE   2
 
 /* Limits (the kernel's, reported as clear errors when hit). */
-#define SYS_PROC_MAX    32           /* processes at once: spawn gives -EAGAIN */
-#define SYS_FD_MAX      16           /* open files per process: -EMFILE */
-#define SYS_ARG_MAX     4096         /* bytes of argv strings: -E2BIG */
-#define SYS_ARGV_MAX    32           /* arguments: -E2BIG */
-#define SYS_PROC_MEM    (64u << 20)  /* heap + stack per process: -ENOMEM */
-#define SYS_DOMCONS_MAX 512          /* domUs whose consoles dom0 serves at
-                                        once: DOMCTL_console_setup gives
-                                        -ENOSPC (-ENOMEM: no memory for
-                                        the 64 KiB history) */
+#define SYS_PROC_MAX 32          /* processes at once: spawn gives -EAGAIN */
+#define SYS_FD_MAX   16          /* open files per process: -EMFILE */
+#define SYS_ARG_MAX  4096        /* bytes of argv strings: -E2BIG */
+#define SYS_ARGV_MAX 32          /* arguments: -E2BIG */
+#define SYS_PROC_MEM (64u << 20) /* heap + stack per process: -ENOMEM */
+/* SYS_DOMCONS_MAX: domUs whose consoles dom0 serves at once:
+ * DOMCTL_console_setup gives -ENOSPC (-ENOMEM: no memory for the 64 KiB
+ * history) */
+#define SYS_DOMCONS_MAX 512
 
 /* User address space layout: below 1 GiB (newlib has 32-bit relocations,
  * and the kernel itself lives from 1 GiB up, in the kernel root only). */
-#define SYS_USER_BASE   0x00400000ull  /* programs link here */
-#define SYS_USER_TOP    0x3ff00000ull  /* top of the user stack */
-#define SYS_STACK_MAX   (8u << 20)     /* the stack may grow this far */
+#define SYS_USER_BASE 0x00400000ull /* programs link here */
+#define SYS_USER_TOP  0x3ff00000ull /* top of the user stack */
+#define SYS_STACK_MAX (8u << 20)    /* the stack may grow this far */
 
 /*
  * A process starts at its ELF entry with rsp = a 16-byte aligned pointer to

@@ -6,12 +6,12 @@
 #ifndef CARAPACE_ARCH_GDT_H
 #define CARAPACE_ARCH_GDT_H
 
-#define GDT_HV_CS      0x08
-#define GDT_HV_DS      0x10
+#define GDT_HV_CS       0x08
+#define GDT_HV_DS       0x10
 #define GDT_SYSRET_BASE 0x18 /* an empty slot: SYSRET's base (unused) */
-#define GDT_GUEST_DS   0x23 /* ring 3 */
-#define GDT_GUEST_CS64 0x2b /* ring 3 */
-#define GDT_TSS        0x30
+#define GDT_GUEST_DS    0x23 /* ring 3 */
+#define GDT_GUEST_CS64  0x2b /* ring 3 */
+#define GDT_TSS         0x30
 
 /* IST slots (1-based, as the IDT encodes them). */
 #define IST_DF  1
