@@ -12,6 +12,7 @@
 #include "hypercall.h"
 #include "print.h"
 #include "pv.h"
+#include "trapname.h"
 
 /* The per-CPU block FS points at while libfdt runs: Debian built libfdt
  * with the stack protector, which reads its canary at %fs:0x28. */
@@ -110,34 +111,6 @@ void arch_syscall_ret(struct arch_regs *r, int64_t value)
     r->rax = (uint64_t)value;
 }
 
-static const char *pv_vector_name(uint64_t v)
-{
-    static const char *const names[20] = {"#DE divide error",
-                                          "#DB debug",
-                                          "NMI",
-                                          "#BP breakpoint",
-                                          "#OF overflow",
-                                          "#BR bound range",
-                                          "#UD invalid opcode",
-                                          "#NM device not available",
-                                          "#DF double fault",
-                                          "vector 9",
-                                          "#TS invalid TSS",
-                                          "#NP segment not present",
-                                          "#SS stack fault",
-                                          "#GP general protection",
-                                          "#PF page fault",
-                                          "vector 15",
-                                          "#MF x87 floating point",
-                                          "#AC alignment check",
-                                          "#MC machine check",
-                                          "#XM SIMD floating point"};
-
-    if (v == TRAP_VECTOR_FAILSAFE)
-        return "failsafe callback";
-    return v < 20 ? names[v] : "exception";
-}
-
 void pv_trap(struct arch_regs *r)
 {
     struct arch_fault f = {0};
@@ -150,7 +123,7 @@ void pv_trap(struct arch_regs *r)
         trap_event(r);
         return;
     }
-    f.name = pv_vector_name(r->vector);
+    f.name = trapname(r->vector);
     f.error_code = r->error_code;
     if (r->vector == 14) {
         f.page_fault = true;

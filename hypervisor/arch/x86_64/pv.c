@@ -26,6 +26,7 @@
 #include "log.h"
 #include "panic.h"
 #include "sched.h"
+#include "trapname.h"
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/gdt.h>
@@ -179,38 +180,6 @@ void arch_idle(void)
     cpu_wait_irq();
 }
 
-static const char *pv_trap_name(uint64_t vector)
-{
-    static const char *const names[32] = {"#DE divide error",
-                                          "#DB debug",
-                                          "NMI",
-                                          "#BP breakpoint",
-                                          "#OF overflow",
-                                          "#BR bound range",
-                                          "#UD invalid opcode",
-                                          "#NM device not available",
-                                          "#DF double fault",
-                                          "vector 9",
-                                          "#TS invalid TSS",
-                                          "#NP segment not present",
-                                          "#SS stack-segment fault",
-                                          "#GP general protection",
-                                          "#PF page fault",
-                                          "vector 15",
-                                          "#MF x87 floating-point",
-                                          "#AC alignment check",
-                                          "#MC machine check",
-                                          "#XM SIMD floating-point",
-                                          "#VE virtualization",
-                                          "#CP control protection"};
-
-    if (vector == TRAP_VECTOR_EVENT)
-        return "event upcall";
-    if (vector == TRAP_VECTOR_SYSCALL)
-        return "syscall";
-    return vector < 32 && names[vector] ? names[vector] : "exception";
-}
-
 /*
  * Deliver a trap to the guest kernel: push a trap_frame on its stack (its
  * kernel stack if it was in user mode) and resume at `handler`. Returns
@@ -236,7 +205,7 @@ static bool pv_bounce(struct vcpu *v, struct cpu_regs *r, uint64_t vector,
         domain_crash(v->domain, r,
                      "%s while %u traps deep in its own "
                      "handlers (recursive fault)",
-                     pv_trap_name(vector), PV_BOUNCE_MAX);
+                     trapname(vector), PV_BOUNCE_MAX);
         return false;
     }
     if (!v->arch.in_kernel) {
@@ -248,7 +217,7 @@ static bool pv_bounce(struct vcpu *v, struct cpu_regs *r, uint64_t vector,
         domain_crash(v->domain, r,
                      "cannot deliver %s: guest kernel stack "
                      "%#lx is not writable",
-                     pv_trap_name(vector), sp);
+                     trapname(vector), sp);
         return false;
     }
     if (mask)
@@ -271,7 +240,7 @@ static void pv_exception(struct vcpu *v, struct cpu_regs *r)
         domain_crash(v->domain, r,
                      "unhandled %s (vector %lu) in guest %s "
                      "mode",
-                     pv_trap_name(r->vector), r->vector,
+                     trapname(r->vector), r->vector,
                      v->arch.in_kernel ? "kernel" : "user");
         return;
     }

@@ -14,6 +14,7 @@
 #include "panic.h"
 #include "selftest.h"
 #include "symbols.h"
+#include "trapname.h"
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/gdt.h>
@@ -36,39 +37,6 @@ _Static_assert(sizeof(struct idt_entry) == 16, "IDT entry");
 /* Each stub is 16 bytes long, see entry.S. */
 extern const char trap_stubs[];
 static struct idt_entry idt_table[256] __attribute__((aligned(16)));
-
-static const char *const trap_names[32] = {"#DE divide error",
-                                           "#DB debug",
-                                           "NMI",
-                                           "#BP breakpoint",
-                                           "#OF overflow",
-                                           "#BR bound range exceeded",
-                                           "#UD invalid opcode",
-                                           "#NM device not available",
-                                           "#DF double fault",
-                                           "coprocessor segment overrun",
-                                           "#TS invalid TSS",
-                                           "#NP segment not present",
-                                           "#SS stack-segment fault",
-                                           "#GP general protection",
-                                           "#PF page fault",
-                                           "reserved",
-                                           "#MF x87 floating-point",
-                                           "#AC alignment check",
-                                           "#MC machine check",
-                                           "#XM SIMD floating-point",
-                                           "#VE virtualization",
-                                           "#CP control protection",
-                                           "reserved",
-                                           "reserved",
-                                           "reserved",
-                                           "reserved",
-                                           "reserved",
-                                           "reserved",
-                                           "#HV hypervisor injection",
-                                           "#VC VMM communication",
-                                           "#SX security",
-                                           "reserved"};
 
 static void idt_set(unsigned vec, uint8_t ist, unsigned dpl)
 {
@@ -151,12 +119,12 @@ static __attribute__((noreturn)) void trap_fatal(const struct cpu_regs *r)
 
     if (!fatal_begin()) {
         fatal_printf("\n*** %s (vector %lu) while reporting a fatal error\n",
-                     trap_names[r->vector & 31], r->vector);
+                     trapname(r->vector), r->vector);
         arch_exit(ARCH_EXIT_FATAL);
     }
     fatal_printf("\n*** Carapace fatal exception: %s, vector %lu, "
                  "error code %#lx",
-                 trap_names[r->vector & 31], r->vector, r->error_code);
+                 trapname(r->vector), r->vector, r->error_code);
     if (r->vector == 14)
         trap_print_pf_code(r->error_code);
     fatal_printf(", CPU %u\n", this_cpu()->cpu_id);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Trap handlers per vector, dispatched from trap_entry (trap_entry.S). */
 #include "guest.h"
+#include "trapname.h"
 
 _Static_assert(offsetof(struct trap_regs, rax) == 0, "trap_entry.S");
 _Static_assert(offsetof(struct trap_regs, rcx) == 16, "trap_entry.S");
@@ -16,11 +17,6 @@ _Static_assert(offsetof(struct iret_frame, rip) == 32, "trap_entry.S");
 
 static trap_handler_t handlers[NR_SLOTS];
 
-static const char *const vector_names[32] = {
-    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "-",   "#TS",
-    "#NP", "#SS", "#GP", "#PF", "-",   "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
-};
-
 static int slot_of(uint64_t vector)
 {
     if (vector < 32)
@@ -28,19 +24,6 @@ static int slot_of(uint64_t vector)
     if (vector >= TRAP_VECTOR_EVENT && vector <= TRAP_VECTOR_FAILSAFE)
         return 32 + (int)(vector - TRAP_VECTOR_EVENT);
     return -1;
-}
-
-static const char *vector_name(uint64_t vector)
-{
-    if (vector < 32)
-        return vector_names[vector] ? vector_names[vector] : "-";
-    if (vector == TRAP_VECTOR_EVENT)
-        return "event callback";
-    if (vector == TRAP_VECTOR_SYSCALL)
-        return "syscall callback";
-    if (vector == TRAP_VECTOR_FAILSAFE)
-        return "failsafe callback";
-    return "bad vector";
 }
 
 void trap_set_handler(unsigned int vector, trap_handler_t handler)
@@ -82,7 +65,7 @@ void trap_unexpected(struct trap_frame *f)
 {
     test_fail("unexpected trap: vector %lu (%s), error code %#lx, rip %#lx, "
               "rsp %#lx, flags %#lx",
-              (unsigned long)f->vector, vector_name(f->vector),
+              (unsigned long)f->vector, trapname(f->vector),
               (unsigned long)f->error_code, (unsigned long)f->rip,
               (unsigned long)f->rsp, (unsigned long)f->flags);
     if (f->vector == 14 && shared_info)
