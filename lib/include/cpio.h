@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * A reader of cpio "newc" archives (kernel/cpio.c), the ramdisk format.
+ * A reader of cpio "newc" archives (lib/cpio.c), the ramdisk format.
  * Each entry: a 110-byte header of ASCII hex fields after the magic
  * "070701", the name (NUL-terminated, header + name padded to 4 bytes),
  * the data (padded to 4). The entry named "TRAILER!!!" ends the archive.
@@ -8,8 +8,8 @@
  * from outside the kernel. Plain C with no kernel headers: also built and
  * tested on the host (tests/unit/cpio_test.c).
  */
-#ifndef GK_CPIO_H
-#define GK_CPIO_H
+#ifndef CARAPACE_CPIO_H
+#define CARAPACE_CPIO_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -45,4 +45,4 @@ void cpio_init(struct cpio *c, const void *archive, size_t size);
 int cpio_next(struct cpio *c, struct cpio_entry *e);
 const char *cpio_strerror(int err);
 
-#endif /* GK_CPIO_H */
+#endif /* CARAPACE_CPIO_H */
