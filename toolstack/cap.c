@@ -127,26 +127,71 @@ static bool cap_help_asked(int argc, char **argv)
 
 /* --- list ---------------------------------------------------------------- */
 
+/* One row of cap list (and its -l columns). */
+static void cap_list_row(const struct domctl_domaininfo *d, bool lng)
+{
+    static const char *const why[] = {"poweroff", "reboot", "crash"};
+    char state[7] = "------";
+
+    if (d->state < 6)
+        state[d->state] = cap_state_letter(d->state);
+    printf("%-24.31s %4u %6llu %5u %5s %9.1f", d->domid ? d->name : "Domain-0",
+           d->domid, (unsigned long long)(d->memory_bytes >> 20), d->nr_vcpus,
+           state, (double)d->cpu_time_ns / 1e9);
+    if (lng)
+        printf(" %10llu %5u %8s", (unsigned long long)d->hypercalls,
+               d->console_port,
+               d->state == DOMCTL_STATE_SHUTDOWN ||
+                       d->state == DOMCTL_STATE_CRASHED
+                   ? (d->shutdown_reason < 3 ? why[d->shutdown_reason] : "?")
+                   : "-");
+    printf("\n");
+}
+
+/* cap list NAME|ID...: the named domains only, in the order given; a name
+ * that matches none is an error (after the others are listed). */
+static int cap_list_named(int argc, char **argv, bool lng)
+{
+    struct domctl_domaininfo d;
+    int rc = CAP_OK;
+
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "0") == 0 || strcmp(argv[i], "Domain-0") == 0) {
+            if (cap_info(0, &d) == 0) {
+                cap_list_row(&d, lng);
+                continue;
+            }
+        }
+        if (cap_find(argv[i], &d))
+            rc = CAP_FAIL;
+        else
+            cap_list_row(&d, lng);
+    }
+    return rc;
+}
+
 static int cmd_list(int argc, char **argv)
 {
     bool lng = false;
     uint32_t next = 0;
-    int n = 0;
+    int n = 0, first = 1;
 
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-l") == 0)
-            lng = true;
-        else
-            return CAP_USAGE;
+    if (argc > 1 && strcmp(argv[1], "-l") == 0) {
+        lng = true;
+        first = 2;
     }
+    for (int i = first; i < argc; i++)
+        if (argv[i][0] == '-')
+            return CAP_USAGE;
     printf("%-24s %4s %6s %5s %5s %9s", "Name", "ID", "Mem", "VCPUs", "State",
            "Time(s)");
     if (lng)
         printf(" %10s %5s %8s", "Hypercalls", "Port", "Reason");
     printf("\n");
+    if (argc > first)
+        return cap_list_named(argc - first, argv + first, lng);
     for (;;) {
         struct domctl_domaininfo d;
-        char state[7] = "------";
         long rc;
 
         memset(&d, 0, sizeof(d));
@@ -158,25 +203,44 @@ static int cmd_list(int argc, char **argv)
             return cap_error("%s", strerror((int)-rc));
         next = d.domid + 1;
         n++;
-        if (d.state < 6)
-            state[d.state] = cap_state_letter(d.state);
-        printf("%-24.31s %4u %6llu %5u %5s %9.1f",
-               d.domid ? d.name : "Domain-0", d.domid,
-               (unsigned long long)(d.memory_bytes >> 20), d.nr_vcpus, state,
-               (double)d.cpu_time_ns / 1e9);
-        if (lng) {
-            static const char *const why[] = {"poweroff", "reboot", "crash"};
-
-            printf(" %10llu %5u %8s", (unsigned long long)d.hypercalls,
-                   d.console_port,
-                   d.state == DOMCTL_STATE_SHUTDOWN ||
-                           d.state == DOMCTL_STATE_CRASHED
-                       ? (d.shutdown_reason < 3 ? why[d.shutdown_reason] : "?")
-                       : "-");
-        }
-        printf("\n");
+        cap_list_row(&d, lng);
     }
     return n ? CAP_OK : cap_error("no domains (no domain control?)");
+}
+
+/* --- domid, domname: xl's name <-> id lookups --------------------------- */
+
+static int cmd_domid(int argc, char **argv)
+{
+    struct domctl_domaininfo d;
+
+    if (argc != 2)
+        return CAP_USAGE;
+    if (strcmp(argv[1], "Domain-0") == 0) {
+        printf("0\n");
+        return CAP_OK;
+    }
+    if (cap_find_quiet(argv[1], &d))
+        return cap_error("no domain named '%s'", argv[1]);
+    printf("%u\n", d.domid);
+    return CAP_OK;
+}
+
+static int cmd_domname(int argc, char **argv)
+{
+    struct domctl_domaininfo d;
+    char *end;
+    unsigned long id;
+
+    if (argc != 2)
+        return CAP_USAGE;
+    id = strtoul(argv[1], &end, 10);
+    if (!*argv[1] || *end || id > 0xffffffffu)
+        return cap_error("'%s' is not a domain id", argv[1]);
+    if (cap_info((uint32_t)id, &d))
+        return cap_error("no domain with id %lu", id);
+    printf("%s\n", id ? d.name : "Domain-0");
+    return CAP_OK;
 }
 
 /* --- destroy, shutdown, reboot, pause, unpause -------------------------- */
@@ -299,10 +363,12 @@ static const struct cap_command {
      "create a domain from the configuration FILE; key=value pairs override\n"
      "the file. -c: attach to its console; -p: leave it paused; -M: no\n"
      "monitor (on_poweroff, on_reboot and on_crash are not applied)."},
-    {"list", cmd_list, "list [-l]",
+    {"list", cmd_list, "list [-l] [NAME|ID ...]",
      "list the domains: Name, ID, Mem (MiB), VCPUs, State (r running,\n"
      "b blocked, p paused, s shut down, c crashed, d dying), Time(s) of CPU.\n"
      "-l adds hypercalls made, the console port and why it stopped."},
+    {"domid", cmd_domid, "domid NAME", "the id of the domain named NAME."},
+    {"domname", cmd_domname, "domname ID", "the name of domain ID."},
     {"destroy", cmd_simple, "destroy NAME|ID",
      "destroy the domain at once; its memory is free again."},
     {"shutdown", cmd_simple, "shutdown [-w] NAME|ID",
@@ -355,8 +421,14 @@ int main(int argc, char **argv)
         cap_usage(stderr);
         return CAP_USAGE;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
         cap_usage(stdout);
+        return CAP_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("cap, the Carapace toolstack, for hypercall ABI %u.%u\n",
+               CARAPACE_ABI_MAJOR, CARAPACE_ABI_MINOR);
         return CAP_OK;
     }
     for (size_t i = 0; i < CAP_NCOMMANDS; i++)
