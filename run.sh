@@ -148,6 +148,12 @@ for m in ${modules[@]+"${modules[@]}"}; do
     esac
     dom0="$dom0,$m"
 done
+# The first build compiles newlib (once, about two minutes on two cores):
+# say so, rather than leave the terminal blank that long.
+if [ ! -f build/newlib/install/x86_64-elf/lib/libc.a ]; then
+    echo "run.sh: building newlib for guest programs, once (about 2 minutes;" \
+        "log: build/newlib/build.log) ..." >&2
+fi
 ninja "${targets[@]}" >/dev/null
 
 image=build/hypervisor/carapace.elf

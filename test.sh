@@ -7,5 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 scripts/deps.sh
+if [ ! -f build/newlib/install/x86_64-elf/lib/libc.a ]; then
+    echo "test.sh: building newlib for guest programs, once (about 2 minutes)"
+fi
 ninja
 exec python3 tests/run.py "$@"
