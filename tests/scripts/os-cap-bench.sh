@@ -13,7 +13,7 @@ check "create figure" has '^bench: create to first console byte: [0-9]+ ns$'
 check "destroy figure" has '^bench: destroy to memory free: [0-9]+ ns$'
 check "a few dozen domains at once" has '^bench: [1-9][0-9] domains of 4 MiB at once'
 check "a clean out-of-memory error" \
-    has '^cap: bench: .*: (Cannot allocate memory|Not enough space)$'
+    has '^cap: bench: .*: (Cannot allocate memory|Not enough space|not enough free memory: .*)$'
 check "all memory back" has '^bench: all destroyed: free frames ([0-9]+) \(before: \1\)$'
 check "run.sh exits 0 (got $status)" status_is 0
 finish

@@ -19,7 +19,7 @@ check "vcpus" has "^cap: create: $d/vcpus.cfg:3: vcpus = 2: only 1 vCPU is suppo
 check "too small" has "^cap: create: $d/small.cfg:4: memory = 1: 1 MiB is too small"
 check "missing file" has "^cap: create: $d/none.cfg: cannot open: No such file or directory$"
 check "override" has '^cap: create: command line: memory = lots: not a number of MiB$'
-check "out of memory rolls back" has '^cap: create: /etc/carapace/hello.cfg: domain hello: populate: '
+check "out of memory rolls back, and says how much" has '^cap: create: /etc/carapace/hello.cfg: domain hello: populate: not enough free memory: [0-9]+ MiB needed, [0-9]+ MiB \([0-9]+ frames\) free$'
 check "--fail-at load" has '^cap: create: /etc/carapace/hello.cfg: domain hello: load: failed on purpose'
 check "--fail-at setvcpucontext" has 'domain hello: setvcpucontext: failed on purpose'
 check "--fail-at unpause" has 'domain hello: unpause: failed on purpose'

@@ -63,6 +63,7 @@ struct build {
     uint64_t *p2m;
     char *err;
     size_t errlen;
+    uint64_t free_before; /* free frames before populating (UINT64_MAX: ?) */
 };
 
 __attribute__((format(printf, 3, 4))) static int
@@ -78,6 +79,21 @@ build_fail(struct build *b, enum build_step s, const char *fmt, ...)
     return -1;
 }
 
+/* Populating failed for want of memory: say how much was asked for and how
+ * much the hypervisor had free just before (after the failure the partly
+ * populated domain holds it), not just the errno text. */
+static int build_populate_fail(struct build *b, enum build_step s, long rc)
+{
+    if (b->free_before == UINT64_MAX)
+        return build_fail(b, s, "%s", strerror((int)-rc));
+    return build_fail(b, s,
+                      "not enough free memory: %llu MiB needed, %llu MiB "
+                      "(%llu frames) free",
+                      (unsigned long long)(b->l.nr * PAGE >> 20),
+                      (unsigned long long)(b->free_before * PAGE >> 20),
+                      (unsigned long long)b->free_before);
+}
+
 /* Why step s failed with rc: dom0's kernel refuses a console it cannot
  * serve, and says which of its limits it hit. */
 static int build_call_fail(struct build *b, enum build_step s, long rc)
@@ -91,6 +107,9 @@ static int build_call_fail(struct build *b, enum build_step s, long rc)
         return build_fail(b, s,
                           "dom0 has no memory left for its console history "
                           "(64 KiB per domain)");
+    if (s == BUILD_POPULATE &&
+        (rc == -CARAPACE_ENOSPC || rc == -CARAPACE_ENOMEM))
+        return build_populate_fail(b, s, rc);
     return build_fail(b, s, "%s", strerror((int)-rc));
 }
 
@@ -159,12 +178,16 @@ static int build_memory(struct build *b)
 {
     struct domctl_createdomain cd = {.max_memory_bytes = b->p->memory_bytes};
     struct domctl_memory m = {.nr_frames = b->l.nr};
+    struct domctl_physinfo pi;
 
     snprintf(cd.name, sizeof(cd.name), "%s", b->p->name);
     if (build_call(b, BUILD_CREATE, DOMCTL_createdomain, &cd))
         return -1;
     b->domid = cd.domid;
     m.domid = b->domid;
+    memset(&pi, 0, sizeof(pi));
+    b->free_before =
+        b->domctl(DOMCTL_physinfo, &pi) < 0 ? UINT64_MAX : pi.free_frames;
     if (build_call(b, BUILD_MAX_MEM, DOMCTL_set_max_mem, &m) ||
         build_call(b, BUILD_POPULATE, DOMCTL_populate, &m))
         return -1;
