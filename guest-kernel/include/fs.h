@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The root filesystem (kernel/fs.c): a read-only tree built at boot from
- * the cpio ramdisk, plus /dev/console. Directories need no records in the
- * archive: they are derived from the paths. Nodes are numbered; 0 is /.
+ * the cpio ramdisk, plus /dev/console and the writable /tmp (tmpfs.h).
+ * Directories need no records in the archive: they are derived from the paths.
+ * Nodes are numbered; 0 is /.
  */
 #ifndef GK_FS_H
 #define GK_FS_H
@@ -24,8 +25,9 @@ struct fs_node {
     uint32_t dev; /* character devices: FS_DEV_* */
 };
 
-#define FS_DEV_CONSOLE 0     /* /dev/console: the tty */
-#define FS_DEV_DOMCONS 0x100 /* + domid: /dev/dom/N/console (dom0) */
+#define FS_DEV_CONSOLE 0       /* /dev/console: the tty */
+#define FS_DEV_DOMCONS 0x100   /* + domid: /dev/dom/N/console (dom0) */
+#define FS_DEV_TMP     0x10000 /* + slot: a regular file of /tmp (tmpfs.c) */
 
 /* Returns the number of regular files, or a negative cpio error. */
 int fs_init(const void *cpio, size_t size);

@@ -20,6 +20,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "syscall.h"
+#include "tmpfs.h"
 #include "tty.h"
 
 #define MAIN_ARGV_MAX 16
@@ -168,6 +169,8 @@ void kmain(const void *fdt)
     files = fs_init(b.ramdisk, b.ramdisk_size);
     if (files < 0)
         kprintf("kernel: ramdisk: %s\n", cpio_strerror(files));
+    if (tmpfs_init() < 0)
+        kprintf("kernel: no /tmp (the ramdisk has a file of that name)\n");
     kprintf("Carapace guest kernel: %s, %lu MiB, %lu free frames, "
             "ramdisk %lu KiB (%d files)\n",
             dom0     ? "dom0"

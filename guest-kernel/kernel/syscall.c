@@ -92,6 +92,20 @@ static long sys_open(struct proc *p, const uint64_t *a)
     return p->fds[fd] ? fd : err;
 }
 
+/* dup2(old, new): new becomes another reference to old's open file. */
+static long sys_dup2(struct proc *p, const uint64_t *a)
+{
+    struct file *f = syscall_fd(p, a[0]);
+
+    if (!f || a[1] >= SYS_FD_MAX)
+        return -SYS_EBADF;
+    if (a[0] == a[1])
+        return (long)a[1];
+    file_close(p->fds[a[1]]);
+    p->fds[a[1]] = file_dup(f);
+    return (long)a[1];
+}
+
 static long sys_close(struct proc *p, const uint64_t *a)
 {
     struct file *f = syscall_fd(p, a[0]);
@@ -351,7 +365,7 @@ static const syscall_fn syscall_table[SYS_NR] = {
     [SYS_poweroff] = sys_poweroff, [SYS_hostname] = sys_hostname,
     [SYS_ttymode] = sys_ttymode,   [SYS_sleep] = sys_sleep,
     [SYS_set_tls] = sys_set_tls,   [SYS_evtchn] = sys_evtchn,
-    [SYS_grant] = sys_grant,
+    [SYS_grant] = sys_grant,       [SYS_dup2] = sys_dup2,
 };
 
 void syscall_dispatch(struct arch_regs *r)

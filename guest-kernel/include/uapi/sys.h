@@ -57,39 +57,49 @@
 #define SYS_evtchn 23
 /* SYS_grant: (uint64_t op, void *arg): grants for user programs (vchan) */
 #define SYS_grant 24
-#define SYS_NR    25
+/* SYS_dup2: (int old, int new) -> new: new becomes a copy of old (closed
+ * first if open); the shell's redirections */
+#define SYS_dup2 25
+#define SYS_NR   26
 
 /* Errors (negated in rax). Values match newlib's errno.h. */
-#define SYS_EPERM   1
-#define SYS_ENOENT  2
-#define SYS_ESRCH   3
-#define SYS_EINTR   4
-#define SYS_EIO     5
-#define SYS_E2BIG   7
-#define SYS_ENOEXEC 8
-#define SYS_EBADF   9
-#define SYS_ECHILD  10
-#define SYS_EAGAIN  11
-#define SYS_ENOMEM  12
-#define SYS_EFAULT  14
-#define SYS_EBUSY   16
-#define SYS_EEXIST  17
-#define SYS_ENOTDIR 20
-#define SYS_EISDIR  21
-#define SYS_EINVAL  22
-#define SYS_EMFILE  24
-#define SYS_ENOTTY  25
-#define SYS_ENOSPC  28
-#define SYS_ESPIPE  29
-#define SYS_EROFS   30
-#define SYS_ENOSYS  88 /* newlib's ENOSYS */
+#define SYS_EPERM        1
+#define SYS_ENOENT       2
+#define SYS_ESRCH        3
+#define SYS_EINTR        4
+#define SYS_EIO          5
+#define SYS_E2BIG        7
+#define SYS_ENOEXEC      8
+#define SYS_EBADF        9
+#define SYS_ECHILD       10
+#define SYS_EAGAIN       11
+#define SYS_ENOMEM       12
+#define SYS_EFAULT       14
+#define SYS_EBUSY        16
+#define SYS_EEXIST       17
+#define SYS_ENOTDIR      20
+#define SYS_EISDIR       21
+#define SYS_EINVAL       22
+#define SYS_EMFILE       24
+#define SYS_ENOTTY       25
+#define SYS_EFBIG        27
+#define SYS_ENOSPC       28
+#define SYS_ESPIPE       29
+#define SYS_EROFS        30
+#define SYS_ENOSYS       88 /* newlib's ENOSYS */
+#define SYS_ENAMETOOLONG 91
 
-/* SYS_open flags: only reading is possible (the root filesystem is a
- * read-only ramdisk); O_WRONLY or O_RDWR on a regular file gives -SYS_EROFS.
- * /dev/console may be opened for reading and writing. */
+/* SYS_open flags (newlib's values). The root filesystem is a read-only
+ * ramdisk: O_WRONLY or O_RDWR on a regular file gives -SYS_EROFS, except
+ * in /tmp, the one writable directory (in memory: at most 32 files of 64
+ * KiB), where O_CREAT makes a file, O_TRUNC empties it and O_APPEND
+ * writes at its end. /dev/console may be opened for reading and writing. */
 #define SYS_O_RDONLY 0
 #define SYS_O_WRONLY 1
 #define SYS_O_RDWR   2
+#define SYS_O_APPEND 0x0008
+#define SYS_O_CREAT  0x0200
+#define SYS_O_TRUNC  0x0400
 /* SYS_O_NONBLOCK: newlib's: a read that would sleep gives -SYS_EAGAIN
  * (/dev/dom/N/console) */
 #define SYS_O_NONBLOCK 0x4000

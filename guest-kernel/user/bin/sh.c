@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sh: the Carapace shell. Reads command lines from the console, splits
- * them into words (spaces separate words, "double quotes" keep them
- * together) and runs /bin/NAME with sys_spawn. A trailing & runs the
- * command in the background. Builtins: help, exit [N], wait, jobs and
- * kill [-SIG] PID....
+ * them into words (spaces separate words; 'single quotes' keep anything
+ * together, "double quotes" too, with \" and \\ inside) and runs
+ * /bin/NAME with sys_spawn. `< FILE`, `> FILE` and `>> FILE` redirect the
+ * command's input and output (the child inherits fds 0-2: the shell puts
+ * the file there with sys_dup2 while it starts the command; /tmp is the
+ * writable directory). A trailing & runs the command in the background.
+ * Builtins: help, exit [N], wait, jobs and kill [-SIG] PID....
  *
  * The kernel's tty edits the line (echo, backspace, Ctrl-U); on Ctrl-C
  * read fails with EINTR and the line is dropped; Ctrl-D at the start of
@@ -12,6 +15,7 @@
  * last command.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -58,12 +62,40 @@ static int read_line(char *line, size_t size)
     }
 }
 
-/* Splits LINE in place into at most MAX words; returns how many, or -1 on
- * an unterminated quote. */
-static int split(char *line, char **words, int max)
+/* A word of a command line: its text, and whether it is an unquoted
+ * redirection operator (<, > or >>) rather than a word. */
+struct word {
+    char *text;
+    bool op;
+};
+
+/* Copies a quoted run of *in (after its opening quote q) to *out; false
+ * if the line ends first. Single quotes keep everything; so do double
+ * quotes, but a backslash there escapes " and \. */
+static bool split_quoted(char **in, char **out, char q)
 {
+    while (**in != q) {
+        if (**in == '\0') {
+            fprintf(stderr, "sh: missing closing quote\n");
+            return false;
+        }
+        if (q == '"' && **in == '\\' && ((*in)[1] == '"' || (*in)[1] == '\\'))
+            (*in)++;
+        *(*out)++ = *(*in)++;
+    }
+    (*in)++;
+    return true;
+}
+
+/* Splits LINE into at most MAX words, copied into the static wordbuf
+ * (one more byte a word than the line: its NUL); returns how many, or -1
+ * on an unterminated quote or too many words. Unquoted <, > and >> are
+ * words of their own (marked op) even when written against another. */
+static int split(const char *line, struct word *words, int max)
+{
+    static char wordbuf[LINE_SIZE * 2];
+    char *in = (char *)line, *out = wordbuf;
     int count = 0;
-    char *in = line, *out = line;
 
     for (;;) {
         while (*in == ' ' || *in == '\t')
@@ -74,28 +106,110 @@ static int split(char *line, char **words, int max)
             fprintf(stderr, "sh: too many words (at most %d)\n", max);
             return -1;
         }
-        words[count++] = out;
-        while (*in != '\0' && *in != ' ' && *in != '\t') {
-            if (*in != '"') {
+        words[count].text = out;
+        words[count].op = *in == '<' || *in == '>';
+        if (words[count].op) {
+            *out++ = *in++;
+            if (in[-1] == '>' && *in == '>')
                 *out++ = *in++;
-                continue;
-            }
-            in++;
-            while (*in != '"') {
-                if (*in == '\0') {
-                    fprintf(stderr, "sh: missing closing quote\n");
-                    return -1;
-                }
-                *out++ = *in++;
-            }
-            in++;
         }
-        /* The terminator may overwrite the separator just read. */
-        char next = *in;
+        while (!words[count].op && *in != '\0' && *in != ' ' && *in != '\t' &&
+               *in != '<' && *in != '>') {
+            char c = *in++;
+
+            if ((c == '"' || c == '\'') && !split_quoted(&in, &out, c))
+                return -1;
+            if (c != '"' && c != '\'')
+                *out++ = c;
+        }
         *out++ = '\0';
-        if (next == '\0')
-            return count;
-        in++;
+        count++;
+    }
+}
+
+/* The redirections of a command: the files for its input and output. */
+struct redir {
+    const char *in, *out;
+    bool append;
+};
+
+/* Takes the operators and their files out of words[0..n), leaving the
+ * command's words in argv (NULL-terminated); argc, or -1 on a syntax
+ * error. */
+static int redirections(struct word *words, int n, char **argv, struct redir *r)
+{
+    int argc = 0;
+
+    memset(r, 0, sizeof(*r));
+    for (int i = 0; i < n; i++) {
+        if (!words[i].op) {
+            argv[argc++] = words[i].text;
+            continue;
+        }
+        if (i + 1 == n || words[i + 1].op) {
+            fprintf(stderr, "sh: %s needs a file name after it\n",
+                    words[i].text);
+            return -1;
+        }
+        if (words[i].text[0] == '<') {
+            r->in = words[++i].text;
+        } else {
+            r->append = words[i].text[1] == '>';
+            r->out = words[++i].text;
+        }
+    }
+    argv[argc] = NULL;
+    return argc;
+}
+
+/* Saved copies of the shell's own stdin and stdout while a command runs
+ * redirected (fds the shell does not otherwise use). */
+#define SH_SAVED_IN  14
+#define SH_SAVED_OUT 15
+
+/* Opens f on fd (saving the shell's own at saved): false, with a message,
+ * if it cannot be opened. */
+static bool redirect_one(const char *f, int flags, int fd, int saved)
+{
+    int file = open(f, flags, 0644);
+
+    if (file < 0) {
+        fprintf(stderr, "sh: %s: %s\n", f, strerror(errno));
+        return false;
+    }
+    fflush(fd == 1 ? stdout : stdin);
+    sys_dup2(fd, saved);
+    sys_dup2(file, fd);
+    close(file);
+    return true;
+}
+
+static bool redirect_begin(const struct redir *r)
+{
+    int oflags = O_WRONLY | O_CREAT | (r->append ? O_APPEND : O_TRUNC);
+
+    if (r->in && !redirect_one(r->in, O_RDONLY, 0, SH_SAVED_IN))
+        return false;
+    if (r->out && !redirect_one(r->out, oflags, 1, SH_SAVED_OUT)) {
+        if (r->in) {
+            sys_dup2(SH_SAVED_IN, 0);
+            close(SH_SAVED_IN);
+        }
+        return false;
+    }
+    return true;
+}
+
+static void redirect_end(const struct redir *r)
+{
+    if (r->out) {
+        fflush(stdout);
+        sys_dup2(SH_SAVED_OUT, 1);
+        close(SH_SAVED_OUT);
+    }
+    if (r->in) {
+        sys_dup2(SH_SAVED_IN, 0);
+        close(SH_SAVED_IN);
     }
 }
 
@@ -125,8 +239,11 @@ static void help(void)
            "                 end processes (SIG: a number, INT, KILL or "
            "TERM, the\n"
            "                 default); a background command is waited for\n"
-           "Commands end with & to run in the background. Programs in "
-           "/bin:\n");
+           "Commands end with & to run in the background; < FILE, > FILE "
+           "and\n"
+           ">> FILE redirect them ('quotes' keep words together; /tmp is "
+           "writable).\n"
+           "Programs in /bin:\n");
     list_bin();
 }
 
@@ -310,26 +427,9 @@ static void run(char **argv, int background)
         fprintf(stderr, "sh: %s: exit status %d\n", argv[0], status);
 }
 
-static void execute(char *line)
+/* The builtins, else a program. */
+static void dispatch(int argc, char **argv, int background)
 {
-    char *argv[SYS_ARGV_MAX + 1];
-    int argc = split(line, argv, SYS_ARGV_MAX);
-    int background = 0;
-
-    if (argc > 0 && strcmp(argv[argc - 1], "&") == 0) {
-        background = 1;
-        argc--;
-    } else if (argc > 0) {
-        size_t len = strlen(argv[argc - 1]);
-        if (len > 1 && argv[argc - 1][len - 1] == '&') {
-            argv[argc - 1][len - 1] = '\0';
-            background = 1;
-        }
-    }
-    if (argc <= 0)
-        return;
-    argv[argc] = NULL;
-
     if (strcmp(argv[0], "help") == 0) {
         help();
     } else if (strcmp(argv[0], "exit") == 0) {
@@ -344,6 +444,42 @@ static void execute(char *line)
         fflush(stdout);
         run(argv, background);
     }
+}
+
+static void execute(char *line)
+{
+    struct word words[SYS_ARGV_MAX + 1];
+    char *argv[SYS_ARGV_MAX + 1];
+    struct redir r;
+    int n = split(line, words, SYS_ARGV_MAX);
+    int background = 0, argc;
+
+    if (n > 0 && !words[n - 1].op && strcmp(words[n - 1].text, "&") == 0) {
+        background = 1;
+        n--;
+    } else if (n > 0 && !words[n - 1].op) {
+        size_t len = strlen(words[n - 1].text);
+
+        if (len > 1 && words[n - 1].text[len - 1] == '&') {
+            words[n - 1].text[len - 1] = '\0';
+            background = 1;
+        }
+    }
+    if (n <= 0)
+        return;
+    argc = redirections(words, n, argv, &r);
+    if (argc < 0) {
+        last_status = 2;
+        return;
+    }
+    if (argc == 0)
+        return;
+    if (!redirect_begin(&r)) {
+        last_status = 1;
+        return;
+    }
+    dispatch(argc, argv, background);
+    redirect_end(&r);
 }
 
 int main(void)

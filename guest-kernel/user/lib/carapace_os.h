@@ -20,6 +20,8 @@ long sys_call(long nr, long a0, long a1, long a2, long a3);
 /* Start PATH with ARGV (NULL-terminated) in a new process; FLAGS is 0 or
  * SYS_SPAWN_FG. Returns the child's pid. */
 int sys_spawn(const char *path, char *const argv[], int flags);
+/* newfd becomes a copy of oldfd (closed first): newfd, or -1 (errno). */
+int sys_dup2(int oldfd, int newfd);
 
 /* Wait for the child PID (or any child if -1) to end; its exit status
  * (see SYS_STATUS_*) goes to *STATUS if not NULL. Returns its pid. */

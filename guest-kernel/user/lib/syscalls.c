@@ -63,11 +63,13 @@ _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len)
 
 int open(const char *path, int flags, ...)
 {
-    /* The mode argument only matters with O_CREAT, which the read-only
-     * root refuses anyway; the kernel knows the access mode and
-     * O_NONBLOCK (newlib's value is SYS_O_NONBLOCK). */
+    /* The kernel takes newlib's values of the access mode, O_NONBLOCK,
+     * O_APPEND, O_CREAT and O_TRUNC; a file's mode bits (the third
+     * argument) mean nothing on it. */
     return check(sys_call(SYS_open, (long)path,
-                          flags & (O_ACCMODE | SYS_O_NONBLOCK), 0, 0));
+                          flags & (O_ACCMODE | SYS_O_NONBLOCK | SYS_O_APPEND |
+                                   SYS_O_CREAT | SYS_O_TRUNC),
+                          0, 0));
 }
 
 int close(int fd)
@@ -147,6 +149,11 @@ clock_t times(struct tms *buf)
     if (buf)
         *buf = (struct tms){.tms_utime = ticks};
     return ticks;
+}
+
+int sys_dup2(int oldfd, int newfd)
+{
+    return check(sys_call(SYS_dup2, oldfd, newfd, 0, 0));
 }
 
 int sys_spawn(const char *path, char *const argv[], int flags)

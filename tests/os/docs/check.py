@@ -21,6 +21,9 @@ consecutive lines, compared without trailing blanks, except that:
     runnable, depending on when the list is taken);
   - on a line with a time or a frequency (a number followed by ` ms`,
     ` us` or ` kHz`), every number matches any number;
+  - so on a boot banner's lines about memory (`Memory: ...`, `Carapace
+    guest kernel: ...`): frame counts, sizes and addresses move with every
+    change to an image, and the docs show their shape;
   - `HOST# ^]` and `HOST# ^C` are keys (Ctrl-], Ctrl-C), sent but not
     echoed: they match `HOST# `;
   - a bare `HOST#` (the prompt where the reader takes over) matches that
@@ -42,6 +45,7 @@ KEYS = ("^]", "^C", "^D")
 DECIMAL = re.compile(r"\d+\.\d+")
 TIMED = re.compile(r"\d+ (?:ms|us|kHz)\b")
 RUN_OR_BLOCKED = r" (?:r-----|-b----) "
+BANNER = re.compile(r"^(?:Memory: |Carapace guest kernel: )")
 
 
 def blocks(path):
@@ -71,9 +75,10 @@ def pattern(line):
     line = line.rstrip()
     if re.fullmatch(r"[a-z0-9_.-]+#", line):
         return re.compile(re.escape(line) + "(?: .*)?")
-    if TIMED.search(line):
-        parts = re.split(r"\d+", line)
-        return re.compile(r"\d+".join(re.escape(p) for p in parts))
+    if TIMED.search(line) or BANNER.match(line):
+        number = r"0x[0-9a-f]+|\d+"
+        parts = re.split(number, line)
+        return re.compile(f"(?:{number})".join(re.escape(p) for p in parts))
     parts = DECIMAL.split(line)
     rx = r"\d+\.\d+".join(re.escape(p) for p in parts)
     for state in ("r-----", "-b----"):
