@@ -41,6 +41,9 @@ int fs_mknod(int dir, const char *name, size_t len, uint32_t mode,
 /* Renames node n (name kept by pointer) and sets its device number: the
  * console back end gives a slot's /dev/dom/N nodes to the next domain. */
 void fs_node_set(int n, const char *name, size_t len, uint32_t dev);
+/* The absolute path of node n into buf[0..len), NUL-terminated: its
+ * length, or -SYS_ENAMETOOLONG. */
+long fs_path(int n, char *buf, size_t len);
 /* The index-th entry of directory path: 1, 0 past the end, or -SYS_E*. */
 int fs_readdir(const char *path, uint64_t index, struct sys_dirent *out);
 

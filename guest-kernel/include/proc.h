@@ -36,6 +36,7 @@ struct proc {
     uint64_t cpu_ns;
     struct vm vm;
     struct file *fds[SYS_FD_MAX];
+    int cwd; /* the working directory's fs node (0: /) */
 };
 
 extern struct proc *proc_current;

@@ -149,6 +149,28 @@ int fs_lookup(const char *path)
     return node;
 }
 
+long fs_path(int n, char *buf, size_t len)
+{
+    size_t at = len;
+
+    if (len < 2)
+        return -SYS_ENAMETOOLONG;
+    buf[--at] = '\0';
+    for (; n > 0; n = fs_nodes[n].parent) {
+        const struct fs_node *f = &fs_nodes[n];
+
+        if (at < f->name_len + 1)
+            return -SYS_ENAMETOOLONG;
+        at -= f->name_len;
+        memcpy(buf + at, f->name, f->name_len);
+        buf[--at] = '/';
+    }
+    if (at == len - 1)
+        buf[--at] = '/'; /* the root itself */
+    memmove(buf, buf + at, len - at);
+    return (long)(len - at - 1);
+}
+
 int fs_readdir(const char *path, uint64_t index, struct sys_dirent *out)
 {
     int dir = fs_lookup(path);

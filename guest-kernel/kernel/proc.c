@@ -142,6 +142,7 @@ int proc_spawn(const char *path, int argc, char *const argv[],
     proc_set_name(p, path);
     arch_fpu_init(&p->fpu);
     memset(p->fds, 0, sizeof(p->fds));
+    p->cwd = parent ? parent->cwd : 0;
     for (int fd = 0; parent && fd < 3; fd++)
         p->fds[fd] = file_dup(parent->fds[fd]);
     p->state = PROC_RUNNABLE;

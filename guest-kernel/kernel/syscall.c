@@ -37,13 +37,28 @@ static struct file *syscall_fd(struct proc *p, uint64_t fd)
     return fd < SYS_FD_MAX ? p->fds[fd] : NULL;
 }
 
+/* A path from user space into out[0..SYSCALL_PATH_MAX): a relative one
+ * joined to the working directory. */
 static long syscall_path(struct proc *p, uint64_t upath, char *out)
 {
-    long n = vm_copy_str(&p->vm, out, upath, SYSCALL_PATH_MAX);
+    char rel[SYSCALL_PATH_MAX];
+    long n = vm_copy_str(&p->vm, rel, upath, SYSCALL_PATH_MAX);
+    long d;
 
     if (n == -SYS_E2BIG)
         return -SYS_ENOENT; /* no such long names on the ramdisk */
-    return n;
+    if (n < 0)
+        return n;
+    if (rel[0] == '/' || p->cwd == 0) {
+        memcpy(out, rel, (size_t)n + 1);
+        return n;
+    }
+    d = fs_path(p->cwd, out, SYSCALL_PATH_MAX);
+    if (d < 0 || (size_t)d + 1 + (size_t)n + 1 > SYSCALL_PATH_MAX)
+        return -SYS_ENAMETOOLONG;
+    out[d] = '/';
+    memcpy(out + d + 1, rel, (size_t)n + 1);
+    return d + 1 + n;
 }
 
 static long sys_exit(struct proc *p, const uint64_t *a)
@@ -90,6 +105,37 @@ static long sys_open(struct proc *p, const uint64_t *a)
         return -SYS_EINVAL;
     p->fds[fd] = file_open(path, (int)a[1], &err);
     return p->fds[fd] ? fd : err;
+}
+
+static long sys_chdir(struct proc *p, const uint64_t *a)
+{
+    char path[SYSCALL_PATH_MAX];
+    long rc = syscall_path(p, a[0], path);
+    int node;
+
+    if (rc < 0)
+        return rc;
+    node = fs_lookup(path);
+    if (node < 0)
+        return node;
+    if (fs_node(node)->mode != SYS_S_IFDIR)
+        return -SYS_ENOTDIR;
+    p->cwd = node;
+    return 0;
+}
+
+static long sys_getcwd(struct proc *p, const uint64_t *a)
+{
+    char path[SYSCALL_PATH_MAX];
+    long n = fs_path(p->cwd, path, sizeof(path));
+
+    if (n < 0)
+        return n;
+    if (a[1] < (uint64_t)n + 1)
+        return -SYS_ERANGE;
+    if (vm_copy_out(&p->vm, a[0], path, (size_t)n + 1))
+        return -SYS_EFAULT;
+    return n;
 }
 
 /* dup2(old, new): new becomes another reference to old's open file. */
@@ -366,6 +412,7 @@ static const syscall_fn syscall_table[SYS_NR] = {
     [SYS_ttymode] = sys_ttymode,   [SYS_sleep] = sys_sleep,
     [SYS_set_tls] = sys_set_tls,   [SYS_evtchn] = sys_evtchn,
     [SYS_grant] = sys_grant,       [SYS_dup2] = sys_dup2,
+    [SYS_chdir] = sys_chdir,       [SYS_getcwd] = sys_getcwd,
 };
 
 void syscall_dispatch(struct arch_regs *r)

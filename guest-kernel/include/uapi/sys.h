@@ -60,7 +60,13 @@
 /* SYS_dup2: (int old, int new) -> new: new becomes a copy of old (closed
  * first if open); the shell's redirections */
 #define SYS_dup2 25
-#define SYS_NR   26
+/* SYS_chdir: (const char *dir): relative paths start there from now on
+ * (spawn passes it on) */
+#define SYS_chdir 26
+/* SYS_getcwd: (char *buf, uint64_t len) -> length: the working directory
+ * as an absolute path, NUL-terminated */
+#define SYS_getcwd 27
+#define SYS_NR     28
 
 /* Errors (negated in rax). Values match newlib's errno.h. */
 #define SYS_EPERM        1
@@ -86,6 +92,7 @@
 #define SYS_ENOSPC       28
 #define SYS_ESPIPE       29
 #define SYS_EROFS        30
+#define SYS_ERANGE       34
 #define SYS_ENOSYS       88 /* newlib's ENOSYS */
 #define SYS_ENAMETOOLONG 91
 

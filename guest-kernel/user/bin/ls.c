@@ -39,7 +39,7 @@ int main(int argc, char **argv)
         first = 2;
     }
     if (first >= argc)
-        return list("/", longfmt, 0);
+        return list(".", longfmt, 0);
     for (int i = first; i < argc; i++)
         status |= list(argv[i], longfmt, argc - first > 1);
     return status;

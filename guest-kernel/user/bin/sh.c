@@ -7,7 +7,8 @@
  * command's input and output (the child inherits fds 0-2: the shell puts
  * the file there with sys_dup2 while it starts the command; /tmp is the
  * writable directory). A trailing & runs the command in the background.
- * Builtins: help, exit [N], wait, jobs and kill [-SIG] PID....
+ * Builtins: help, exit [N], wait, jobs, kill [-SIG] PID..., cd [DIR] and
+ * pwd.
  *
  * The kernel's tty edits the line (echo, backspace, Ctrl-U); on Ctrl-C
  * read fails with EINTR and the line is dropped; Ctrl-D at the start of
@@ -235,6 +236,7 @@ static void help(void)
            "last status)\n"
            "  wait           wait for every background command\n"
            "  jobs           list the background commands still running\n"
+           "  cd [DIR], pwd  change (default /), show the working directory\n"
            "  kill [-SIG] PID...\n"
            "                 end processes (SIG: a number, INT, KILL or "
            "TERM, the\n"
@@ -427,6 +429,32 @@ static void run(char **argv, int background)
         fprintf(stderr, "sh: %s: exit status %d\n", argv[0], status);
 }
 
+/* cd [DIR]: DIR, or / without one (there is no home). */
+static void cd_builtin(int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : "/";
+
+    last_status = 0;
+    if (argc > 2 || sys_chdir(dir) < 0) {
+        fprintf(stderr, "sh: cd: %s: %s\n", dir,
+                argc > 2 ? "too many arguments" : strerror(errno));
+        last_status = 1;
+    }
+}
+
+static void pwd_builtin(void)
+{
+    char dir[256];
+
+    last_status = 0;
+    if (sys_getcwd(dir, sizeof(dir)) < 0) {
+        fprintf(stderr, "sh: pwd: %s\n", strerror(errno));
+        last_status = 1;
+        return;
+    }
+    printf("%s\n", dir);
+}
+
 /* The builtins, else a program. */
 static void dispatch(int argc, char **argv, int background)
 {
@@ -440,6 +468,10 @@ static void dispatch(int argc, char **argv, int background)
         jobs_list();
     } else if (strcmp(argv[0], "kill") == 0) {
         kill_builtin(argc, argv);
+    } else if (strcmp(argv[0], "cd") == 0) {
+        cd_builtin(argc, argv);
+    } else if (strcmp(argv[0], "pwd") == 0) {
+        pwd_builtin();
     } else {
         fflush(stdout);
         run(argv, background);

@@ -20,6 +20,10 @@ long sys_call(long nr, long a0, long a1, long a2, long a3);
 /* Start PATH with ARGV (NULL-terminated) in a new process; FLAGS is 0 or
  * SYS_SPAWN_FG. Returns the child's pid. */
 int sys_spawn(const char *path, char *const argv[], int flags);
+/* The working directory: change it (0, or -1 and errno), read it (its
+ * length, or -1: ERANGE if buf is too small). */
+int sys_chdir(const char *dir);
+int sys_getcwd(char *buf, size_t len);
 /* newfd becomes a copy of oldfd (closed first): newfd, or -1 (errno). */
 int sys_dup2(int oldfd, int newfd);
 

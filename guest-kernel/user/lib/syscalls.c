@@ -151,6 +151,16 @@ clock_t times(struct tms *buf)
     return ticks;
 }
 
+int sys_chdir(const char *dir)
+{
+    return check(sys_call(SYS_chdir, (long)dir, 0, 0, 0));
+}
+
+int sys_getcwd(char *buf, size_t len)
+{
+    return check(sys_call(SYS_getcwd, (long)buf, (long)len, 0, 0));
+}
+
 int sys_dup2(int oldfd, int newfd)
 {
     return check(sys_call(SYS_dup2, oldfd, newfd, 0, 0));
