@@ -607,6 +607,56 @@ static void test_ipc(void)
     test_ipc_exit();
 }
 
+/* /tmp, dup2 and the working directory, with hostile arguments. */
+static void test_tmp_cwd(void)
+{
+    static const char long_name[] =
+        "/tmp/a-name-of-more-than-sixty-three-characters-is-refused-by-tmpfs-"
+        "with-ENAMETOOLONG";
+    char buf[16];
+    long fd;
+
+    fd = sc(SYS_open, (long)"/tmp/k", SYS_O_WRONLY | SYS_O_CREAT, 0);
+    check("open /tmp/k O_CREAT", fd >= 3, 1);
+    check("write /tmp/k", sc(SYS_write, fd, (long)"hello", 5), 5);
+    check("read a write-only fd", sc(SYS_read, fd, (long)buf, 5), -SYS_EBADF);
+    check("close /tmp/k", sc(SYS_close, fd, 0, 0), 0);
+    fd = sc(SYS_open, (long)"/tmp/k", SYS_O_RDONLY, 0);
+    check("read /tmp/k back", sc(SYS_read, fd, (long)buf, sizeof(buf)), 5);
+    check("  into a kernel address", sc(SYS_lseek, fd, 0, 0), 0);
+    check("  refused", sc(SYS_read, fd, 0x40000000, 5), -SYS_EFAULT);
+    check("write a read-only fd", sc(SYS_write, fd, (long)buf, 1), -SYS_EBADF);
+    sc(SYS_close, fd, 0, 0);
+    check("O_CREAT outside /tmp",
+          sc(SYS_open, (long)"/bin/new", SYS_O_WRONLY | SYS_O_CREAT, 0),
+          -SYS_EROFS);
+    check("O_CREAT of a long name",
+          sc(SYS_open, (long)long_name, SYS_O_WRONLY | SYS_O_CREAT, 0),
+          -SYS_ENAMETOOLONG);
+    check("O_CREAT in a missing directory",
+          sc(SYS_open, (long)"/tmp/no/x", SYS_O_WRONLY | SYS_O_CREAT, 0),
+          -SYS_ENOENT);
+    check("dup2 of a bad fd", sc(SYS_dup2, 99, 5, 0), -SYS_EBADF);
+    check("dup2 onto fd 16", sc(SYS_dup2, 1, 16, 0), -SYS_EBADF);
+    check("dup2 onto fd -1", sc(SYS_dup2, 1, -1, 0), -SYS_EBADF);
+    check("dup2 1 to 5", sc(SYS_dup2, 1, 5, 0), 5);
+    check("  write to 5", sc(SYS_write, 5, (long)"", 0), 0);
+    check("  close 5", sc(SYS_close, 5, 0, 0), 0);
+    check("getcwd NULL", sc(SYS_getcwd, 0, 16, 0), -SYS_EFAULT);
+    check("getcwd short", sc(SYS_getcwd, (long)buf, 1, 0), -SYS_ERANGE);
+    check("getcwd /", sc(SYS_getcwd, (long)buf, sizeof(buf), 0), 1);
+    check("chdir NULL", sc(SYS_chdir, 0, 0, 0), -SYS_EFAULT);
+    check("chdir a file", sc(SYS_chdir, (long)"/bin/ktest", 0, 0),
+          -SYS_ENOTDIR);
+    check("chdir nowhere", sc(SYS_chdir, (long)"/nope", 0, 0), -SYS_ENOENT);
+    check("chdir /tmp", sc(SYS_chdir, (long)"/tmp", 0, 0), 0);
+    check("getcwd /tmp", sc(SYS_getcwd, (long)buf, sizeof(buf), 0), 4);
+    check("  relative open", (fd = sc(SYS_open, (long)"k", 0, 0)) >= 3, 1);
+    sc(SYS_close, fd, 0, 0);
+    check("chdir ..", sc(SYS_chdir, (long)"..", 0, 0), 0);
+    check("getcwd / again", sc(SYS_getcwd, (long)buf, sizeof(buf), 0), 1);
+}
+
 void ktest_main(uint64_t *sp)
 {
     int argc = (int)sp[0];
@@ -617,6 +667,7 @@ void ktest_main(uint64_t *sp)
         child(argc, argv);
     test_pointers();
     test_files();
+    test_tmp_cwd();
     test_memory();
     test_processes();
     test_fpu();

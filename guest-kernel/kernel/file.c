@@ -38,12 +38,16 @@ static int file_create(const char *path)
     const char *slash = strrchr(path, '/');
     char dir[SYS_NAME_MAX];
     size_t len = slash ? (size_t)(slash - path) : 0;
+    int d;
 
     if (!slash || len >= sizeof(dir))
         return -SYS_EROFS;
     memcpy(dir, path, len);
     dir[len] = '\0';
-    if (!tmpfs_is_dir(fs_lookup(len ? dir : "/")))
+    d = fs_lookup(len ? dir : "/");
+    if (d < 0)
+        return d; /* no such directory: as for any missing path */
+    if (!tmpfs_is_dir(d))
         return -SYS_EROFS;
     return tmpfs_create(slash + 1, strlen(slash + 1));
 }
