@@ -107,11 +107,10 @@ entry_resume:
 
 /*
  * syscall from ring 3: rcx = guest rip, r11 = guest rflags, interrupts off
- * (SFMASK clears IF). Build an interrupt-style frame on the per-CPU stack.
+ * (SFMASK clears IF). SYSCALL_FRAME builds an interrupt-style frame on the
+ * per-CPU stack, as if `vector` had been raised with no error code.
  */
-    .balign 16
-    .globl syscall_entry
-syscall_entry:
+.macro SYSCALL_FRAME vector
     swapgs
     movq %rsp, %gs:PERCPU_SCRATCH_OFFSET
     movq %gs:PERCPU_STACK_TOP_OFFSET, %rsp
@@ -121,8 +120,14 @@ syscall_entry:
     pushq $GDT_GUEST_CS64                /* cs */
     pushq %rcx                           /* rip */
     pushq $0                             /* error code */
-    pushq $VECTOR_SYSCALL
+    pushq $\vector
     jmp trap_save
+.endm
+
+    .balign 16
+    .globl syscall_entry
+syscall_entry:
+    SYSCALL_FRAME VECTOR_SYSCALL
 
 /*
  * syscall from compatibility mode (MSR_CSTAR). Unreachable while the GDT
@@ -133,16 +138,6 @@ syscall_entry:
     .balign 16
     .globl syscall_compat_entry
 syscall_compat_entry:
-    swapgs
-    movq %rsp, %gs:PERCPU_SCRATCH_OFFSET
-    movq %gs:PERCPU_STACK_TOP_OFFSET, %rsp
-    pushq $GDT_GUEST_DS                  /* ss */
-    pushq %gs:PERCPU_SCRATCH_OFFSET      /* rsp */
-    pushq %r11                           /* rflags */
-    pushq $GDT_GUEST_CS64                /* cs */
-    pushq %rcx                           /* rip */
-    pushq $0                             /* error code */
-    pushq $6                             /* #UD */
-    jmp trap_save
+    SYSCALL_FRAME 6                      /* #UD */
 
     .section .note.GNU-stack, "", @progbits

@@ -49,22 +49,6 @@ int printf(const char *fmt, ...)
     return n;
 }
 
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-    return format_vsnprintf(buf, size, fmt, ap);
-}
-
-int snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-    return n;
-}
-
 const char *errno_name(int64_t value)
 {
     switch (value) {

@@ -18,6 +18,7 @@
 #include <carapace/shared.h>
 #include <carapace/startinfo.h>
 
+#include "format.h"
 #include "hypercall.h"
 
 #define PAGE_SIZE     4096ULL
@@ -29,13 +30,13 @@
 
 /* --- Console (console.c) ------------------------------------------------ */
 
-/* %d %i %u %x %X %p %s %c %%, flags '-' '0' '#', a width (or *), length
- * modifiers l, ll, z. No floating point. Output is line-buffered. */
+/* lib/format.c's conversions (format.h: no floating point); printf's
+ * output is line-buffered, and cut at 1 KiB. */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+/* snprintf and vsnprintf are lib/format.c's, under their C names. */
+#define snprintf  format_snprintf
+#define vsnprintf format_vsnprintf
 void console_flush(void);
 /* "-EINVAL" for -CARAPACE_EINVAL and the like, NULL for other values. */
 const char *errno_name(int64_t value);
