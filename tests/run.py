@@ -10,6 +10,9 @@ Tests (names are stable, run in sorted order):
   runner/NAME  tests/runner/NAME.py, the runner's own self-tests
   script/NAME  tests/scripts/NAME.sh, end-to-end checks of the user-facing
                scripts (run.sh, gdb attach), run with bash from the root
+  script/os-NAME  tests/os/NAME/test.sh, a session of the guest OS (its
+               script and checks in the folder), run with bash from the root;
+               a tests/os/NAME/ without test.sh is an ERROR
 
 Verdict rules (in the style of XTF):
   * The result is taken from the LAST output line matching
@@ -208,6 +211,23 @@ def discover(root):
         tests.append(Test(f"script/{src.stem}", "script", purpose_of(src),
                           timeout=120.0, exit=0,
                           program=str(src.relative_to(root))))
+    for folder in sorted(p for p in (tdir / "os").glob("*") if p.is_dir()):
+        src = folder / "test.sh"
+        test = Test(f"script/os-{folder.name}", "script", timeout=120.0, exit=0,
+                    program=str(src.relative_to(root)))
+        if src.is_file():
+            test.purpose = purpose_of(src)
+        else:
+            test.purpose = "(no test.sh)"
+            test.error = f"{folder.relative_to(root)}/ has no test.sh"
+        tests.append(test)
+    # A guest folder with code but no test.cfg is a test nobody runs.
+    for folder in sorted(p for p in (tdir / "guest").glob("*") if p.is_dir()):
+        if not (folder / "test.cfg").exists() and (folder / "test.c").exists():
+            test = boot_defaults("guest", folder.name)
+            test.purpose = "(no test.cfg)"
+            test.error = f"{folder.relative_to(root)}/ has test.c but no test.cfg"
+            tests.append(test)
     return sorted(tests, key=lambda t: t.name)
 
 

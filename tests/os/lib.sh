@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# Helpers for the end-to-end tests of the guest OS (tests/scripts/os-*.sh):
+# Helpers for the end-to-end tests of the guest OS (tests/os/NAME/test.sh):
 # each boots the hypervisor with the guest kernel and its ramdisk, types a
 # script from tests/os/NAME/ into dom0's shell with ./run.sh --script, and
 # checks the session. Source it from the repository root.

@@ -3,7 +3,7 @@
 #
 # The guest kernel image holds no sensitive instruction (issue 4), and
 # scripts/check-sensitive.py finds every one of them in an object built to
-# hold them all (tests/os/sensitive-check/bad.S), without false alarms.
+# hold them all (tests/scripts/sensitive-check-bad.S), without false alarms.
 set -u
 fail=0
 check() { # check DESCRIPTION COMMAND...
@@ -27,7 +27,7 @@ fi
 # (b) The check itself, on the deliberately bad object.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-gcc -c tests/os/sensitive-check/bad.S -o "$tmp/bad.o"
+gcc -c tests/scripts/sensitive-check-bad.S -o "$tmp/bad.o"
 out=$(python3 scripts/check-sensitive.py "$tmp/bad.o")
 status=$?
 echo "$out" | tail -n 3

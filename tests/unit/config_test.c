@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../toolstack/lib/config.h"
 #include "check.h"
+#include "config.h"
 
 static char err[CONFIG_ERR_MAX];
 

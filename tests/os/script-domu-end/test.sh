@@ -7,7 +7,7 @@
 # status.
 set -u
 . tests/os/lib.sh
-os_run tests/os/domu-end/script
+os_run tests/os/script-domu-end/script
 check "the first domU's init exits 1 on its console" has '^kernel: init exited with status 1$'
 check "the session goes on after it" has '^after the first$'
 check "the second domU powers off on its console" has '^kernel: poweroff \(status 0\)$'
