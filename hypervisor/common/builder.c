@@ -49,11 +49,6 @@ struct builder {
 static struct builder builder_state;
 static uint64_t builder_si_buf[DOMLAYOUT_SI_FRAMES * PAGE_SIZE / 8];
 
-static void *builder_frame(mfn_t m)
-{
-    return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
-}
-
 static mfn_t builder_gfn_to_mfn(void *ctx, uint64_t gfn)
 {
     const struct builder *b = ctx;
@@ -102,7 +97,7 @@ static int builder_alloc(struct builder *b)
         return -1;
     }
     for (uint64_t g = 0; g < b->l.nr; g++) {
-        uint64_t *p2m = builder_frame(p2m_get(b->d, b->l.p2m_gfn + g / 512));
+        uint64_t *p2m = mfn_to_virt(p2m_get(b->d, b->l.p2m_gfn + g / 512));
 
         p2m[g % 512] = mfn_val(p2m_get(b->d, g));
     }
@@ -120,7 +115,7 @@ static void builder_copy(struct builder *b, uint64_t va, const void *src,
         uint64_t n = len < PAGE_SIZE - off ? len : PAGE_SIZE - off;
         mfn_t m = builder_gfn_to_mfn(b, (va - b->l.virt_base) / PAGE_SIZE);
 
-        memcpy((uint8_t *)builder_frame(m) + off, s, n);
+        memcpy((uint8_t *)mfn_to_virt(m) + off, s, n);
         va += n;
         s += n;
         len -= n;
@@ -141,7 +136,7 @@ static int builder_load(struct builder *b)
         if (seg.filesz)
             builder_copy(b, seg.vaddr, seg.data, seg.filesz);
     }
-    arch_hypercall_page_fill(builder_frame(builder_gfn_to_mfn(b, hc_gfn)));
+    arch_hypercall_page_fill(mfn_to_virt(builder_gfn_to_mfn(b, hc_gfn)));
     for (unsigned i = 0; i < b->c->nmodules && i < 8; i++) {
         const struct builder_module *m = &b->c->modules[i];
 

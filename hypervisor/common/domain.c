@@ -81,7 +81,7 @@ struct domain *domain_create(uint32_t id, const char *name, uint32_t flags)
     m = frame_alloc(0, FRAME_OWNER_HYP);
     if (!mfn_valid(m))
         return NULL;
-    d = arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+    d = mfn_to_virt(m);
     memset(d, 0, PAGE_SIZE);
     d->id = id;
     format_snprintf(d->name, sizeof(d->name), "%s", name);
@@ -188,7 +188,7 @@ void domain_destroy(struct domain *d)
     domain_table[d->id] = NULL;
     domain_list_del(d);
     domain_exc(d);
-    frame_free(pa_to_mfn(pa_init(arch_virt_to_phys(d))), 0);
+    frame_free(virt_to_mfn(d), 0);
 }
 
 void domain_reap(const struct vcpu *running)
@@ -251,7 +251,7 @@ int domain_set_shared(struct domain *d, mfn_t m)
     if (d->shared)
         arch_grant_table_hold(d->id, d->shared_mfn, false);
     d->shared_mfn = m;
-    d->shared = arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+    d->shared = mfn_to_virt(m);
     d->shared->vcpu[0].upcall_mask = 1; /* events masked at start */
     arch_vcpu_time_update(&d->shared->vcpu[0].time);
     return 0;

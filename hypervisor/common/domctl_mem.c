@@ -47,11 +47,6 @@ static struct domain *domctl_read_building(uint64_t va, void *arg, size_t size,
     return domctl_building(*(const uint32_t *)arg, err);
 }
 
-static void *domctl_frame(mfn_t m)
-{
-    return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
-}
-
 static long domctl_memory(uint32_t cmd, uint64_t va)
 {
     struct domctl_memory m;
@@ -138,7 +133,7 @@ long domctl_write_memory(struct vcpu *v, uint64_t va)
         uint64_t at = w.gpa + done, off = at % PAGE_SIZE;
         uint64_t n =
             w.len - done < PAGE_SIZE - off ? w.len - done : PAGE_SIZE - off;
-        char *dst = (char *)domctl_frame(p2m_get(d, at / PAGE_SIZE)) + off;
+        char *dst = (char *)mfn_to_virt(p2m_get(d, at / PAGE_SIZE)) + off;
 
         if (guestmem_read(dst, w.buf + done, n))
             return -CARAPACE_EFAULT;
@@ -195,7 +190,7 @@ long domctl_setvcpucontext(struct vcpu *v, uint64_t va)
         c.hypercall_gfn >= d->nr_frames || !guestmem_range_ok(c.rip, 1) ||
         !guestmem_range_ok(c.rsp - 8, 8) || !guestmem_range_ok(c.start_info, 1))
         return -CARAPACE_EINVAL;
-    arch_hypercall_page_fill(domctl_frame(p2m_get(d, c.hypercall_gfn)));
+    arch_hypercall_page_fill(mfn_to_virt(p2m_get(d, c.hypercall_gfn)));
     err = domain_set_shared(d, p2m_get(d, c.shared_gfn));
     if (!err)
         err = arch_guest_pin_root(d, p2m_get(d, c.l4_gfn));

@@ -28,14 +28,14 @@ struct evtchn_domain *evtchn_table_alloc(void)
 
     if (!mfn_valid(m))
         return NULL;
-    e = arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+    e = mfn_to_virt(m);
     memset(e, 0, sizeof(*e));
     return e;
 }
 
 void evtchn_table_free(struct evtchn_domain *e)
 {
-    frame_free(pa_to_mfn(pa_init(arch_virt_to_phys(e))), EVTCHN_TABLE_ORDER);
+    frame_free(virt_to_mfn(e), EVTCHN_TABLE_ORDER);
 }
 
 /* Copy a result back; if the guest's buffer cannot take it, close the

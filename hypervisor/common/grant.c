@@ -98,11 +98,6 @@ _Static_assert(sizeof(struct grant_domain) <= PAGE_SIZE, "one frame");
 
 /* --- Frames ---------------------------------------------------------- */
 
-static void *grant_va(mfn_t m)
-{
-    return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
-}
-
 static void *grant_alloc(unsigned order, uint32_t owner, mfn_t *out)
 {
     mfn_t m = frame_alloc(order, owner);
@@ -110,7 +105,7 @@ static void *grant_alloc(unsigned order, uint32_t owner, mfn_t *out)
 
     if (!mfn_valid(m))
         return NULL;
-    p = grant_va(m);
+    p = mfn_to_virt(m);
     memset(p, 0, PAGE_SIZE << order);
     if (out)
         *out = m;
@@ -120,7 +115,7 @@ static void *grant_alloc(unsigned order, uint32_t owner, mfn_t *out)
 static void grant_free(void *p, unsigned order)
 {
     if (p)
-        frame_free(pa_to_mfn(pa_init(arch_virt_to_phys(p))), order);
+        frame_free(virt_to_mfn(p), order);
 }
 
 /* d's grant state, created on first use (NULL: out of memory). */
@@ -157,7 +152,7 @@ static uint32_t grant_nr_entries(const struct grant_domain *g)
 static uint64_t *grant_word(const struct grant_domain *g, uint32_t ref,
                             unsigned w)
 {
-    uint64_t *t = grant_va(g->table[ref / GRANT_ENTRIES_PER_FRAME]);
+    uint64_t *t = mfn_to_virt(g->table[ref / GRANT_ENTRIES_PER_FRAME]);
 
     return &t[(ref % GRANT_ENTRIES_PER_FRAME) * 2 + w];
 }
@@ -468,7 +463,7 @@ static int grant_copy_side(struct domain *d, const struct gnttab_copy_ptr *s,
     if (rc == 0)
         rc = arch_grant_frame_check(owner->id, mfn, write);
     if (rc == 0)
-        *p = (uint8_t *)grant_va(mfn) + s->offset;
+        *p = (uint8_t *)mfn_to_virt(mfn) + s->offset;
     return rc;
 }
 

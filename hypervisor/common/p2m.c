@@ -14,18 +14,13 @@
 #include "m2p.h"
 #include "p2m.h"
 
-static void *p2m_frame(mfn_t m)
-{
-    return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
-}
-
 /* A frame of the hypervisor's, zeroed, or an invalid mfn. */
 static mfn_t p2m_table_alloc(void)
 {
     mfn_t m = frame_alloc(0, FRAME_OWNER_HYP);
 
     if (mfn_valid(m))
-        memset(p2m_frame(m), 0xff, PAGE_SIZE); /* INVALID_MFN_VAL */
+        memset(mfn_to_virt(m), 0xff, PAGE_SIZE); /* INVALID_MFN_VAL */
     return m;
 }
 
@@ -36,7 +31,7 @@ static mfn_t *p2m_dir(struct domain *d)
         if (!mfn_valid(d->p2m_dir))
             return NULL;
     }
-    return p2m_frame(d->p2m_dir);
+    return mfn_to_virt(d->p2m_dir);
 }
 
 /* The slot of gfn, allocating its leaf; NULL when out of memory. */
@@ -53,7 +48,7 @@ static mfn_t *p2m_slot(struct domain *d, uint64_t gfn)
         if (!mfn_valid(*leaf))
             return NULL;
     }
-    return (mfn_t *)p2m_frame(*leaf) + gfn % P2M_PER_FRAME;
+    return (mfn_t *)mfn_to_virt(*leaf) + gfn % P2M_PER_FRAME;
 }
 
 int p2m_grow(struct domain *d, uint64_t nr)
@@ -66,7 +61,7 @@ int p2m_grow(struct domain *d, uint64_t nr)
 
         if (!mfn_valid(m))
             return -CARAPACE_ENOMEM;
-        memset(p2m_frame(m), 0, PAGE_SIZE);
+        memset(mfn_to_virt(m), 0, PAGE_SIZE);
         *slot = m;
         m2p_set(m, d->nr_frames);
         d->nr_frames++;
@@ -94,8 +89,8 @@ mfn_t p2m_get(const struct domain *d, uint64_t gfn)
 
     if (gfn >= d->nr_frames || !mfn_valid(d->p2m_dir))
         return mfn_init(INVALID_MFN_VAL);
-    dir = p2m_frame(d->p2m_dir);
-    leaf = p2m_frame(dir[gfn / P2M_PER_FRAME]);
+    dir = mfn_to_virt(d->p2m_dir);
+    leaf = mfn_to_virt(dir[gfn / P2M_PER_FRAME]);
     return leaf[gfn % P2M_PER_FRAME];
 }
 
@@ -105,7 +100,7 @@ void p2m_free(struct domain *d)
 
     if (!mfn_valid(d->p2m_dir))
         return;
-    dir = p2m_frame(d->p2m_dir);
+    dir = mfn_to_virt(d->p2m_dir);
     for (unsigned i = 0; i < P2M_PER_FRAME; i++)
         if (mfn_valid(dir[i]))
             frame_free(dir[i], 0);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "memrange.h"
 
 /* How the machine stops: QEMU turns these into distinct exit statuses. */
@@ -39,6 +40,18 @@ uint64_t arch_mm_early_limit(void);
  * back (only for direct-map addresses). */
 void *arch_phys_to_virt(uint64_t pa);
 uint64_t arch_virt_to_phys(const void *va);
+
+/* The direct-map address of machine frame m, and the frame of a direct-map
+ * address: the one spelling of both, so no file keeps a private copy. */
+static inline void *mfn_to_virt(mfn_t m)
+{
+    return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+}
+
+static inline mfn_t virt_to_mfn(const void *va)
+{
+    return pa_to_mfn(pa_init(arch_virt_to_phys(va)));
+}
 
 /* Page-table frames arch_paging_init needs for a machine whose RAM ends at
  * ram_end and consists of nranges ranges. */
@@ -94,7 +107,6 @@ void arch_idle(void);
 
 /* --- Building guests (arch/x86_64/pv_build.c) --- */
 struct vcpu_time_info;
-#include "addr.h"
 
 /* Pin l4, a frame of d written by the toolstack, as d's L4: the full
  * validation of every table under it. 0 or a negative errno. */

@@ -167,7 +167,7 @@ mfn_t p2m_get(const struct domain *d, uint64_t gfn)
 {
     if (gfn >= d->nr_frames)
         return mfn_init(INVALID_MFN_VAL);
-    return mfn_init(((const uint64_t *)grant_va(p2m_frame[d->id]))[gfn]);
+    return mfn_init(((const uint64_t *)mfn_to_virt(p2m_frame[d->id]))[gfn]);
 }
 
 static void dom_create(uint32_t id)
@@ -180,12 +180,12 @@ static void dom_create(uint32_t id)
     d->nr_frames = DOMMEM;
     d->vcpu[0].domain = d;
     p2m_frame[id] = frame_alloc(0, id);
-    p2m = grant_va(p2m_frame[id]);
+    p2m = mfn_to_virt(p2m_frame[id]);
     for (unsigned g = 0; g < DOMMEM; g++) {
         mfn_t m = frame_alloc(0, id);
 
         CHECK(mfn_valid(m));
-        memset(grant_va(m), (int)(id * 16 + g), PAGE_SIZE);
+        memset(mfn_to_virt(m), (int)(id * 16 + g), PAGE_SIZE);
         p2m[g] = mfn_val(m);
     }
     doms[id] = d;
@@ -207,7 +207,7 @@ static void dom_destroy(uint32_t id)
 
 static struct grant_entry *table(uint32_t id)
 {
-    return grant_va(doms[id]->grant->table[0]);
+    return mfn_to_virt(doms[id]->grant->table[0]);
 }
 
 static void grant(uint32_t from, uint32_t ref, uint16_t to, uint64_t gfn,
@@ -434,8 +434,8 @@ static void test_directed(void)
     c.source.offset = 0;
     CHECK_EQ(op(0, GNTTABOP_copy, &c, 1), 0);
     CHECK_EQ(c.status, 0);
-    CHECK_EQ(((uint8_t *)grant_va(
-                 mfn_init(((uint64_t *)grant_va(p2m_frame[0]))[0])))[199],
+    CHECK_EQ(((uint8_t *)mfn_to_virt(
+                 mfn_init(((uint64_t *)mfn_to_virt(p2m_frame[0]))[0])))[199],
              1 * 16 + 3);
     c.flags = GNTCOPY_source_gref | GNTCOPY_dest_gref;
     c.dest = (struct gnttab_copy_ptr){.dom = 1, .ref = 2};

@@ -24,7 +24,7 @@ struct pv_build {
 
 static uint64_t *pv_build_table(mfn_t m)
 {
-    return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+    return mfn_to_virt(m);
 }
 
 /* The table entry e points to, allocating the next table frame if empty. */

@@ -158,7 +158,7 @@ static struct frame *pvmm_frame(mfn_t mfn)
 
 static uint64_t *pvmm_slot_ptr(mfn_t table, unsigned slot)
 {
-    uint64_t *t = arch_phys_to_virt(pa_val(mfn_to_pa(table)));
+    uint64_t *t = mfn_to_virt(table);
 
     ASSERT(slot < PT_ENTRIES);
     return &t[slot];
