@@ -178,7 +178,7 @@ void domain_destroy(struct domain *d)
         struct frame *f = frame_get(mfn_init(i));
 
         if (f && f->owner == d->id && frame_free(mfn_init(i), 0) == 0) {
-            m2p_set(mfn_init(i), M2P_INVALID);
+            m2p_clear(mfn_init(i));
             freed++;
         }
     }

@@ -215,8 +215,14 @@ static void grant_entry_sync(const struct grant_domain *g, uint32_t ref)
         __atomic_fetch_and(grant_word(g, ref, 0), ~clear, __ATOMIC_SEQ_CST);
 }
 
+/* The gfn entry ref grants (word 1), read once: the guest may change it. */
+static gfn_t grant_entry_gfn(const struct grant_domain *g, uint32_t ref)
+{
+    return gfn_init(__atomic_load_n(grant_word(g, ref, 1), __ATOMIC_ACQUIRE));
+}
+
 /* Machine frame of d's gfn. */
-static int grant_gfn_to_mfn(const struct domain *d, uint64_t gfn, mfn_t *out)
+static int grant_gfn_to_mfn(const struct domain *d, gfn_t gfn, mfn_t *out)
 {
     *out = p2m_get(d, gfn);
     return mfn_valid(*out) ? 0 : -CARAPACE_EINVAL;
@@ -248,10 +254,7 @@ static int grant_ref_frame(struct domain *caller, uint32_t dom, uint32_t ref,
         __atomic_load_n(grant_word(gd->grant, ref, 0), __ATOMIC_ACQUIRE),
         caller->id, write);
     if (rc == 0)
-        rc = grant_gfn_to_mfn(
-            gd,
-            __atomic_load_n(grant_word(gd->grant, ref, 1), __ATOMIC_RELAXED),
-            mfn);
+        rc = grant_gfn_to_mfn(gd, grant_entry_gfn(gd->grant, ref), mfn);
     if (rc == 0 && grant_is_table(gd->grant, *mfn))
         rc = -CARAPACE_EPERM;
     *gd_out = gd;
@@ -364,9 +367,7 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
         if (a->domid != d->id)
             rc = -CARAPACE_EPERM;
     } else {
-        rc = grant_gfn_to_mfn(
-            gd, __atomic_load_n(grant_word(g, op->ref, 1), __ATOMIC_ACQUIRE),
-            &mfn);
+        rc = grant_gfn_to_mfn(gd, grant_entry_gfn(g, op->ref), &mfn);
         if (rc == 0 && grant_is_table(g, mfn))
             rc = -CARAPACE_EPERM;
     }
@@ -458,7 +459,7 @@ static int grant_copy_side(struct domain *d, const struct gnttab_copy_ptr *s,
     } else {
         if (s->dom != DOMID_SELF || s->ref)
             return -CARAPACE_EINVAL;
-        rc = grant_gfn_to_mfn(d, s->gfn, &mfn);
+        rc = grant_gfn_to_mfn(d, gfn_init(s->gfn), &mfn);
     }
     if (rc == 0)
         rc = arch_grant_frame_check(owner->id, mfn, write);
@@ -574,15 +575,15 @@ int grant_domain_init(struct domain *d, unsigned nr_frames)
     return grant_grow(d, nr_frames);
 }
 
-int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid,
-                      uint64_t gfn, uint16_t flags)
+int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid, gfn_t gfn,
+                      uint16_t flags)
 {
     struct grant_domain *g = d->grant;
 
     if (ref >= grant_nr_entries(g) ||
         (flags & ~(GTF_permit_access | GTF_readonly)))
         return -CARAPACE_EINVAL;
-    __atomic_store_n(grant_word(g, ref, 1), gfn, __ATOMIC_RELAXED);
+    __atomic_store_n(grant_word(g, ref, 1), gfn_val(gfn), __ATOMIC_RELAXED);
     __atomic_store_n(grant_word(g, ref, 0), flags | (uint64_t)domid << 16,
                      __ATOMIC_RELEASE);
     return 0;

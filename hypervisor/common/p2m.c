@@ -35,20 +35,20 @@ static mfn_t *p2m_dir(struct domain *d)
 }
 
 /* The slot of gfn, allocating its leaf; NULL when out of memory. */
-static mfn_t *p2m_slot(struct domain *d, uint64_t gfn)
+static mfn_t *p2m_slot(struct domain *d, gfn_t gfn)
 {
     mfn_t *dir = p2m_dir(d);
     mfn_t *leaf;
 
     if (!dir)
         return NULL;
-    leaf = &dir[gfn / P2M_PER_FRAME];
+    leaf = &dir[gfn_val(gfn) / P2M_PER_FRAME];
     if (!mfn_valid(*leaf)) {
         *leaf = p2m_table_alloc();
         if (!mfn_valid(*leaf))
             return NULL;
     }
-    return (mfn_t *)mfn_to_virt(*leaf) + gfn % P2M_PER_FRAME;
+    return (mfn_t *)mfn_to_virt(*leaf) + gfn_val(gfn) % P2M_PER_FRAME;
 }
 
 int p2m_grow(struct domain *d, uint64_t nr)
@@ -56,14 +56,14 @@ int p2m_grow(struct domain *d, uint64_t nr)
     if (nr > P2M_MAX_FRAMES)
         return -CARAPACE_E2BIG;
     while (d->nr_frames < nr) {
-        mfn_t *slot = p2m_slot(d, d->nr_frames);
+        mfn_t *slot = p2m_slot(d, gfn_init(d->nr_frames));
         mfn_t m = slot ? frame_alloc(0, d->id) : mfn_init(INVALID_MFN_VAL);
 
         if (!mfn_valid(m))
             return -CARAPACE_ENOMEM;
         memset(mfn_to_virt(m), 0, PAGE_SIZE);
         *slot = m;
-        m2p_set(m, d->nr_frames);
+        m2p_set(m, gfn_init(d->nr_frames));
         d->nr_frames++;
     }
     return 0;
@@ -72,26 +72,27 @@ int p2m_grow(struct domain *d, uint64_t nr)
 int p2m_shrink(struct domain *d, uint64_t nr)
 {
     while (d->nr_frames > nr) {
-        mfn_t *slot = p2m_slot(d, d->nr_frames - 1);
+        mfn_t *slot = p2m_slot(d, gfn_init(d->nr_frames - 1));
 
         if (!slot || frame_free(*slot, 0))
             return -CARAPACE_EBUSY;
-        m2p_set(*slot, M2P_INVALID);
+        m2p_clear(*slot);
         *slot = mfn_init(INVALID_MFN_VAL);
         d->nr_frames--;
     }
     return 0;
 }
 
-mfn_t p2m_get(const struct domain *d, uint64_t gfn)
+mfn_t p2m_get(const struct domain *d, gfn_t gfn)
 {
+    const uint64_t g = gfn_val(gfn);
     const mfn_t *dir, *leaf;
 
-    if (gfn >= d->nr_frames || !mfn_valid(d->p2m_dir))
+    if (g >= d->nr_frames || !mfn_valid(d->p2m_dir))
         return mfn_init(INVALID_MFN_VAL);
     dir = mfn_to_virt(d->p2m_dir);
-    leaf = mfn_to_virt(dir[gfn / P2M_PER_FRAME]);
-    return leaf[gfn % P2M_PER_FRAME];
+    leaf = mfn_to_virt(dir[g / P2M_PER_FRAME]);
+    return leaf[g % P2M_PER_FRAME];
 }
 
 void p2m_free(struct domain *d)

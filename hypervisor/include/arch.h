@@ -115,9 +115,9 @@ int arch_guest_pin_root(struct domain *d, mfn_t l4);
 /* Build the tables mapping guest frames 0..nr-1 at virt_base, in the
  * domlayout_pt_frames() guest frames pt_gfn.. (mapped read-only), pin them; *l4
  * gets the root's machine address. */
-int arch_guest_pt_build(struct domain *d, uint64_t virt_base, uint64_t nr,
-                        mfn_t (*gfn_to_mfn)(void *ctx, uint64_t gfn), void *ctx,
-                        uint64_t pt_gfn, uint64_t pt_frames, uint64_t *l4);
+int arch_guest_pt_build(struct domain *d, gva_t virt_base, uint64_t nr,
+                        mfn_t (*gfn_to_mfn)(void *ctx, gfn_t gfn), void *ctx,
+                        gfn_t pt_gfn, uint64_t pt_frames, uint64_t *l4);
 void arch_hypercall_page_fill(void *page);
 int arch_vcpu_init_guest(struct vcpu *v, uint64_t entry, uint64_t stack,
                          uint64_t start_info, uint64_t l4);

@@ -73,7 +73,7 @@ struct domain {
     struct evtchn_domain *evtchn; /* its ports (evtchn.c); NULL: none yet */
     uint32_t console_port;        /* its end of the console channel (domU) */
     uint32_t console_gref;        /* grant ref of its console ring, for dom0 */
-    uint64_t console_gfn;         /* its console ring page (domU) */
+    gfn_t console_gfn;            /* its console ring page (domU) */
     struct vcpu vcpu[1];
 };
 

@@ -163,11 +163,12 @@ bool arch_grant_orphan_release(mfn_t mfn)
 /* --- Domains ------------------------------------------------------------- */
 
 /* The hypervisor's p2m (p2m.c) for grant.c: here one frame per domain. */
-mfn_t p2m_get(const struct domain *d, uint64_t gfn)
+mfn_t p2m_get(const struct domain *d, gfn_t gfn)
 {
-    if (gfn >= d->nr_frames)
+    if (gfn_val(gfn) >= d->nr_frames)
         return mfn_init(INVALID_MFN_VAL);
-    return mfn_init(((const uint64_t *)mfn_to_virt(p2m_frame[d->id]))[gfn]);
+    return mfn_init(
+        ((const uint64_t *)mfn_to_virt(p2m_frame[d->id]))[gfn_val(gfn)]);
 }
 
 static void dom_create(uint32_t id)

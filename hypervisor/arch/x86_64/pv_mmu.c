@@ -112,18 +112,19 @@ long hypercall_update_va_mapping(struct vcpu *v, const uint64_t a[5])
     return err;
 }
 
-/* Replace a root (kernel or user) with new_ma (0: none for the user). */
-static int pv_mmu_set_root(struct vcpu *v, uint64_t *slot, uint64_t mfn,
-                           bool live)
+/* Replace a root (kernel or user) with the L4 at mfn (mfn 0: none, for
+ * the user root, as MMUEXT_NEW_USER_BASEPTR documents). */
+static int pv_mmu_set_root(struct vcpu *v, uint64_t *slot, mfn_t mfn, bool live)
 {
+    bool none = mfn_val(mfn) == 0;
     uint64_t old = *slot;
     int err = 0;
 
-    if (mfn)
-        err = pvmm_root_get(v->domain->id, mfn_init(mfn));
+    if (!none)
+        err = pvmm_root_get(v->domain->id, mfn);
     if (err)
         return err;
-    *slot = mfn ? pa_val(mfn_to_pa(mfn_init(mfn))) : 0;
+    *slot = none ? 0 : pa_val(mfn_to_pa(mfn));
     if (live)
         write_cr3(*slot);
     if (old)
@@ -148,10 +149,10 @@ static int pv_mmu_ext_one(struct vcpu *v, const struct mmuext_op *op)
     case MMUEXT_NEW_BASEPTR:
         if (!op->arg)
             return -CARAPACE_EINVAL;
-        return pv_mmu_set_root(v, &v->arch.cr3_kernel, op->arg,
+        return pv_mmu_set_root(v, &v->arch.cr3_kernel, mfn_init(op->arg),
                                v->arch.in_kernel);
     case MMUEXT_NEW_USER_BASEPTR:
-        return pv_mmu_set_root(v, &v->arch.cr3_user, op->arg,
+        return pv_mmu_set_root(v, &v->arch.cr3_user, mfn_init(op->arg),
                                !v->arch.in_kernel);
     case MMUEXT_TLB_FLUSH_LOCAL:
         pv_mmu_flush();
