@@ -61,7 +61,7 @@
 
 /* The hypervisor's record of one ref's mappings. */
 struct grant_active {
-    uint64_t mfn;   /* the frame pinned by the mappings (ro + rw > 0) */
+    mfn_t mfn;      /* the frame pinned by the mappings (ro + rw > 0) */
     uint16_t ro;    /* read-only mappings */
     uint16_t rw;    /* writable mappings */
     uint16_t domid; /* the grantee that holds them */
@@ -79,7 +79,7 @@ _Static_assert(PAGE_SIZE / sizeof(struct grant_active) ==
 struct grant_map {
     uint64_t va;
     uint64_t cookie; /* arch: where the PTE is */
-    uint64_t mfn;
+    mfn_t mfn;
     uint32_t ref;
     uint16_t dom; /* granter */
     uint8_t flags;
@@ -363,7 +363,7 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
         return rc;
     if (a->ro || a->rw) {
         /* Already mapped: the pinned frame, whatever gfn says now. */
-        mfn = mfn_init(a->mfn);
+        mfn = a->mfn;
         if (a->domid != d->id)
             rc = -CARAPACE_EPERM;
     } else {
@@ -377,7 +377,7 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
         grant_entry_sync(g, op->ref);
         return rc;
     }
-    a->mfn = mfn_val(mfn);
+    a->mfn = mfn;
     a->domid = (uint16_t)d->id;
     if (write)
         a->rw++;
@@ -386,7 +386,7 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
     *m = (struct grant_map){
         .va = op->va,
         .cookie = cookie,
-        .mfn = mfn_val(mfn),
+        .mfn = mfn,
         .ref = op->ref,
         .dom = (uint16_t)gd->id,
         .flags = GRANT_MAP_USED | (write ? GRANT_MAP_WRITABLE : 0),
@@ -401,7 +401,7 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
 static int grant_unmap_entry(struct domain *d, struct grant_map *m)
 {
     bool write = m->flags & GRANT_MAP_WRITABLE;
-    mfn_t mfn = mfn_init(m->mfn);
+    mfn_t mfn = m->mfn;
     int rc;
 
     rc = arch_grant_unmap(d, m->cookie, mfn, write);
@@ -603,10 +603,10 @@ static void grant_orphan_ref(struct domain *d, uint32_t ref)
             m->dom == d->id && m->ref == ref)
             m->flags |= GRANT_MAP_ORPHAN;
     }
-    arch_grant_orphan(d->id, mfn_init(a->mfn));
+    arch_grant_orphan(d->id, a->mfn);
     log_info("grant: domain %u dies with frame %#lx (ref %u) mapped by "
              "domain %u: kept until unmapped\n",
-             d->id, a->mfn, ref, a->domid);
+             d->id, mfn_val(a->mfn), ref, a->domid);
 }
 
 void grant_domain_destroy(struct domain *d)

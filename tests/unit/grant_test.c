@@ -289,14 +289,14 @@ static void check_invariants(void)
                 continue;
             used++;
             INV(ptes[d][m->cookie].present &&
-                ptes[d][m->cookie].mfn == m->mfn &&
+                ptes[d][m->cookie].mfn == mfn_val(m->mfn) &&
                 m->va == m->cookie * PAGE_SIZE);
             INV((m->flags & GRANT_MAP_ORPHAN) ||
                 (doms[m->dom] && doms[m->dom]->grant));
             if (m->flags & GRANT_MAP_ORPHAN)
-                INV(frames[m->mfn].owner == FRAME_OWNER_HYP);
+                INV(frames[mfn_val(m->mfn)].owner == FRAME_OWNER_HYP);
             else
-                INV(frames[m->mfn].owner == m->dom);
+                INV(frames[mfn_val(m->mfn)].owner == m->dom);
         }
         INV(used == g->maps);
         unsigned present = 0;
@@ -323,7 +323,8 @@ static void check_invariants(void)
                     if ((m->flags & GRANT_MAP_USED) &&
                         !(m->flags & GRANT_MAP_ORPHAN) && m->dom == d &&
                         m->ref == ref) {
-                        INV(e == a->domid && m->mfn == a->mfn);
+                        INV(e == a->domid &&
+                            mfn_val(m->mfn) == mfn_val(a->mfn));
                         if (m->flags & GRANT_MAP_WRITABLE)
                             rw++;
                         else
