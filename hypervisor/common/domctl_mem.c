@@ -40,7 +40,7 @@ static struct domain *domctl_building(uint32_t domid, long *err)
 static struct domain *domctl_read_building(uint64_t va, void *arg, size_t size,
                                            long *err)
 {
-    if (guestmem_read(arg, va, size)) {
+    if (guestmem_read(arg, gva_init(va), size)) {
         *err = -CARAPACE_EFAULT;
         return NULL;
     }
@@ -97,7 +97,7 @@ long domctl_getp2m(struct vcpu *v, uint64_t va)
     uint64_t chunk[64];
 
     (void)v;
-    if (guestmem_read(&p, va, sizeof(p)))
+    if (guestmem_read(&p, gva_init(va), sizeof(p)))
         return -CARAPACE_EFAULT;
     d = domain_get(p.domid);
     if (!d)
@@ -110,7 +110,7 @@ long domctl_getp2m(struct vcpu *v, uint64_t va)
 
         for (uint64_t k = 0; k < n; k++)
             chunk[k] = mfn_val(p2m_get(d, gfn_init(p.start + i + k)));
-        if (guestmem_write(p.buf + i * 8, chunk, n * 8))
+        if (guestmem_write(gva_init(p.buf + i * 8), chunk, n * 8))
             return -CARAPACE_EFAULT;
     }
     return 0;
@@ -136,7 +136,7 @@ long domctl_write_memory(struct vcpu *v, uint64_t va)
         char *dst =
             (char *)mfn_to_virt(p2m_get(d, gfn_init(at / PAGE_SIZE))) + off;
 
-        if (guestmem_read(dst, w.buf + done, n))
+        if (guestmem_read(dst, gva_init(w.buf + done), n))
             return -CARAPACE_EFAULT;
         done += n;
     }
@@ -163,7 +163,7 @@ long domctl_console_setup(struct vcpu *v, uint64_t va)
         err = evtchn_alloc_unbound(d, 0, &c.port);
     if (err)
         return err;
-    err = guestmem_write(va, &c, sizeof(c)) ? -CARAPACE_EFAULT : 0;
+    err = guestmem_write(gva_init(va), &c, sizeof(c)) ? -CARAPACE_EFAULT : 0;
     if (!err)
         err = grant_builder_set(d, GNTTAB_RESERVED_CONSOLE, 0, gfn_init(c.gfn),
                                 GTF_permit_access);
@@ -189,8 +189,10 @@ long domctl_setvcpucontext(struct vcpu *v, uint64_t va)
     if (!d)
         return err;
     if (c.vcpu || c.l4_gfn >= d->nr_frames || c.shared_gfn >= d->nr_frames ||
-        c.hypercall_gfn >= d->nr_frames || !guestmem_range_ok(c.rip, 1) ||
-        !guestmem_range_ok(c.rsp - 8, 8) || !guestmem_range_ok(c.start_info, 1))
+        c.hypercall_gfn >= d->nr_frames ||
+        !guestmem_range_ok(gva_init(c.rip), 1) ||
+        !guestmem_range_ok(gva_init(c.rsp - 8), 8) ||
+        !guestmem_range_ok(gva_init(c.start_info), 1))
         return -CARAPACE_EINVAL;
     arch_hypercall_page_fill(
         mfn_to_virt(p2m_get(d, gfn_init(c.hypercall_gfn))));

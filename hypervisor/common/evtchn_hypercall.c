@@ -43,7 +43,7 @@ void evtchn_table_free(struct evtchn_domain *e)
 static long evtchn_hypercall_reply(struct domain *d, uint64_t va,
                                    const void *buf, size_t len, uint32_t port)
 {
-    if (guestmem_write(va, buf, len) == 0)
+    if (guestmem_write(gva_init(va), buf, len) == 0)
         return 0;
     evtchn_close(d, port);
     return -CARAPACE_EFAULT;
@@ -55,7 +55,7 @@ static long evtchn_op_alloc_unbound(struct domain *d, uint64_t va)
     uint32_t port;
     int err;
 
-    if (guestmem_read(&a, va, sizeof(a)))
+    if (guestmem_read(&a, gva_init(va), sizeof(a)))
         return -CARAPACE_EFAULT;
     err = evtchn_alloc_unbound(d, a.remote_dom, &port);
     if (err)
@@ -70,7 +70,7 @@ static long evtchn_op_bind_interdomain(struct domain *d, uint64_t va)
     uint32_t port;
     int err;
 
-    if (guestmem_read(&b, va, sizeof(b)))
+    if (guestmem_read(&b, gva_init(va), sizeof(b)))
         return -CARAPACE_EFAULT;
     if (b.pad)
         return -CARAPACE_EINVAL;
@@ -87,7 +87,7 @@ static long evtchn_op_bind_virq(struct domain *d, uint64_t va)
     uint32_t port;
     int err;
 
-    if (guestmem_read(&b, va, sizeof(b)))
+    if (guestmem_read(&b, gva_init(va), sizeof(b)))
         return -CARAPACE_EFAULT;
     err = evtchn_bind_virq(d, b.virq, &port);
     if (err)
@@ -101,12 +101,12 @@ static long evtchn_op_status(struct domain *d, uint64_t va)
     struct evtchn_status st;
     int err;
 
-    if (guestmem_read(&st, va, sizeof(st)))
+    if (guestmem_read(&st, gva_init(va), sizeof(st)))
         return -CARAPACE_EFAULT;
     err = evtchn_status(d, &st);
     if (err)
         return err;
-    return guestmem_write(va, &st, sizeof(st)) ? -CARAPACE_EFAULT : 0;
+    return guestmem_write(gva_init(va), &st, sizeof(st)) ? -CARAPACE_EFAULT : 0;
 }
 
 static long evtchn_op_send(struct domain *d, uint64_t port)

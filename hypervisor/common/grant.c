@@ -557,10 +557,11 @@ long hypercall_grant_table_op(struct vcpu *v, const uint64_t a[5])
 
         /* Read, and make sure the result can be written back: a mapping
          * whose handle could not be reported would be lost to the guest. */
-        if (guestmem_read(&op, at, size) || guestmem_write(at, &op, size))
+        if (guestmem_read(&op, gva_init(at), size) ||
+            guestmem_write(gva_init(at), &op, size))
             return -CARAPACE_EFAULT;
         grant_op[cmd].run(v, &op);
-        if (guestmem_write(at, &op, size))
+        if (guestmem_write(gva_init(at), &op, size))
             return -CARAPACE_EFAULT;
     }
     return 0;

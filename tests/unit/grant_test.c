@@ -46,24 +46,26 @@ struct domain *domain_get(uint32_t id)
 }
 
 /* Guest memory of the caller: plain host memory here. */
-bool guestmem_range_ok(uint64_t va, uint64_t len)
+bool guestmem_range_ok(gva_t gva, uint64_t len)
 {
+    uint64_t va = gva_val(gva);
+
     return va && va + len > va;
 }
 
-int guestmem_read(void *dst, uint64_t va, size_t len)
+int guestmem_read(void *dst, gva_t va, size_t len)
 {
-    if (va == 1)
+    if (gva_val(va) == 1)
         return -1;
-    memcpy(dst, (const void *)va, len);
+    memcpy(dst, (const void *)gva_val(va), len);
     return 0;
 }
 
-int guestmem_write(uint64_t va, const void *src, size_t len)
+int guestmem_write(gva_t va, const void *src, size_t len)
 {
-    if (va == 1)
+    if (gva_val(va) == 1)
         return -1;
-    memmove((void *)va, src, len);
+    memmove((void *)gva_val(va), src, len);
     return 0;
 }
 

@@ -27,7 +27,7 @@ int arch_grant_map(struct vcpu *v, uint64_t va, mfn_t mfn, uint32_t owner,
     paddr_t pte;
     int rc;
 
-    if ((va & ~PAGE_MASK) || !guestmem_range_ok(va, PAGE_SIZE))
+    if ((va & ~PAGE_MASK) || !guestmem_range_ok(gva_init(va), PAGE_SIZE))
         return -CARAPACE_EINVAL;
     rc = pvmm_va_to_pte(pa_to_mfn(pa_init(v->arch.cr3_kernel)), va, &pte);
     if (rc)

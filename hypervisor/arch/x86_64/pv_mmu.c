@@ -32,7 +32,7 @@ static void pv_mmu_flush(void)
 
 static int pv_mmu_report_done(uint64_t done_va, uint64_t done)
 {
-    if (done_va && guestmem_write(done_va, &done, sizeof(done)))
+    if (done_va && guestmem_write(gva_init(done_va), &done, sizeof(done)))
         return -CARAPACE_EFAULT;
     return 0;
 }
@@ -85,7 +85,7 @@ long hypercall_mmu_update(struct vcpu *v, const uint64_t a[5])
     while (i < count && !err) {
         uint64_t at = va + i * sizeof(reqs[0]), n = pv_mmu_chunk(at, count - i);
 
-        if (guestmem_read(reqs, at, n * sizeof(reqs[0]))) {
+        if (guestmem_read(reqs, gva_init(at), n * sizeof(reqs[0]))) {
             err = -CARAPACE_EFAULT;
             break;
         }
@@ -102,7 +102,7 @@ long hypercall_update_va_mapping(struct vcpu *v, const uint64_t a[5])
     paddr_t pte;
     int err;
 
-    if (!guestmem_range_ok(a[0], 1) || (a[2] & ~3UL))
+    if (!guestmem_range_ok(gva_init(a[0]), 1) || (a[2] & ~3UL))
         return -CARAPACE_EINVAL;
     err = pvmm_va_to_pte(pa_to_mfn(pa_init(v->arch.cr3_kernel)), a[0], &pte);
     if (!err)
@@ -158,7 +158,7 @@ static int pv_mmu_ext_one(struct vcpu *v, const struct mmuext_op *op)
         pv_mmu_flush();
         return 0;
     case MMUEXT_INVLPG_LOCAL:
-        if (!guestmem_range_ok(op->arg, 1))
+        if (!guestmem_range_ok(gva_init(op->arg), 1))
             return -CARAPACE_EINVAL;
         __asm__ volatile("invlpg (%0)" : : "r"(op->arg) : "memory");
         return 0;
@@ -176,7 +176,7 @@ long hypercall_mmuext_op(struct vcpu *v, const uint64_t a[5])
     if (count > MMUEXT_OP_MAX)
         return -CARAPACE_E2BIG;
     for (i = 0; i < count; i++) {
-        if (guestmem_read(&op, a[0] + i * sizeof(op), sizeof(op))) {
+        if (guestmem_read(&op, gva_init(a[0] + i * sizeof(op)), sizeof(op))) {
             err = -CARAPACE_EFAULT;
             break;
         }
