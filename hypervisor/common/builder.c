@@ -266,9 +266,9 @@ struct domain *builder_build(const struct builder_config *c)
     b->c = c;
     if (builder_parse(b))
         return NULL;
-    b->d = domain_create(c->domid, c->name,
-                         c->flags & SIF_PRIVILEGED ? DOMAIN_F_PRIVILEGED : 0);
-    if (!b->d) {
+    if (domain_create(c->domid, c->name,
+                      c->flags & SIF_PRIVILEGED ? DOMAIN_F_PRIVILEGED : 0,
+                      &b->d)) {
         log_err("%s: cannot create domain %u\n", c->name, c->domid);
         return NULL;
     }

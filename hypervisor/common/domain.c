@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <carapace/errno.h>
 #include <carapace/mmu.h>
 #include <carapace/sched.h>
 
@@ -71,16 +72,19 @@ static void domain_exc(const struct domain *d)
         evtchn_virq(dom0, VIRQ_DOM_EXC);
 }
 
-struct domain *domain_create(uint32_t id, const char *name, uint32_t flags)
+int domain_create(uint32_t id, const char *name, uint32_t flags,
+                  struct domain **out)
 {
     struct domain *d;
     mfn_t m;
 
-    if (id >= DOMAIN_MAX || domain_table[id])
-        return NULL;
+    if (id >= DOMAIN_MAX)
+        return -CARAPACE_EINVAL;
+    if (domain_table[id])
+        return -CARAPACE_EEXIST;
     m = frame_alloc(0, FRAME_OWNER_HYP);
     if (!mfn_valid(m))
-        return NULL;
+        return -CARAPACE_ENOMEM;
     d = mfn_to_virt(m);
     memset(d, 0, PAGE_SIZE);
     d->id = id;
@@ -94,7 +98,8 @@ struct domain *domain_create(uint32_t id, const char *name, uint32_t flags)
     domain_table[id] = d;
     domain_list_add(d);
     domain_exc(d);
-    return d;
+    *out = d;
+    return 0;
 }
 
 void domain_virq(struct domain *d, unsigned virq)

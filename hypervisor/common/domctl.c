@@ -102,6 +102,7 @@ static long domctl_createdomain(struct vcpu *v, uint64_t va)
     struct domctl_createdomain c;
     struct domain *d = NULL;
     uint32_t id = 1;
+    int err;
 
     (void)v;
     if (guestmem_read(&c, gva_init(va), sizeof(c)))
@@ -115,9 +116,9 @@ static long domctl_createdomain(struct vcpu *v, uint64_t va)
         id++;
     if (id == DOMAIN_MAX)
         return -CARAPACE_ENOSPC;
-    d = domain_create(id, c.name, DOMAIN_F_KEEP);
-    if (!d)
-        return -CARAPACE_ENOMEM;
+    err = domain_create(id, c.name, DOMAIN_F_KEEP, &d);
+    if (err)
+        return err; /* -ENOMEM: the id is free */
     d->max_frames = c.max_memory_bytes / PAGE_SIZE;
     d->state = DOMAIN_PAUSED;
     c.domid = id;

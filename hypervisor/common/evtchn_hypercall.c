@@ -21,16 +21,17 @@
 
 #define EVTCHN_TABLE_ORDER 1 /* 2 frames: sizeof(struct evtchn_domain) */
 
-struct evtchn_domain *evtchn_table_alloc(void)
+int evtchn_table_alloc(struct evtchn_domain **out)
 {
     mfn_t m = frame_alloc(EVTCHN_TABLE_ORDER, FRAME_OWNER_HYP);
     struct evtchn_domain *e;
 
     if (!mfn_valid(m))
-        return NULL;
+        return -CARAPACE_ENOMEM;
     e = mfn_to_virt(m);
     memset(e, 0, sizeof(*e));
-    return e;
+    *out = e;
+    return 0;
 }
 
 void evtchn_table_free(struct evtchn_domain *e)

@@ -77,8 +77,10 @@ struct domain {
     struct vcpu vcpu[1];
 };
 
-/* A new domain with no memory yet; NULL if the id is taken or no memory. */
-struct domain *domain_create(uint32_t id, const char *name, uint32_t flags);
+/* A new domain with no memory yet, in *out. 0, -EINVAL (id past
+ * DOMAIN_MAX), -EEXIST (id taken) or -ENOMEM. */
+int domain_create(uint32_t id, const char *name, uint32_t flags,
+                  struct domain **out);
 struct domain *domain_get(uint32_t id);
 /* Every domain in id order: for (d = domain_first(); d; d = d->next). */
 struct domain *domain_first(void);
