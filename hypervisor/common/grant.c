@@ -98,18 +98,19 @@ _Static_assert(sizeof(struct grant_domain) <= PAGE_SIZE, "one frame");
 
 /* --- Frames ---------------------------------------------------------- */
 
-static void *grant_alloc(unsigned order, uint32_t owner, mfn_t *out)
+/* 2^order zeroed frames of owner: *p in the direct map, *m (if not NULL)
+ * the first frame. 0 or -ENOMEM. */
+static int grant_alloc(unsigned order, uint32_t owner, void **p, mfn_t *m)
 {
-    mfn_t m = frame_alloc(order, owner);
-    void *p;
+    mfn_t first = frame_alloc(order, owner);
 
-    if (!mfn_valid(m))
-        return NULL;
-    p = mfn_to_virt(m);
-    memset(p, 0, PAGE_SIZE << order);
-    if (out)
-        *out = m;
-    return p;
+    if (!mfn_valid(first))
+        return -CARAPACE_ENOMEM;
+    *p = mfn_to_virt(first);
+    memset(*p, 0, PAGE_SIZE << order);
+    if (m)
+        *m = first;
+    return 0;
 }
 
 static void grant_free(void *p, unsigned order)
@@ -118,19 +119,36 @@ static void grant_free(void *p, unsigned order)
         frame_free(virt_to_mfn(p), order);
 }
 
-/* d's grant state, created on first use (NULL: out of memory). */
-static struct grant_domain *grant_state(struct domain *d)
+/* d's grant state in *out, created on first use. 0 or -ENOMEM. */
+static int grant_state(struct domain *d, struct grant_domain **out)
 {
-    struct grant_domain *g = d->grant;
+    void *p;
+    int rc;
 
-    if (g)
-        return g;
-    g = grant_alloc(0, FRAME_OWNER_HYP, NULL);
-    if (!g)
-        return NULL;
-    g->domid = d->id;
-    d->grant = g;
-    return g;
+    if (!d->grant) {
+        rc = grant_alloc(0, FRAME_OWNER_HYP, &p, NULL);
+        if (rc)
+            return rc;
+        d->grant = p;
+        d->grant->domid = d->id;
+    }
+    *out = d->grant;
+    return 0;
+}
+
+/* d's state with its maptrack (allocated at its first map), in *out. */
+static int grant_maptrack(struct domain *d, struct grant_domain **out)
+{
+    void *p;
+    int rc = grant_state(d, out);
+
+    if (rc || (*out)->maptrack)
+        return rc;
+    rc = grant_alloc(MAPTRACK_ORDER, FRAME_OWNER_HYP, &p, NULL);
+    if (rc)
+        return rc;
+    (*out)->maptrack = p;
+    return 0;
 }
 
 /* A domain that may take part in a grant operation now. */
@@ -263,38 +281,55 @@ static int grant_ref_frame(struct domain *caller, uint32_t dom, uint32_t ref,
 
 /* --- Operations ------------------------------------------------------ */
 
+/* One more table frame of d, held as writable memory, and the hypervisor
+ * frame of its active entries. Nothing stays allocated on failure. */
+static int grant_frame_new(struct domain *d, mfn_t *tab,
+                           struct grant_active **act)
+{
+    void *p, *t;
+    int rc = grant_alloc(0, FRAME_OWNER_HYP, &p, NULL);
+
+    if (rc)
+        return rc;
+    rc = grant_alloc(0, d->id, &t, tab);
+    if (rc)
+        goto free_act;
+    rc = arch_grant_table_hold(d->id, *tab, true);
+    if (rc)
+        goto free_tab;
+    *act = p;
+    return 0;
+free_tab:
+    frame_free(*tab, 0);
+free_act:
+    grant_free(p, 0);
+    return rc;
+}
+
+static void grant_frame_release(struct domain *d, mfn_t tab,
+                                struct grant_active *act)
+{
+    arch_grant_table_hold(d->id, tab, false);
+    frame_free(tab, 0);
+    grant_free(act, 0);
+}
+
+/* Grow d's table to n frames, all of them or none. */
 static int grant_grow(struct domain *d, uint32_t n)
 {
-    struct grant_domain *g = grant_state(d);
+    struct grant_domain *g;
     mfn_t tab[GNTTAB_MAX_FRAMES];
-    struct grant_active *act[GNTTAB_MAX_FRAMES] = {0};
+    struct grant_active *act[GNTTAB_MAX_FRAMES];
     uint32_t i, have;
-    int rc = 0;
+    int rc = grant_state(d, &g);
 
-    if (!g)
-        return -CARAPACE_ENOMEM;
+    if (rc)
+        return rc;
     have = g->nr_frames;
     for (i = have; i < n; i++) {
-        act[i] = grant_alloc(0, FRAME_OWNER_HYP, NULL);
-        if (!act[i] || !grant_alloc(0, d->id, &tab[i])) {
-            grant_free(act[i], 0);
-            rc = -CARAPACE_ENOMEM;
-            break;
-        }
-        rc = arch_grant_table_hold(d->id, tab[i], true);
-        if (rc) {
-            grant_free(act[i], 0);
-            frame_free(tab[i], 0);
-            break;
-        }
-    }
-    if (rc) {
-        while (i-- > have) {
-            arch_grant_table_hold(d->id, tab[i], false);
-            frame_free(tab[i], 0);
-            grant_free(act[i], 0);
-        }
-        return rc;
+        rc = grant_frame_new(d, &tab[i], &act[i]);
+        if (rc)
+            goto unwind;
     }
     for (i = have; i < n; i++) {
         g->table[i] = tab[i];
@@ -303,6 +338,10 @@ static int grant_grow(struct domain *d, uint32_t n)
     if (n > have)
         g->nr_frames = n;
     return 0;
+unwind:
+    while (i-- > have)
+        grant_frame_release(d, tab[i], act[i]);
+    return rc;
 }
 
 static int grant_setup(struct domain *d, struct gnttab_setup_table *op)
@@ -344,11 +383,9 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
     g = gd->grant;
     if (op->ref >= grant_nr_entries(g))
         return -CARAPACE_EINVAL;
-    mine = grant_state(d);
-    if (mine && !mine->maptrack)
-        mine->maptrack = grant_alloc(MAPTRACK_ORDER, FRAME_OWNER_HYP, NULL);
-    if (!mine || !mine->maptrack)
-        return -CARAPACE_ENOMEM;
+    rc = grant_maptrack(d, &mine);
+    if (rc)
+        return rc;
     for (h = 0; h < MAPTRACK_MAX; h++) {
         if (!(mine->maptrack[h].flags & GRANT_MAP_USED)) {
             m = &mine->maptrack[h];
