@@ -10,8 +10,9 @@
 
 #include <libfdt.h>
 
+#include <carapace/errno.h>
+
 #include "bootcfg.h"
-#include "errcode.h"
 #include "format.h"
 
 /* Properties a domain node may have; anything else is a mistake. */
@@ -55,19 +56,19 @@ static int bootcfg_memory(const void *blob, int node, const char *where,
     if (!p) {
         format_snprintf(err, errlen, "%s: property 'memory' (MiB) is missing",
                         where);
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     }
     if (len != 4) {
         format_snprintf(err, errlen,
                         "%s: property 'memory' must be one cell, <MiB>", where);
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     }
     *mib = fdt32_to_cpu(*p);
     if (*mib < BOOTCFG_MEM_MIN_MIB || *mib > BOOTCFG_MEM_MAX_MIB) {
         format_snprintf(
             err, errlen, "%s: memory = <%lu>: must be %u to %u (MiB)", where,
             (unsigned long)*mib, BOOTCFG_MEM_MIN_MIB, BOOTCFG_MEM_MAX_MIB);
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     }
     return 0;
 }
@@ -91,14 +92,14 @@ static int bootcfg_check_props(const void *blob, int node, const char *where,
                             "%s: unknown property '%s' (known: kernel, "
                             "memory, bootargs, ramdisk)",
                             where, name);
-            return -EINVAL;
+            return -CARAPACE_EINVAL;
         }
     }
     if (prop == -FDT_ERR_NOTFOUND)
         return 0;
 bad:
     format_snprintf(err, errlen, "%s: malformed properties", where);
-    return -EINVAL;
+    return -CARAPACE_EINVAL;
 }
 
 /* One domain node into *d. */
@@ -116,7 +117,7 @@ static int bootcfg_domain(const void *blob, int node, struct bootcfg_domain *d,
                         "/domains/%.40s: a domain name is 1 to %d characters, "
                         "without '@'",
                         name ? name : "?", BOOTCFG_NAME_MAX - 1);
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     }
     format_snprintf(where, sizeof(where), "/domains/%s", name);
     rc = bootcfg_check_props(blob, node, where, err, errlen);
@@ -126,10 +127,10 @@ static int bootcfg_domain(const void *blob, int node, struct bootcfg_domain *d,
     r = bootcfg_string(blob, node, "ramdisk", where, err, errlen);
     b = bootcfg_string(blob, node, "bootargs", where, err, errlen);
     if (k == (const char *)-1 || r == (const char *)-1 || b == (const char *)-1)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     if (!k) {
         format_snprintf(err, errlen, "%s: property 'kernel' is missing", where);
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     }
     memset(d, 0, sizeof(*d));
     memcpy(d->name, name, strlen(name) + 1);
@@ -148,16 +149,16 @@ int bootcfg_parse(const void *blob, size_t size, struct bootcfg_domain *out,
     if (!bootcfg_is_config(blob, size)) {
         format_snprintf(err, errlen, "not a device tree compatible with \"%s\"",
                         BOOTCFG_COMPATIBLE);
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     }
     doms = fdt_subnode_offset(blob, 0, "domains");
     if (doms < 0)
-        return doms == -FDT_ERR_NOTFOUND ? 0 : -EINVAL;
+        return doms == -FDT_ERR_NOTFOUND ? 0 : -CARAPACE_EINVAL;
     fdt_for_each_subnode(node, blob, doms)
     {
         if (n == max) {
             format_snprintf(err, errlen, "more than %u domains", max);
-            return -E2BIG;
+            return -CARAPACE_E2BIG;
         }
         rc = bootcfg_domain(blob, node, &out[n], err, errlen);
         if (rc)
@@ -168,13 +169,13 @@ int bootcfg_parse(const void *blob, size_t size, struct bootcfg_domain *out,
                                 "/domains/%s: a second domain "
                                 "of that name",
                                 out[n].name);
-                return -EINVAL;
+                return -CARAPACE_EINVAL;
             }
         n++;
     }
     if (node != -FDT_ERR_NOTFOUND) {
         format_snprintf(err, errlen, "/domains: malformed");
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     }
     return (int)n;
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <carapace/errno.h>
 #include <carapace/startinfo.h>
 
 #include "arch.h"
@@ -22,7 +23,6 @@
 #include "bootinfo.h"
 #include "builder.h"
 #include "cmdline.h"
-#include "errcode.h"
 #include "log.h"
 
 struct bootdom_mods {
@@ -53,7 +53,7 @@ static int bootdom_dom0_mem(const char *cmdline, uint64_t *mem)
     char val[32];
     int err = cmdline_get_u64(cmdline, "dom0_mem", mem);
 
-    if (err == -ENOENT) {
+    if (err == -CARAPACE_ENOENT) {
         *mem = BOOTDOM_DOM0_MEM;
         return 0;
     }
@@ -73,7 +73,7 @@ static int bootdom_read_modules(const void *fdt, struct bootdom_mods *mods)
     if (n > BOOTDOM_MODULES_MAX) {
         log_err("Boot: %d modules, at most %d are read\n", n,
                 BOOTDOM_MODULES_MAX);
-        return -E2BIG;
+        return -CARAPACE_E2BIG;
     }
     for (int i = 0; i < n; i++) {
         int err = bootinfo_module_get(fdt, i, &mods->m[i]);
@@ -111,7 +111,7 @@ static int bootdom_find(struct bootdom_mods *mods, const char *dom,
     log_err("Boot configuration: /domains/%s: %s = \"%s\": no such boot "
             "module (pass it with -initrd, after dom0's kernel)\n",
             dom, what, ref);
-    return -ENOENT;
+    return -CARAPACE_ENOENT;
 }
 
 /* The configuration among modules 1.., if any: the number of domains it
@@ -131,7 +131,7 @@ static int bootdom_config(struct bootdom_mods *mods,
             log_err("Boot configuration: modules %d and %d are both one; "
                     "pass one\n",
                     cfg, i);
-            return -EINVAL;
+            return -CARAPACE_EINVAL;
         }
         cfg = i;
     }
@@ -153,7 +153,7 @@ static int bootdom_config(struct bootdom_mods *mods,
                                      : -1;
         /* Not -ENOENT: that would read as "no boot module at all". */
         if (kernel[d] < 0 || (doms[d].ramdisk && ramdisk[d] < 0))
-            return -EINVAL;
+            return -CARAPACE_EINVAL;
     }
     return n;
 }
@@ -176,7 +176,7 @@ static int bootdom_dom0(struct bootdom_mods *mods, uint64_t mem)
     for (int i = 1; i < mods->n; i++)
         if (!mods->used[i])
             extra[c.nmodules++] = bootdom_module(&mods->m[i]);
-    return builder_build(&c) ? 0 : -EINVAL;
+    return builder_build(&c) ? 0 : -CARAPACE_EINVAL;
 }
 
 /* A boot-time domain; a failure is reported and the boot goes on. */
@@ -217,7 +217,7 @@ int bootdom_start(const void *fdt, const char *cmdline)
     if (err)
         return err;
     if (mods.n < 1)
-        return -ENOENT;
+        return -CARAPACE_ENOENT;
     err = bootdom_dom0_mem(cmdline, &mem);
     if (err)
         return err;

@@ -43,8 +43,9 @@
 
 #include <libfdt.h>
 
+#include <carapace/errno.h>
+
 #include "bootinfo.h"
-#include "errcode.h"
 #include "format.h"
 #include "log.h"
 
@@ -61,7 +62,7 @@
 /* One of our libfdt errors as an errcode. */
 static int bootinfo_errcode(int fdt_err)
 {
-    return fdt_err == -FDT_ERR_NOSPACE ? -ENOSPC : -EINVAL;
+    return fdt_err == -FDT_ERR_NOSPACE ? -CARAPACE_ENOSPC : -CARAPACE_EINVAL;
 }
 
 static const char *bootinfo_str(const char *s)
@@ -203,7 +204,7 @@ int bootinfo_build(void *fdt, size_t size, const struct bootinfo_desc *d)
     int err;
 
     if (!fdt || ((uintptr_t)fdt & 7) || !bootinfo_desc_ok(d))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     /* libfdt sizes are int; a boot info tree never needs more. */
     err = fdt_create(fdt, size > __INT_MAX__ ? __INT_MAX__ : (int)size);
     if (!err)
@@ -240,10 +241,10 @@ static int bootinfo_valid(const void *fdt)
     /* The header check first: fdt_check_full trusts totalsize. */
     if (!fdt || ((uintptr_t)fdt & 7) || fdt_check_header(fdt) ||
         fdt_check_full(fdt, fdt_totalsize(fdt)))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     if (fdt_node_check_compatible(fdt, 0, BOOTINFO_COMPATIBLE) != 0 ||
         fdt_address_cells(fdt, 0) != 2 || fdt_size_cells(fdt, 0) != 2)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     return 0;
 }
 
@@ -253,11 +254,11 @@ static int bootinfo_node(const void *fdt, const char *path)
     int node;
 
     if (bootinfo_valid(fdt))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     node = fdt_path_offset(fdt, path);
     if (node == -FDT_ERR_NOTFOUND)
-        return -ENOENT;
-    return node < 0 ? -EINVAL : node;
+        return -CARAPACE_ENOENT;
+    return node < 0 ? -CARAPACE_EINVAL : node;
 }
 
 /*
@@ -276,7 +277,7 @@ static int bootinfo_string(const void *fdt, int node, const char *name,
         return 0;
     }
     if (!s || len < 1 || s[len - 1] != '\0')
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     *out = s;
     return 0;
 }
@@ -310,13 +311,13 @@ static int bootinfo_reg(const void *fdt, const char *path, const char **reg)
 {
     int node = bootinfo_node(fdt, path), len;
 
-    if (node == -ENOENT)
+    if (node == -CARAPACE_ENOENT)
         return 0;
     if (node < 0)
         return node;
     *reg = fdt_getprop(fdt, node, "reg", &len);
     if (!*reg || len % BOOTINFO_PAIR)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     return len / BOOTINFO_PAIR;
 }
 
@@ -329,7 +330,7 @@ static int bootinfo_range_get(const void *fdt, const char *path, int i,
     if (n < 0)
         return n;
     if (i < 0 || i >= n)
-        return -ENOENT;
+        return -CARAPACE_ENOENT;
     out->start = fdt64_ld((const fdt64_t *)(reg + i * BOOTINFO_PAIR));
     out->size = fdt64_ld((const fdt64_t *)(reg + i * BOOTINFO_PAIR + 8));
     return 0;
@@ -378,14 +379,14 @@ static int bootinfo_module_node(const void *fdt, int i, int *seen)
         if ((*seen)++ == i)
             return node;
     }
-    return node == -FDT_ERR_NOTFOUND ? -ENOENT : -EINVAL;
+    return node == -FDT_ERR_NOTFOUND ? -CARAPACE_ENOENT : -CARAPACE_EINVAL;
 }
 
 int bootinfo_module_count(const void *fdt)
 {
     int n, ret = bootinfo_module_node(fdt, -1, &n);
 
-    return ret == -ENOENT ? n : -EINVAL;
+    return ret == -CARAPACE_ENOENT ? n : -CARAPACE_EINVAL;
 }
 
 int bootinfo_module_get(const void *fdt, int i, struct bootinfo_module *out)
@@ -398,9 +399,9 @@ int bootinfo_module_get(const void *fdt, int i, struct bootinfo_module *out)
         return node;
     reg = fdt_getprop(fdt, node, "reg", &len);
     if (!reg || len != BOOTINFO_PAIR)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     if (bootinfo_string(fdt, node, "bootargs", &cmdline))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     out->start = fdt64_ld((const fdt64_t *)reg);
     out->size = fdt64_ld((const fdt64_t *)(reg + 8));
     out->cmdline = cmdline;
@@ -415,8 +416,8 @@ static int bootinfo_check_modules(const void *fdt)
 
     for (i = 0; i < n; i++)
         if (bootinfo_module_get(fdt, i, &m))
-            return -EINVAL;
-    return n < 0 ? -EINVAL : 0;
+            return -CARAPACE_EINVAL;
+    return n < 0 ? -CARAPACE_EINVAL : 0;
 }
 
 int bootinfo_check(const void *fdt)
@@ -425,16 +426,16 @@ int bootinfo_check(const void *fdt)
     int chosen;
 
     if (bootinfo_valid(fdt))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     /* Then everything the readers will look at must read back. */
     chosen = bootinfo_node(fdt, "/chosen");
-    if (chosen < 0 && chosen != -ENOENT)
-        return -EINVAL;
+    if (chosen < 0 && chosen != -CARAPACE_ENOENT)
+        return -CARAPACE_EINVAL;
     if (chosen >= 0 && (bootinfo_string(fdt, chosen, "bootargs", &s) ||
                         bootinfo_string(fdt, chosen, "carapace,loader", &s)))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     if (bootinfo_ram_count(fdt) < 0 || bootinfo_reserved_count(fdt) < 0)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     return bootinfo_check_modules(fdt);
 }
 
@@ -548,14 +549,14 @@ static int bootinfo_dump_node(const void *fdt, int node, int depth)
 
     name = fdt_get_name(fdt, node, &len);
     if (!name)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     log_printf(LOG_DEBUG, "%*s%s {\n", ind * 4, "", depth ? name : "/");
     l.indent = (ind + 2) * 4;
     for (prop = fdt_first_property_offset(fdt, node); prop >= 0;
          prop = fdt_next_property_offset(fdt, prop)) {
         val = fdt_getprop_by_offset(fdt, prop, &name, &len);
         if (!val || !name)
-            return -EINVAL;
+            return -CARAPACE_EINVAL;
         bootinfo_line_add(&l, "%*s%s", (ind + 1) * 4, "", name);
         if (len > 0) {
             bootinfo_line_add(&l, " = ");
@@ -564,7 +565,7 @@ static int bootinfo_dump_node(const void *fdt, int node, int depth)
         bootinfo_line_add(&l, ";");
         bootinfo_line_flush(&l);
     }
-    return prop == -FDT_ERR_NOTFOUND ? 0 : -EINVAL;
+    return prop == -FDT_ERR_NOTFOUND ? 0 : -CARAPACE_EINVAL;
 }
 
 /* Close the open nodes deeper than depth. */

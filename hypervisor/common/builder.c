@@ -49,21 +49,23 @@ struct builder {
 static struct builder builder_state;
 static uint64_t builder_si_buf[DOMLAYOUT_SI_FRAMES * PAGE_SIZE / 8];
 
-static void *builder_frame(mfn_t m)
-{
-    return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
-}
-
-static mfn_t builder_gfn_to_mfn(void *ctx, uint64_t gfn)
+static mfn_t builder_gfn_to_mfn(void *ctx, gfn_t gfn)
 {
     const struct builder *b = ctx;
 
     return p2m_get(b->d, gfn);
 }
 
-static uint64_t builder_gva(const struct builder *b, uint64_t gfn)
+/* Where the linear map puts guest frame gfn. The layout's frame numbers
+ * are plain integers (lib/ is shared with the toolstack): typed here. */
+static gva_t builder_gva(const struct builder *b, gfn_t gfn)
 {
-    return b->l.virt_base + gfn * PAGE_SIZE;
+    return gva_init(b->l.virt_base + gfn_val(gfn) * PAGE_SIZE);
+}
+
+static gfn_t builder_va_to_gfn(const struct builder *b, gva_t va)
+{
+    return gfn_init((gva_val(va) - b->l.virt_base) / PAGE_SIZE);
 }
 
 static bool builder_is_dom0(const struct builder_config *c)
@@ -102,26 +104,27 @@ static int builder_alloc(struct builder *b)
         return -1;
     }
     for (uint64_t g = 0; g < b->l.nr; g++) {
-        uint64_t *p2m = builder_frame(p2m_get(b->d, b->l.p2m_gfn + g / 512));
+        gfn_t at = gfn_init(b->l.p2m_gfn + g / 512);
+        uint64_t *p2m = mfn_to_virt(p2m_get(b->d, at));
 
-        p2m[g % 512] = mfn_val(p2m_get(b->d, g));
+        p2m[g % 512] = mfn_val(p2m_get(b->d, gfn_init(g)));
     }
     return 0;
 }
 
 /* Copy len bytes to guest virtual address va (inside the linear map). */
-static void builder_copy(struct builder *b, uint64_t va, const void *src,
+static void builder_copy(struct builder *b, gva_t va, const void *src,
                          uint64_t len)
 {
     const uint8_t *s = src;
 
     while (len) {
-        uint64_t off = va & (PAGE_SIZE - 1);
+        uint64_t off = gva_val(va) & (PAGE_SIZE - 1);
         uint64_t n = len < PAGE_SIZE - off ? len : PAGE_SIZE - off;
-        mfn_t m = builder_gfn_to_mfn(b, (va - b->l.virt_base) / PAGE_SIZE);
+        mfn_t m = p2m_get(b->d, builder_va_to_gfn(b, va));
 
-        memcpy((uint8_t *)builder_frame(m) + off, s, n);
-        va += n;
+        memcpy((uint8_t *)mfn_to_virt(m) + off, s, n);
+        va = gva_add(va, n);
         s += n;
         len -= n;
     }
@@ -130,7 +133,7 @@ static void builder_copy(struct builder *b, uint64_t va, const void *src,
 static int builder_load(struct builder *b)
 {
     struct elf_segment seg;
-    uint64_t hc_gfn = (b->img.hypercall_page - b->l.virt_base) / PAGE_SIZE;
+    gfn_t hc = builder_va_to_gfn(b, gva_init(b->img.hypercall_page));
     uint64_t at = b->l.mod_gfn;
 
     for (int i = 0; i < elf_segment_count(&b->img); i++) {
@@ -139,15 +142,16 @@ static int builder_load(struct builder *b)
             return -1;
         }
         if (seg.filesz)
-            builder_copy(b, seg.vaddr, seg.data, seg.filesz);
+            builder_copy(b, gva_init(seg.vaddr), seg.data, seg.filesz);
     }
-    arch_hypercall_page_fill(builder_frame(builder_gfn_to_mfn(b, hc_gfn)));
+    arch_hypercall_page_fill(mfn_to_virt(p2m_get(b->d, hc)));
     for (unsigned i = 0; i < b->c->nmodules && i < 8; i++) {
         const struct builder_module *m = &b->c->modules[i];
+        gva_t va = builder_gva(b, gfn_init(at));
 
-        builder_copy(b, builder_gva(b, at), m->data, m->size);
+        builder_copy(b, va, m->data, m->size);
         b->mods[i] =
-            (struct startinfo_module){builder_gva(b, at), m->size, m->cmdline};
+            (struct startinfo_module){gva_val(va), m->size, m->cmdline};
         at += domlayout_pages(m->size);
     }
     return 0;
@@ -164,9 +168,9 @@ static int builder_start_info(struct builder *b)
         .memory_bytes = b->l.nr * PAGE_SIZE,
         .virt_base = b->l.virt_base,
         .nr_frames = b->l.nr,
-        .p2m_va = builder_gva(b, b->l.p2m_gfn),
-        .shared_info_va = builder_gva(b, b->l.shared_gfn),
-        .pt_base_va = builder_gva(b, b->l.pt_gfn),
+        .p2m_va = gva_val(builder_gva(b, gfn_init(b->l.p2m_gfn))),
+        .shared_info_va = gva_val(builder_gva(b, gfn_init(b->l.shared_gfn))),
+        .pt_base_va = gva_val(builder_gva(b, gfn_init(b->l.pt_gfn))),
         .pt_frames = b->l.pt_frames,
         .first_free_gfn = b->l.free_gfn,
         .console = builder_is_dom0(c) ? "hypervisor" : "ring",
@@ -183,7 +187,7 @@ static int builder_start_info(struct builder *b)
                 sizeof(builder_si_buf) >> 10, err);
         return err;
     }
-    builder_copy(b, builder_gva(b, b->l.si_gfn), builder_si_buf,
+    builder_copy(b, builder_gva(b, gfn_init(b->l.si_gfn)), builder_si_buf,
                  sizeof(builder_si_buf));
     return 0;
 }
@@ -192,7 +196,7 @@ static int builder_shared(struct builder *b)
 {
     struct domain *d = b->d;
 
-    return domain_set_shared(d, builder_gfn_to_mfn(b, b->l.shared_gfn));
+    return domain_set_shared(d, p2m_get(d, gfn_init(b->l.shared_gfn)));
 }
 
 /* A domU's console: its ring granted to dom0, a channel for dom0 to bind. */
@@ -207,15 +211,34 @@ static int builder_console(struct builder *b)
     if (!err)
         err = grant_domain_init(d, 1);
     if (!err)
-        err = grant_builder_set(d, GNTTAB_RESERVED_CONSOLE, 0, b->l.console_gfn,
-                                GTF_permit_access);
+        err = grant_builder_set(d, GNTTAB_RESERVED_CONSOLE, 0,
+                                gfn_init(b->l.console_gfn), GTF_permit_access);
     if (err) {
         log_err("%s: cannot set up its console (error %d)\n", b->c->name, err);
         return err;
     }
-    d->console_gfn = b->l.console_gfn;
+    d->console_gfn = gfn_init(b->l.console_gfn);
     d->console_gref = GNTTAB_RESERVED_CONSOLE;
     return 0;
+}
+
+/* The initial page tables, pinned, and vCPU 0 entering the image with its
+ * stack and start info. */
+static int builder_vcpu(struct builder *b)
+{
+    gfn_t stack_top = gfn_init(b->l.stack_gfn + DOMLAYOUT_STACK_FRAMES);
+    gva_t si = builder_gva(b, gfn_init(b->l.si_gfn));
+    uint64_t l4;
+    int err;
+
+    err = arch_guest_pt_build(b->d, gva_init(b->l.virt_base), b->l.nr,
+                              builder_gfn_to_mfn, b, gfn_init(b->l.pt_gfn),
+                              b->l.pt_frames, &l4);
+    if (!err)
+        err = arch_vcpu_init_guest(&b->d->vcpu[0], b->img.entry,
+                                   gva_val(builder_gva(b, stack_top)),
+                                   gva_val(si), l4);
+    return err;
 }
 
 static int builder_parse(struct builder *b)
@@ -238,15 +261,14 @@ static int builder_parse(struct builder *b)
 struct domain *builder_build(const struct builder_config *c)
 {
     struct builder *b = &builder_state;
-    uint64_t l4;
 
     memset(b, 0, sizeof(*b));
     b->c = c;
     if (builder_parse(b))
         return NULL;
-    b->d = domain_create(c->domid, c->name,
-                         c->flags & SIF_PRIVILEGED ? DOMAIN_F_PRIVILEGED : 0);
-    if (!b->d) {
+    if (domain_create(c->domid, c->name,
+                      c->flags & SIF_PRIVILEGED ? DOMAIN_F_PRIVILEGED : 0,
+                      &b->d)) {
         log_err("%s: cannot create domain %u\n", c->name, c->domid);
         return NULL;
     }
@@ -260,13 +282,7 @@ struct domain *builder_build(const struct builder_config *c)
         goto fail;
     if (builder_start_info(b))
         goto fail;
-    if (arch_guest_pt_build(b->d, b->l.virt_base, b->l.nr, builder_gfn_to_mfn,
-                            b, b->l.pt_gfn, b->l.pt_frames, &l4))
-        goto fail;
-    if (arch_vcpu_init_guest(
-            &b->d->vcpu[0], b->img.entry,
-            builder_gva(b, b->l.stack_gfn + DOMLAYOUT_STACK_FRAMES),
-            builder_gva(b, b->l.si_gfn), l4))
+    if (builder_vcpu(b))
         goto fail;
     log_info("%s: domain %u built: %lu MiB, entry %#lx, %lu frames of page "
              "tables\n",

@@ -10,8 +10,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <carapace/errno.h>
+
 #include "cmdline.h"
-#include "errcode.h"
 
 /* Longest number cmdline_get_u64 accepts, in characters. */
 #define CMDLINE_NUM_MAX 64
@@ -82,9 +83,9 @@ int cmdline_get(const char *cmdline, const char *key, char *val, size_t valsize)
     size_t i, n = 0;
 
     if (!key || !*key)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     if (!cmdline_find(cmdline, key, &w))
-        return -ENOENT;
+        return -CARAPACE_ENOENT;
     /* Copy without the quotes; count on past valsize to report -ENOSPC. */
     for (i = 0; i < w.vallen; i++) {
         if (w.val[i] == '"')
@@ -96,7 +97,7 @@ int cmdline_get(const char *cmdline, const char *key, char *val, size_t valsize)
     if (valsize)
         val[n < valsize ? n : valsize - 1] = '\0';
     if (n >= valsize || n > __INT_MAX__)
-        return -ENOSPC;
+        return -CARAPACE_ENOSPC;
     return (int)n;
 }
 
@@ -156,16 +157,16 @@ static int cmdline_parse_u64(const char *s, uint64_t *out)
     }
     for (digits = p; (d = cmdline_digit(*p)) < base; p++) {
         if (v > (UINT64_MAX - d) / base)
-            return -EINVAL;
+            return -CARAPACE_EINVAL;
         v = v * base + d;
     }
     if (p == digits)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     shift = cmdline_suffix(*p);
     if (shift)
         p++;
     if (*p || v > (UINT64_MAX >> shift))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     *out = v << shift;
     return 0;
 }
@@ -176,8 +177,8 @@ int cmdline_get_u64(const char *cmdline, const char *key, uint64_t *out)
     int ret;
 
     ret = cmdline_get(cmdline, key, buf, sizeof(buf));
-    if (ret == -ENOSPC)
-        return -EINVAL; /* far too long to be a number */
+    if (ret == -CARAPACE_ENOSPC)
+        return -CARAPACE_EINVAL; /* far too long to be a number */
     if (ret < 0)
         return ret;
     return cmdline_parse_u64(buf, out);

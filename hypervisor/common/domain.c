@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <carapace/errno.h>
 #include <carapace/mmu.h>
 #include <carapace/sched.h>
 
@@ -71,17 +72,20 @@ static void domain_exc(const struct domain *d)
         evtchn_virq(dom0, VIRQ_DOM_EXC);
 }
 
-struct domain *domain_create(uint32_t id, const char *name, uint32_t flags)
+int domain_create(uint32_t id, const char *name, uint32_t flags,
+                  struct domain **out)
 {
     struct domain *d;
     mfn_t m;
 
-    if (id >= DOMAIN_MAX || domain_table[id])
-        return NULL;
+    if (id >= DOMAIN_MAX)
+        return -CARAPACE_EINVAL;
+    if (domain_table[id])
+        return -CARAPACE_EEXIST;
     m = frame_alloc(0, FRAME_OWNER_HYP);
     if (!mfn_valid(m))
-        return NULL;
-    d = arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+        return -CARAPACE_ENOMEM;
+    d = mfn_to_virt(m);
     memset(d, 0, PAGE_SIZE);
     d->id = id;
     format_snprintf(d->name, sizeof(d->name), "%s", name);
@@ -94,7 +98,8 @@ struct domain *domain_create(uint32_t id, const char *name, uint32_t flags)
     domain_table[id] = d;
     domain_list_add(d);
     domain_exc(d);
-    return d;
+    *out = d;
+    return 0;
 }
 
 void domain_virq(struct domain *d, unsigned virq)
@@ -178,7 +183,7 @@ void domain_destroy(struct domain *d)
         struct frame *f = frame_get(mfn_init(i));
 
         if (f && f->owner == d->id && frame_free(mfn_init(i), 0) == 0) {
-            m2p_set(mfn_init(i), M2P_INVALID);
+            m2p_clear(mfn_init(i));
             freed++;
         }
     }
@@ -188,7 +193,7 @@ void domain_destroy(struct domain *d)
     domain_table[d->id] = NULL;
     domain_list_del(d);
     domain_exc(d);
-    frame_free(pa_to_mfn(pa_init(arch_virt_to_phys(d))), 0);
+    frame_free(virt_to_mfn(d), 0);
 }
 
 void domain_reap(const struct vcpu *running)
@@ -251,7 +256,7 @@ int domain_set_shared(struct domain *d, mfn_t m)
     if (d->shared)
         arch_grant_table_hold(d->id, d->shared_mfn, false);
     d->shared_mfn = m;
-    d->shared = arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+    d->shared = mfn_to_virt(m);
     d->shared->vcpu[0].upcall_mask = 1; /* events masked at start */
     arch_vcpu_time_update(&d->shared->vcpu[0].time);
     return 0;

@@ -60,7 +60,7 @@ static long domctl_getdomaininfo(struct vcpu *v, uint64_t va)
     static const struct domctl_domaininfo zero;
 
     (void)v;
-    if (guestmem_read(&in, va, sizeof(in)))
+    if (guestmem_read(&in, gva_init(va), sizeof(in)))
         return -CARAPACE_EFAULT;
     if (memcmp((const char *)&in + sizeof(in.domid),
                (const char *)&zero + sizeof(in.domid),
@@ -70,7 +70,9 @@ static long domctl_getdomaininfo(struct vcpu *v, uint64_t va)
         if (d->id < in.domid)
             continue;
         domctl_info_fill(d, &out);
-        return guestmem_write(va, &out, sizeof(out)) ? -CARAPACE_EFAULT : 0;
+        return guestmem_write(gva_init(va), &out, sizeof(out))
+                   ? -CARAPACE_EFAULT
+                   : 0;
     }
     return -CARAPACE_ESRCH;
 }
@@ -100,9 +102,10 @@ static long domctl_createdomain(struct vcpu *v, uint64_t va)
     struct domctl_createdomain c;
     struct domain *d = NULL;
     uint32_t id = 1;
+    int err;
 
     (void)v;
-    if (guestmem_read(&c, va, sizeof(c)))
+    if (guestmem_read(&c, gva_init(va), sizeof(c)))
         return -CARAPACE_EFAULT;
     if (c.domid || c.flags || c.max_memory_bytes % PAGE_SIZE ||
         c.max_memory_bytes > P2M_MAX_FRAMES * PAGE_SIZE)
@@ -113,13 +116,13 @@ static long domctl_createdomain(struct vcpu *v, uint64_t va)
         id++;
     if (id == DOMAIN_MAX)
         return -CARAPACE_ENOSPC;
-    d = domain_create(id, c.name, DOMAIN_F_KEEP);
-    if (!d)
-        return -CARAPACE_ENOMEM;
+    err = domain_create(id, c.name, DOMAIN_F_KEEP, &d);
+    if (err)
+        return err; /* -ENOMEM: the id is free */
     d->max_frames = c.max_memory_bytes / PAGE_SIZE;
     d->state = DOMAIN_PAUSED;
     c.domid = id;
-    if (guestmem_write(va, &c, sizeof(c))) {
+    if (guestmem_write(gva_init(va), &c, sizeof(c))) {
         domain_kill(d);
         return -CARAPACE_EFAULT;
     }
@@ -193,7 +196,7 @@ static long domctl_shutdown(struct vcpu *v, uint64_t va)
     struct domain *d;
     long err;
 
-    if (guestmem_read(&s, va, sizeof(s)))
+    if (guestmem_read(&s, gva_init(va), sizeof(s)))
         return -CARAPACE_EFAULT;
     if (s.reason != SHUTDOWN_poweroff && s.reason != SHUTDOWN_reboot)
         return -CARAPACE_EINVAL;
@@ -222,7 +225,7 @@ static long domctl_physinfo(struct vcpu *v, uint64_t va)
     (void)v;
     for (const struct domain *d = domain_first(); d; d = d->next)
         p.nr_domains++;
-    return guestmem_write(va, &p, sizeof(p)) ? -CARAPACE_EFAULT : 0;
+    return guestmem_write(gva_init(va), &p, sizeof(p)) ? -CARAPACE_EFAULT : 0;
 }
 
 static long domctl_readlog(struct vcpu *v, uint64_t va)
@@ -232,9 +235,9 @@ static long domctl_readlog(struct vcpu *v, uint64_t va)
     uint64_t done = 0, lost = 0, skipped;
 
     (void)v;
-    if (guestmem_read(&r, va, sizeof(r)))
+    if (guestmem_read(&r, gva_init(va), sizeof(r)))
         return -CARAPACE_EFAULT;
-    if (r.lost || !guestmem_range_ok(r.buf, r.len))
+    if (r.lost || !guestmem_range_ok(gva_init(r.buf), r.len))
         return -CARAPACE_EINVAL;
     while (done < r.len) {
         size_t n = log_ring_read(&r.offset, chunk,
@@ -245,13 +248,13 @@ static long domctl_readlog(struct vcpu *v, uint64_t va)
         lost += skipped;
         if (!n)
             break;
-        if (guestmem_write(r.buf + done, chunk, n))
+        if (guestmem_write(gva_init(r.buf + done), chunk, n))
             return -CARAPACE_EFAULT;
         done += n;
     }
     r.len = done;
     r.lost = lost;
-    return guestmem_write(va, &r, sizeof(r)) ? -CARAPACE_EFAULT : 0;
+    return guestmem_write(gva_init(va), &r, sizeof(r)) ? -CARAPACE_EFAULT : 0;
 }
 
 /* Slot DOMCTL_<name> holds domctl_<name>. */

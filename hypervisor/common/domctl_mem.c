@@ -40,16 +40,11 @@ static struct domain *domctl_building(uint32_t domid, long *err)
 static struct domain *domctl_read_building(uint64_t va, void *arg, size_t size,
                                            long *err)
 {
-    if (guestmem_read(arg, va, size)) {
+    if (guestmem_read(arg, gva_init(va), size)) {
         *err = -CARAPACE_EFAULT;
         return NULL;
     }
     return domctl_building(*(const uint32_t *)arg, err);
-}
-
-static void *domctl_frame(mfn_t m)
-{
-    return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
 }
 
 static long domctl_memory(uint32_t cmd, uint64_t va)
@@ -102,7 +97,7 @@ long domctl_getp2m(struct vcpu *v, uint64_t va)
     uint64_t chunk[64];
 
     (void)v;
-    if (guestmem_read(&p, va, sizeof(p)))
+    if (guestmem_read(&p, gva_init(va), sizeof(p)))
         return -CARAPACE_EFAULT;
     d = domain_get(p.domid);
     if (!d)
@@ -114,8 +109,8 @@ long domctl_getp2m(struct vcpu *v, uint64_t va)
         uint64_t n = p.count - i < 64 ? p.count - i : 64;
 
         for (uint64_t k = 0; k < n; k++)
-            chunk[k] = mfn_val(p2m_get(d, p.start + i + k));
-        if (guestmem_write(p.buf + i * 8, chunk, n * 8))
+            chunk[k] = mfn_val(p2m_get(d, gfn_init(p.start + i + k)));
+        if (guestmem_write(gva_init(p.buf + i * 8), chunk, n * 8))
             return -CARAPACE_EFAULT;
     }
     return 0;
@@ -138,9 +133,10 @@ long domctl_write_memory(struct vcpu *v, uint64_t va)
         uint64_t at = w.gpa + done, off = at % PAGE_SIZE;
         uint64_t n =
             w.len - done < PAGE_SIZE - off ? w.len - done : PAGE_SIZE - off;
-        char *dst = (char *)domctl_frame(p2m_get(d, at / PAGE_SIZE)) + off;
+        char *dst =
+            (char *)mfn_to_virt(p2m_get(d, gfn_init(at / PAGE_SIZE))) + off;
 
-        if (guestmem_read(dst, w.buf + done, n))
+        if (guestmem_read(dst, gva_init(w.buf + done), n))
             return -CARAPACE_EFAULT;
         done += n;
     }
@@ -167,16 +163,16 @@ long domctl_console_setup(struct vcpu *v, uint64_t va)
         err = evtchn_alloc_unbound(d, 0, &c.port);
     if (err)
         return err;
-    err = guestmem_write(va, &c, sizeof(c)) ? -CARAPACE_EFAULT : 0;
+    err = guestmem_write(gva_init(va), &c, sizeof(c)) ? -CARAPACE_EFAULT : 0;
     if (!err)
-        err = grant_builder_set(d, GNTTAB_RESERVED_CONSOLE, 0, c.gfn,
+        err = grant_builder_set(d, GNTTAB_RESERVED_CONSOLE, 0, gfn_init(c.gfn),
                                 GTF_permit_access);
     if (err) {
         evtchn_close(d, c.port);
         return err;
     }
     d->console_port = c.port;
-    d->console_gfn = c.gfn;
+    d->console_gfn = gfn_init(c.gfn);
     d->console_gref = GNTTAB_RESERVED_CONSOLE;
     return 0;
 }
@@ -185,6 +181,7 @@ long domctl_setvcpucontext(struct vcpu *v, uint64_t va)
 {
     struct domctl_vcpucontext c;
     struct domain *d;
+    mfn_t l4;
     long err;
 
     (void)v;
@@ -192,16 +189,20 @@ long domctl_setvcpucontext(struct vcpu *v, uint64_t va)
     if (!d)
         return err;
     if (c.vcpu || c.l4_gfn >= d->nr_frames || c.shared_gfn >= d->nr_frames ||
-        c.hypercall_gfn >= d->nr_frames || !guestmem_range_ok(c.rip, 1) ||
-        !guestmem_range_ok(c.rsp - 8, 8) || !guestmem_range_ok(c.start_info, 1))
+        c.hypercall_gfn >= d->nr_frames ||
+        !guestmem_range_ok(gva_init(c.rip), 1) ||
+        !guestmem_range_ok(gva_init(c.rsp - 8), 8) ||
+        !guestmem_range_ok(gva_init(c.start_info), 1))
         return -CARAPACE_EINVAL;
-    arch_hypercall_page_fill(domctl_frame(p2m_get(d, c.hypercall_gfn)));
-    err = domain_set_shared(d, p2m_get(d, c.shared_gfn));
+    arch_hypercall_page_fill(
+        mfn_to_virt(p2m_get(d, gfn_init(c.hypercall_gfn))));
+    err = domain_set_shared(d, p2m_get(d, gfn_init(c.shared_gfn)));
+    l4 = p2m_get(d, gfn_init(c.l4_gfn));
     if (!err)
-        err = arch_guest_pin_root(d, p2m_get(d, c.l4_gfn));
+        err = arch_guest_pin_root(d, l4);
     if (!err)
         err = arch_vcpu_init_guest(&d->vcpu[0], c.rip, c.rsp, c.start_info,
-                                   pa_val(mfn_to_pa(p2m_get(d, c.l4_gfn))));
+                                   pa_val(mfn_to_pa(l4)));
     if (err) {
         domain_clear_shared(d); /* nothing stays set: events go nowhere */
         log_warn("Domain %u (%s): vCPU context refused (error %ld)\n", d->id,

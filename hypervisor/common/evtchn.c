@@ -134,10 +134,10 @@ static struct domain *evtchn_find_domain(uint32_t id)
  * stale pending bit. */
 static int evtchn_new_port(struct domain *d, uint32_t *port)
 {
-    if (!d->evtchn)
-        d->evtchn = evtchn_table_alloc();
-    if (!d->evtchn)
-        return -CARAPACE_ENOMEM;
+    int err = d->evtchn ? 0 : evtchn_table_alloc(&d->evtchn);
+
+    if (err)
+        return err;
     for (uint32_t p = 1; p < EVTCHN_PORTS_MAX; p++) {
         if (evtchn_slot(d->evtchn, p)->state != EVTCHN_STATE_FREE)
             continue;

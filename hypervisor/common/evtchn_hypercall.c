@@ -21,21 +21,22 @@
 
 #define EVTCHN_TABLE_ORDER 1 /* 2 frames: sizeof(struct evtchn_domain) */
 
-struct evtchn_domain *evtchn_table_alloc(void)
+int evtchn_table_alloc(struct evtchn_domain **out)
 {
     mfn_t m = frame_alloc(EVTCHN_TABLE_ORDER, FRAME_OWNER_HYP);
     struct evtchn_domain *e;
 
     if (!mfn_valid(m))
-        return NULL;
-    e = arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+        return -CARAPACE_ENOMEM;
+    e = mfn_to_virt(m);
     memset(e, 0, sizeof(*e));
-    return e;
+    *out = e;
+    return 0;
 }
 
 void evtchn_table_free(struct evtchn_domain *e)
 {
-    frame_free(pa_to_mfn(pa_init(arch_virt_to_phys(e))), EVTCHN_TABLE_ORDER);
+    frame_free(virt_to_mfn(e), EVTCHN_TABLE_ORDER);
 }
 
 /* Copy a result back; if the guest's buffer cannot take it, close the
@@ -43,7 +44,7 @@ void evtchn_table_free(struct evtchn_domain *e)
 static long evtchn_hypercall_reply(struct domain *d, uint64_t va,
                                    const void *buf, size_t len, uint32_t port)
 {
-    if (guestmem_write(va, buf, len) == 0)
+    if (guestmem_write(gva_init(va), buf, len) == 0)
         return 0;
     evtchn_close(d, port);
     return -CARAPACE_EFAULT;
@@ -55,7 +56,7 @@ static long evtchn_op_alloc_unbound(struct domain *d, uint64_t va)
     uint32_t port;
     int err;
 
-    if (guestmem_read(&a, va, sizeof(a)))
+    if (guestmem_read(&a, gva_init(va), sizeof(a)))
         return -CARAPACE_EFAULT;
     err = evtchn_alloc_unbound(d, a.remote_dom, &port);
     if (err)
@@ -70,7 +71,7 @@ static long evtchn_op_bind_interdomain(struct domain *d, uint64_t va)
     uint32_t port;
     int err;
 
-    if (guestmem_read(&b, va, sizeof(b)))
+    if (guestmem_read(&b, gva_init(va), sizeof(b)))
         return -CARAPACE_EFAULT;
     if (b.pad)
         return -CARAPACE_EINVAL;
@@ -87,7 +88,7 @@ static long evtchn_op_bind_virq(struct domain *d, uint64_t va)
     uint32_t port;
     int err;
 
-    if (guestmem_read(&b, va, sizeof(b)))
+    if (guestmem_read(&b, gva_init(va), sizeof(b)))
         return -CARAPACE_EFAULT;
     err = evtchn_bind_virq(d, b.virq, &port);
     if (err)
@@ -101,12 +102,12 @@ static long evtchn_op_status(struct domain *d, uint64_t va)
     struct evtchn_status st;
     int err;
 
-    if (guestmem_read(&st, va, sizeof(st)))
+    if (guestmem_read(&st, gva_init(va), sizeof(st)))
         return -CARAPACE_EFAULT;
     err = evtchn_status(d, &st);
     if (err)
         return err;
-    return guestmem_write(va, &st, sizeof(st)) ? -CARAPACE_EFAULT : 0;
+    return guestmem_write(gva_init(va), &st, sizeof(st)) ? -CARAPACE_EFAULT : 0;
 }
 
 static long evtchn_op_send(struct domain *d, uint64_t port)

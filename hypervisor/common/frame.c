@@ -51,8 +51,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <carapace/errno.h>
+
 #include "addr.h"
-#include "errcode.h"
 #include "frame.h"
 #include "log.h"
 #include "memrange.h"
@@ -85,7 +86,7 @@ int frame_table_init(struct frame *table, uint64_t nframes)
     unsigned o;
 
     if (nframes > FRAME_MAX_FRAMES || (!table && nframes > 0))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     spinlock_lock(&frame_lock);
     for (i = 0; i < nframes; i++) {
         table[i] = (struct frame){
@@ -197,7 +198,7 @@ static void frame_insert_range(uint64_t idx, uint64_t count)
 static int frame_check_range(uint64_t idx, uint64_t count)
 {
     if (idx > frame_nframes || count > frame_nframes - idx)
-        return -ERANGE;
+        return -CARAPACE_ERANGE;
     return 0;
 }
 
@@ -212,7 +213,7 @@ static int frame_check_unclaimed(uint64_t idx, uint64_t count)
         return rc;
     for (i = idx; i < idx + count; i++) {
         if (frame_table[i].owner != FRAME_OWNER_NONE)
-            return -EEXIST;
+            return -CARAPACE_EEXIST;
     }
     return 0;
 }
@@ -240,7 +241,7 @@ int frame_mark_reserved(mfn_t first, uint64_t count, uint32_t owner)
     int rc;
 
     if (owner == FRAME_OWNER_NONE || owner == FRAME_OWNER_FREE)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     if (count == 0)
         return 0;
     spinlock_lock(&frame_lock);
@@ -269,16 +270,17 @@ static int frame_check_releasable(uint64_t i, uint64_t first,
     const struct frame *f = &frame_table[i];
 
     if (f->owner == FRAME_OWNER_NONE || f->owner == FRAME_OWNER_FREE)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     /* A block spanning two owners' frames is a caller bug, not a free. */
     if (f->owner != frame_table[first].owner)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     if ((f->flags & FRAME_F_RESERVED) && !want_reserved)
-        return -EPERM; /* reserved frames leave only by release_reserved */
+        return -CARAPACE_EPERM; /* reserved frames leave only by
+                                   release_reserved */
     if (!(f->flags & FRAME_F_RESERVED) && want_reserved)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     if (f->ref_count != 0 || f->type_count != 0)
-        return -EBUSY;
+        return -CARAPACE_EBUSY;
     return 0;
 }
 
@@ -318,11 +320,11 @@ int frame_free(mfn_t mfn, unsigned order)
     int rc;
 
     if (order > FRAME_MAX_ORDER)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     spinlock_lock(&frame_lock);
     rc = frame_check_range(idx, 1ULL << order);
     if (rc == 0 && (idx & ((1ULL << order) - 1)) != 0)
-        rc = -EINVAL;
+        rc = -CARAPACE_EINVAL;
     if (rc == 0)
         rc = frame_release(idx, 1ULL << order, false);
     spinlock_unlock(&frame_lock);
@@ -338,7 +340,7 @@ static int frame_take_block(unsigned order, uint64_t *out)
     while (o <= FRAME_MAX_ORDER && frame_free_head[o] == FRAME_NIL)
         o++;
     if (o > FRAME_MAX_ORDER)
-        return -ENOMEM;
+        return -CARAPACE_ENOMEM;
     idx = frame_free_head[o];
     frame_list_remove(idx);
     /* Keep the lower half, return the upper one, until small enough. */
@@ -356,13 +358,13 @@ int frame_set_owner(mfn_t mfn, uint32_t from, uint32_t to)
     int rc = 0;
 
     if (from >= FRAME_OWNER_FREE || to >= FRAME_OWNER_FREE)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     spinlock_lock(&frame_lock);
     if (idx >= frame_nframes)
-        rc = -ERANGE;
+        rc = -CARAPACE_ERANGE;
     else if (frame_table[idx].owner != from ||
              (frame_table[idx].flags & FRAME_F_RESERVED))
-        rc = -EPERM;
+        rc = -CARAPACE_EPERM;
     else
         frame_table[idx].owner = to;
     spinlock_unlock(&frame_lock);
@@ -443,7 +445,7 @@ uint64_t frame_count_owned(uint32_t owner)
 static int frame_check_fail(const char *what, uint64_t idx)
 {
     log_err("frame_check: %s (frame 0x%lx)\n", what, (unsigned long)idx);
-    return -EIO;
+    return -CARAPACE_EIO;
 }
 
 /* Check one table entry on its own. frame_lock held. */

@@ -61,7 +61,7 @@
 
 /* The hypervisor's record of one ref's mappings. */
 struct grant_active {
-    uint64_t mfn;   /* the frame pinned by the mappings (ro + rw > 0) */
+    mfn_t mfn;      /* the frame pinned by the mappings (ro + rw > 0) */
     uint16_t ro;    /* read-only mappings */
     uint16_t rw;    /* writable mappings */
     uint16_t domid; /* the grantee that holds them */
@@ -79,7 +79,7 @@ _Static_assert(PAGE_SIZE / sizeof(struct grant_active) ==
 struct grant_map {
     uint64_t va;
     uint64_t cookie; /* arch: where the PTE is */
-    uint64_t mfn;
+    mfn_t mfn;
     uint32_t ref;
     uint16_t dom; /* granter */
     uint8_t flags;
@@ -98,44 +98,57 @@ _Static_assert(sizeof(struct grant_domain) <= PAGE_SIZE, "one frame");
 
 /* --- Frames ---------------------------------------------------------- */
 
-static void *grant_va(mfn_t m)
+/* 2^order zeroed frames of owner: *p in the direct map, *m (if not NULL)
+ * the first frame. 0 or -ENOMEM. */
+static int grant_alloc(unsigned order, uint32_t owner, void **p, mfn_t *m)
 {
-    return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
-}
+    mfn_t first = frame_alloc(order, owner);
 
-static void *grant_alloc(unsigned order, uint32_t owner, mfn_t *out)
-{
-    mfn_t m = frame_alloc(order, owner);
-    void *p;
-
-    if (!mfn_valid(m))
-        return NULL;
-    p = grant_va(m);
-    memset(p, 0, PAGE_SIZE << order);
-    if (out)
-        *out = m;
-    return p;
+    if (!mfn_valid(first))
+        return -CARAPACE_ENOMEM;
+    *p = mfn_to_virt(first);
+    memset(*p, 0, PAGE_SIZE << order);
+    if (m)
+        *m = first;
+    return 0;
 }
 
 static void grant_free(void *p, unsigned order)
 {
     if (p)
-        frame_free(pa_to_mfn(pa_init(arch_virt_to_phys(p))), order);
+        frame_free(virt_to_mfn(p), order);
 }
 
-/* d's grant state, created on first use (NULL: out of memory). */
-static struct grant_domain *grant_state(struct domain *d)
+/* d's grant state in *out, created on first use. 0 or -ENOMEM. */
+static int grant_state(struct domain *d, struct grant_domain **out)
 {
-    struct grant_domain *g = d->grant;
+    void *p;
+    int rc;
 
-    if (g)
-        return g;
-    g = grant_alloc(0, FRAME_OWNER_HYP, NULL);
-    if (!g)
-        return NULL;
-    g->domid = d->id;
-    d->grant = g;
-    return g;
+    if (!d->grant) {
+        rc = grant_alloc(0, FRAME_OWNER_HYP, &p, NULL);
+        if (rc)
+            return rc;
+        d->grant = p;
+        d->grant->domid = d->id;
+    }
+    *out = d->grant;
+    return 0;
+}
+
+/* d's state with its maptrack (allocated at its first map), in *out. */
+static int grant_maptrack(struct domain *d, struct grant_domain **out)
+{
+    void *p;
+    int rc = grant_state(d, out);
+
+    if (rc || (*out)->maptrack)
+        return rc;
+    rc = grant_alloc(MAPTRACK_ORDER, FRAME_OWNER_HYP, &p, NULL);
+    if (rc)
+        return rc;
+    (*out)->maptrack = p;
+    return 0;
 }
 
 /* A domain that may take part in a grant operation now. */
@@ -157,7 +170,7 @@ static uint32_t grant_nr_entries(const struct grant_domain *g)
 static uint64_t *grant_word(const struct grant_domain *g, uint32_t ref,
                             unsigned w)
 {
-    uint64_t *t = grant_va(g->table[ref / GRANT_ENTRIES_PER_FRAME]);
+    uint64_t *t = mfn_to_virt(g->table[ref / GRANT_ENTRIES_PER_FRAME]);
 
     return &t[(ref % GRANT_ENTRIES_PER_FRAME) * 2 + w];
 }
@@ -220,8 +233,14 @@ static void grant_entry_sync(const struct grant_domain *g, uint32_t ref)
         __atomic_fetch_and(grant_word(g, ref, 0), ~clear, __ATOMIC_SEQ_CST);
 }
 
+/* The gfn entry ref grants (word 1), read once: the guest may change it. */
+static gfn_t grant_entry_gfn(const struct grant_domain *g, uint32_t ref)
+{
+    return gfn_init(__atomic_load_n(grant_word(g, ref, 1), __ATOMIC_ACQUIRE));
+}
+
 /* Machine frame of d's gfn. */
-static int grant_gfn_to_mfn(const struct domain *d, uint64_t gfn, mfn_t *out)
+static int grant_gfn_to_mfn(const struct domain *d, gfn_t gfn, mfn_t *out)
 {
     *out = p2m_get(d, gfn);
     return mfn_valid(*out) ? 0 : -CARAPACE_EINVAL;
@@ -253,10 +272,7 @@ static int grant_ref_frame(struct domain *caller, uint32_t dom, uint32_t ref,
         __atomic_load_n(grant_word(gd->grant, ref, 0), __ATOMIC_ACQUIRE),
         caller->id, write);
     if (rc == 0)
-        rc = grant_gfn_to_mfn(
-            gd,
-            __atomic_load_n(grant_word(gd->grant, ref, 1), __ATOMIC_RELAXED),
-            mfn);
+        rc = grant_gfn_to_mfn(gd, grant_entry_gfn(gd->grant, ref), mfn);
     if (rc == 0 && grant_is_table(gd->grant, *mfn))
         rc = -CARAPACE_EPERM;
     *gd_out = gd;
@@ -265,38 +281,55 @@ static int grant_ref_frame(struct domain *caller, uint32_t dom, uint32_t ref,
 
 /* --- Operations ------------------------------------------------------ */
 
+/* One more table frame of d, held as writable memory, and the hypervisor
+ * frame of its active entries. Nothing stays allocated on failure. */
+static int grant_frame_new(struct domain *d, mfn_t *tab,
+                           struct grant_active **act)
+{
+    void *p, *t;
+    int rc = grant_alloc(0, FRAME_OWNER_HYP, &p, NULL);
+
+    if (rc)
+        return rc;
+    rc = grant_alloc(0, d->id, &t, tab);
+    if (rc)
+        goto free_act;
+    rc = arch_grant_table_hold(d->id, *tab, true);
+    if (rc)
+        goto free_tab;
+    *act = p;
+    return 0;
+free_tab:
+    frame_free(*tab, 0);
+free_act:
+    grant_free(p, 0);
+    return rc;
+}
+
+static void grant_frame_release(struct domain *d, mfn_t tab,
+                                struct grant_active *act)
+{
+    arch_grant_table_hold(d->id, tab, false);
+    frame_free(tab, 0);
+    grant_free(act, 0);
+}
+
+/* Grow d's table to n frames, all of them or none. */
 static int grant_grow(struct domain *d, uint32_t n)
 {
-    struct grant_domain *g = grant_state(d);
+    struct grant_domain *g;
     mfn_t tab[GNTTAB_MAX_FRAMES];
-    struct grant_active *act[GNTTAB_MAX_FRAMES] = {0};
+    struct grant_active *act[GNTTAB_MAX_FRAMES];
     uint32_t i, have;
-    int rc = 0;
+    int rc = grant_state(d, &g);
 
-    if (!g)
-        return -CARAPACE_ENOMEM;
+    if (rc)
+        return rc;
     have = g->nr_frames;
     for (i = have; i < n; i++) {
-        act[i] = grant_alloc(0, FRAME_OWNER_HYP, NULL);
-        if (!act[i] || !grant_alloc(0, d->id, &tab[i])) {
-            grant_free(act[i], 0);
-            rc = -CARAPACE_ENOMEM;
-            break;
-        }
-        rc = arch_grant_table_hold(d->id, tab[i], true);
-        if (rc) {
-            grant_free(act[i], 0);
-            frame_free(tab[i], 0);
-            break;
-        }
-    }
-    if (rc) {
-        while (i-- > have) {
-            arch_grant_table_hold(d->id, tab[i], false);
-            frame_free(tab[i], 0);
-            grant_free(act[i], 0);
-        }
-        return rc;
+        rc = grant_frame_new(d, &tab[i], &act[i]);
+        if (rc)
+            goto unwind;
     }
     for (i = have; i < n; i++) {
         g->table[i] = tab[i];
@@ -305,6 +338,10 @@ static int grant_grow(struct domain *d, uint32_t n)
     if (n > have)
         g->nr_frames = n;
     return 0;
+unwind:
+    while (i-- > have)
+        grant_frame_release(d, tab[i], act[i]);
+    return rc;
 }
 
 static int grant_setup(struct domain *d, struct gnttab_setup_table *op)
@@ -346,11 +383,9 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
     g = gd->grant;
     if (op->ref >= grant_nr_entries(g))
         return -CARAPACE_EINVAL;
-    mine = grant_state(d);
-    if (mine && !mine->maptrack)
-        mine->maptrack = grant_alloc(MAPTRACK_ORDER, FRAME_OWNER_HYP, NULL);
-    if (!mine || !mine->maptrack)
-        return -CARAPACE_ENOMEM;
+    rc = grant_maptrack(d, &mine);
+    if (rc)
+        return rc;
     for (h = 0; h < MAPTRACK_MAX; h++) {
         if (!(mine->maptrack[h].flags & GRANT_MAP_USED)) {
             m = &mine->maptrack[h];
@@ -365,13 +400,11 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
         return rc;
     if (a->ro || a->rw) {
         /* Already mapped: the pinned frame, whatever gfn says now. */
-        mfn = mfn_init(a->mfn);
+        mfn = a->mfn;
         if (a->domid != d->id)
             rc = -CARAPACE_EPERM;
     } else {
-        rc = grant_gfn_to_mfn(
-            gd, __atomic_load_n(grant_word(g, op->ref, 1), __ATOMIC_ACQUIRE),
-            &mfn);
+        rc = grant_gfn_to_mfn(gd, grant_entry_gfn(g, op->ref), &mfn);
         if (rc == 0 && grant_is_table(g, mfn))
             rc = -CARAPACE_EPERM;
     }
@@ -381,7 +414,7 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
         grant_entry_sync(g, op->ref);
         return rc;
     }
-    a->mfn = mfn_val(mfn);
+    a->mfn = mfn;
     a->domid = (uint16_t)d->id;
     if (write)
         a->rw++;
@@ -390,7 +423,7 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
     *m = (struct grant_map){
         .va = op->va,
         .cookie = cookie,
-        .mfn = mfn_val(mfn),
+        .mfn = mfn,
         .ref = op->ref,
         .dom = (uint16_t)gd->id,
         .flags = GRANT_MAP_USED | (write ? GRANT_MAP_WRITABLE : 0),
@@ -405,7 +438,7 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
 static int grant_unmap_entry(struct domain *d, struct grant_map *m)
 {
     bool write = m->flags & GRANT_MAP_WRITABLE;
-    mfn_t mfn = mfn_init(m->mfn);
+    mfn_t mfn = m->mfn;
     int rc;
 
     rc = arch_grant_unmap(d, m->cookie, mfn, write);
@@ -463,12 +496,12 @@ static int grant_copy_side(struct domain *d, const struct gnttab_copy_ptr *s,
     } else {
         if (s->dom != DOMID_SELF || s->ref)
             return -CARAPACE_EINVAL;
-        rc = grant_gfn_to_mfn(d, s->gfn, &mfn);
+        rc = grant_gfn_to_mfn(d, gfn_init(s->gfn), &mfn);
     }
     if (rc == 0)
         rc = arch_grant_frame_check(owner->id, mfn, write);
     if (rc == 0)
-        *p = (uint8_t *)grant_va(mfn) + s->offset;
+        *p = (uint8_t *)mfn_to_virt(mfn) + s->offset;
     return rc;
 }
 
@@ -561,10 +594,11 @@ long hypercall_grant_table_op(struct vcpu *v, const uint64_t a[5])
 
         /* Read, and make sure the result can be written back: a mapping
          * whose handle could not be reported would be lost to the guest. */
-        if (guestmem_read(&op, at, size) || guestmem_write(at, &op, size))
+        if (guestmem_read(&op, gva_init(at), size) ||
+            guestmem_write(gva_init(at), &op, size))
             return -CARAPACE_EFAULT;
         grant_op[cmd].run(v, &op);
-        if (guestmem_write(at, &op, size))
+        if (guestmem_write(gva_init(at), &op, size))
             return -CARAPACE_EFAULT;
     }
     return 0;
@@ -579,15 +613,15 @@ int grant_domain_init(struct domain *d, unsigned nr_frames)
     return grant_grow(d, nr_frames);
 }
 
-int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid,
-                      uint64_t gfn, uint16_t flags)
+int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid, gfn_t gfn,
+                      uint16_t flags)
 {
     struct grant_domain *g = d->grant;
 
     if (ref >= grant_nr_entries(g) ||
         (flags & ~(GTF_permit_access | GTF_readonly)))
         return -CARAPACE_EINVAL;
-    __atomic_store_n(grant_word(g, ref, 1), gfn, __ATOMIC_RELAXED);
+    __atomic_store_n(grant_word(g, ref, 1), gfn_val(gfn), __ATOMIC_RELAXED);
     __atomic_store_n(grant_word(g, ref, 0), flags | (uint64_t)domid << 16,
                      __ATOMIC_RELEASE);
     return 0;
@@ -607,10 +641,10 @@ static void grant_orphan_ref(struct domain *d, uint32_t ref)
             m->dom == d->id && m->ref == ref)
             m->flags |= GRANT_MAP_ORPHAN;
     }
-    arch_grant_orphan(d->id, mfn_init(a->mfn));
+    arch_grant_orphan(d->id, a->mfn);
     log_info("grant: domain %u dies with frame %#lx (ref %u) mapped by "
              "domain %u: kept until unmapped\n",
-             d->id, a->mfn, ref, a->domid);
+             d->id, mfn_val(a->mfn), ref, a->domid);
 }
 
 void grant_domain_destroy(struct domain *d)

@@ -30,7 +30,7 @@ long hypercall_console_write(struct vcpu *v, const uint64_t a[5])
 
     if (len > CONSOLE_WRITE_MAX)
         return -CARAPACE_E2BIG;
-    if (!guestmem_range_ok(va, len))
+    if (!guestmem_range_ok(gva_init(va), len))
         return -CARAPACE_EFAULT;
     for (uint64_t done = 0; done < len;) {
         size_t n = len - done < CONSOLE_CHUNK ? len - done : CONSOLE_CHUNK;
@@ -38,7 +38,7 @@ long hypercall_console_write(struct vcpu *v, const uint64_t a[5])
         n = console_budget(v->domain, n);
         if (!n)
             return done ? (long)done : -CARAPACE_EAGAIN;
-        if (guestmem_read(buf, va + done, n))
+        if (guestmem_read(buf, gva_init(va + done), n))
             return done ? (long)done : -CARAPACE_EFAULT;
         console_out(v->domain, buf, n);
         done += n;
@@ -55,10 +55,10 @@ long hypercall_console_read(struct vcpu *v, const uint64_t a[5])
 
     if (v->domain->id != 0)
         return -CARAPACE_EPERM;
-    if (!guestmem_range_ok(va, len))
+    if (!guestmem_range_ok(gva_init(va), len))
         return -CARAPACE_EFAULT;
     n = console_peek(buf, len < CONSOLE_CHUNK ? len : CONSOLE_CHUNK);
-    if (n && guestmem_write(va, buf, n))
+    if (n && guestmem_write(gva_init(va), buf, n))
         return -CARAPACE_EFAULT; /* the bytes stay for the next read */
     console_consume(n);
     return (long)n;
@@ -161,16 +161,17 @@ long hypercall_multicall(struct vcpu *v, const uint64_t a[5])
 
     if (count > MULTICALL_MAX)
         return -CARAPACE_E2BIG;
-    if (!guestmem_range_ok(va, count * sizeof(e)))
+    if (!guestmem_range_ok(gva_init(va), count * sizeof(e)))
         return -CARAPACE_EFAULT;
     for (uint64_t i = 0; i < count; i++) {
         uint64_t at = va + i * sizeof(e);
 
-        if (guestmem_read(&e, at, sizeof(e)))
+        if (guestmem_read(&e, gva_init(at), sizeof(e)))
             return -CARAPACE_EFAULT;
         e.result = hypercall_dispatch(v, e.op, e.args, true);
-        if (guestmem_write(at + offsetof(struct multicall_entry, result),
-                           &e.result, sizeof(e.result)))
+        if (guestmem_write(
+                gva_init(at + offsetof(struct multicall_entry, result)),
+                &e.result, sizeof(e.result)))
             return -CARAPACE_EFAULT;
         if (e.result < 0 || v->state != VCPU_RUNNABLE)
             return (long)(i + 1);

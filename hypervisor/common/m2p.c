@@ -24,13 +24,19 @@ void m2p_init(uint64_t *table, uint64_t nframes)
         table[i] = M2P_INVALID;
 }
 
-void m2p_set(mfn_t m, uint64_t gfn)
+void m2p_set(mfn_t m, gfn_t gfn)
 {
     if (mfn_val(m) < m2p_nframes)
-        m2p_table[mfn_val(m)] = gfn;
+        m2p_table[mfn_val(m)] = gfn_val(gfn);
 }
 
-uint64_t m2p_get(mfn_t m)
+void m2p_clear(mfn_t m)
 {
-    return mfn_val(m) < m2p_nframes ? m2p_table[mfn_val(m)] : M2P_INVALID;
+    m2p_set(m, gfn_init(M2P_INVALID));
+}
+
+gfn_t m2p_get(mfn_t m)
+{
+    return gfn_init(mfn_val(m) < m2p_nframes ? m2p_table[mfn_val(m)]
+                                             : M2P_INVALID);
 }

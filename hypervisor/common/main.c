@@ -11,11 +11,12 @@
  */
 #include <stddef.h>
 
+#include <carapace/errno.h>
+
 #include "arch.h"
 #include "bootdom.h"
 #include "bootinfo.h"
 #include "cmdline.h"
-#include "errcode.h"
 #include "log.h"
 #include "main.h"
 #include "mm.h"
@@ -96,7 +97,7 @@ void start_of_day(const void *fdt)
     selftest_main();
     sched_init();
     err = bootdom_start(fdt, cmdline);
-    if (err == -ENOENT) {
+    if (err == -CARAPACE_ENOENT) {
         log_info("No dom0 kernel (no boot module): powering off.\n");
         arch_exit(ARCH_EXIT_POWEROFF);
     }

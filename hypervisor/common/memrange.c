@@ -14,7 +14,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "errcode.h"
+#include <carapace/errno.h>
+
 #include "memrange.h"
 #include "panic.h"
 
@@ -58,7 +59,7 @@ int memrange_add(struct memrange_set *set, uint64_t start, uint64_t end)
     uint32_t i, j;
 
     if (end < start)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     if (start == end)
         return 0;
 
@@ -70,7 +71,7 @@ int memrange_add(struct memrange_set *set, uint64_t start, uint64_t end)
 
     if (i == j) {
         if (set->count == MEMRANGE_MAX)
-            return -ENOSPC;
+            return -CARAPACE_ENOSPC;
         memrange_insert_slot(set, i);
         set->ranges[i].start = start;
         set->ranges[i].end = end;
@@ -92,7 +93,7 @@ int memrange_remove(struct memrange_set *set, uint64_t start, uint64_t end)
     uint32_t i, j;
 
     if (end < start)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     if (start == end)
         return 0;
 
@@ -106,7 +107,7 @@ int memrange_remove(struct memrange_set *set, uint64_t start, uint64_t end)
         if (r->end > end) {
             /* [start, end) is strictly inside r: split it in two. */
             if (set->count == MEMRANGE_MAX)
-                return -ENOSPC;
+                return -CARAPACE_ENOSPC;
             memrange_insert_slot(set, i + 1);
             set->ranges[i + 1].start = end;
             set->ranges[i + 1].end = r->end;
@@ -183,13 +184,13 @@ int memrange_find(const struct memrange_set *set, uint64_t size, uint64_t align,
     uint32_t i;
 
     if (size == 0 || align == 0 || (align & (align - 1)) != 0)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     /* Ranges are sorted, so the first fit is the lowest one. */
     for (i = 0; i < set->count && set->ranges[i].start < limit; i++) {
         if (memrange_fit(&set->ranges[i], size, align, limit, out))
             return 0;
     }
-    return -ENOMEM;
+    return -CARAPACE_ENOMEM;
 }
 
 uint32_t memrange_count(const struct memrange_set *set)

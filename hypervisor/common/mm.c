@@ -7,10 +7,11 @@
  * carved out of free RAM below the early-map limit, since they are written
  * before the final direct map exists. Unused page-table frames go back.
  */
+#include <carapace/errno.h>
+
 #include "addr.h"
 #include "arch.h"
 #include "bootinfo.h"
-#include "errcode.h"
 #include "frame.h"
 #include "log.h"
 #include "m2p.h"
@@ -49,7 +50,7 @@ static int mm_collect(const void *fdt)
                                mm_page_up(m.start + m.size));
     }
     if (!err && mm_ram.count == 0)
-        err = -ENOMEM;
+        err = -CARAPACE_ENOMEM;
     return err;
 }
 

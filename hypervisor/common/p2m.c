@@ -14,46 +14,33 @@
 #include "m2p.h"
 #include "p2m.h"
 
-static void *p2m_frame(mfn_t m)
+/* *table, if still invalid, becomes a hypervisor frame of invalid mfns
+ * (all ones). 0 or -ENOMEM. */
+static int p2m_table_get(mfn_t *table)
 {
-    return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+    if (mfn_valid(*table))
+        return 0;
+    *table = frame_alloc(0, FRAME_OWNER_HYP);
+    if (!mfn_valid(*table))
+        return -CARAPACE_ENOMEM;
+    memset(mfn_to_virt(*table), 0xff, PAGE_SIZE); /* INVALID_MFN_VAL */
+    return 0;
 }
 
-/* A frame of the hypervisor's, zeroed, or an invalid mfn. */
-static mfn_t p2m_table_alloc(void)
+/* *slot: the entry of gfn, its directory and leaf allocated if need be. */
+static int p2m_slot(struct domain *d, gfn_t gfn, mfn_t **slot)
 {
-    mfn_t m = frame_alloc(0, FRAME_OWNER_HYP);
-
-    if (mfn_valid(m))
-        memset(p2m_frame(m), 0xff, PAGE_SIZE); /* INVALID_MFN_VAL */
-    return m;
-}
-
-static mfn_t *p2m_dir(struct domain *d)
-{
-    if (!mfn_valid(d->p2m_dir)) {
-        d->p2m_dir = p2m_table_alloc();
-        if (!mfn_valid(d->p2m_dir))
-            return NULL;
-    }
-    return p2m_frame(d->p2m_dir);
-}
-
-/* The slot of gfn, allocating its leaf; NULL when out of memory. */
-static mfn_t *p2m_slot(struct domain *d, uint64_t gfn)
-{
-    mfn_t *dir = p2m_dir(d);
     mfn_t *leaf;
+    int rc = p2m_table_get(&d->p2m_dir);
 
-    if (!dir)
-        return NULL;
-    leaf = &dir[gfn / P2M_PER_FRAME];
-    if (!mfn_valid(*leaf)) {
-        *leaf = p2m_table_alloc();
-        if (!mfn_valid(*leaf))
-            return NULL;
-    }
-    return (mfn_t *)p2m_frame(*leaf) + gfn % P2M_PER_FRAME;
+    if (rc)
+        return rc;
+    leaf = (mfn_t *)mfn_to_virt(d->p2m_dir) + gfn_val(gfn) / P2M_PER_FRAME;
+    rc = p2m_table_get(leaf);
+    if (rc)
+        return rc;
+    *slot = (mfn_t *)mfn_to_virt(*leaf) + gfn_val(gfn) % P2M_PER_FRAME;
+    return 0;
 }
 
 int p2m_grow(struct domain *d, uint64_t nr)
@@ -61,14 +48,17 @@ int p2m_grow(struct domain *d, uint64_t nr)
     if (nr > P2M_MAX_FRAMES)
         return -CARAPACE_E2BIG;
     while (d->nr_frames < nr) {
-        mfn_t *slot = p2m_slot(d, d->nr_frames);
-        mfn_t m = slot ? frame_alloc(0, d->id) : mfn_init(INVALID_MFN_VAL);
+        mfn_t *slot, m;
+        int rc = p2m_slot(d, gfn_init(d->nr_frames), &slot);
 
+        if (rc)
+            return rc;
+        m = frame_alloc(0, d->id);
         if (!mfn_valid(m))
             return -CARAPACE_ENOMEM;
-        memset(p2m_frame(m), 0, PAGE_SIZE);
+        memset(mfn_to_virt(m), 0, PAGE_SIZE);
         *slot = m;
-        m2p_set(m, d->nr_frames);
+        m2p_set(m, gfn_init(d->nr_frames));
         d->nr_frames++;
     }
     return 0;
@@ -77,26 +67,28 @@ int p2m_grow(struct domain *d, uint64_t nr)
 int p2m_shrink(struct domain *d, uint64_t nr)
 {
     while (d->nr_frames > nr) {
-        mfn_t *slot = p2m_slot(d, d->nr_frames - 1);
+        mfn_t *slot;
 
-        if (!slot || frame_free(*slot, 0))
+        if (p2m_slot(d, gfn_init(d->nr_frames - 1), &slot) ||
+            frame_free(*slot, 0))
             return -CARAPACE_EBUSY;
-        m2p_set(*slot, M2P_INVALID);
+        m2p_clear(*slot);
         *slot = mfn_init(INVALID_MFN_VAL);
         d->nr_frames--;
     }
     return 0;
 }
 
-mfn_t p2m_get(const struct domain *d, uint64_t gfn)
+mfn_t p2m_get(const struct domain *d, gfn_t gfn)
 {
+    const uint64_t g = gfn_val(gfn);
     const mfn_t *dir, *leaf;
 
-    if (gfn >= d->nr_frames || !mfn_valid(d->p2m_dir))
+    if (g >= d->nr_frames || !mfn_valid(d->p2m_dir))
         return mfn_init(INVALID_MFN_VAL);
-    dir = p2m_frame(d->p2m_dir);
-    leaf = p2m_frame(dir[gfn / P2M_PER_FRAME]);
-    return leaf[gfn % P2M_PER_FRAME];
+    dir = mfn_to_virt(d->p2m_dir);
+    leaf = mfn_to_virt(dir[g / P2M_PER_FRAME]);
+    return leaf[g % P2M_PER_FRAME];
 }
 
 void p2m_free(struct domain *d)
@@ -105,7 +97,7 @@ void p2m_free(struct domain *d)
 
     if (!mfn_valid(d->p2m_dir))
         return;
-    dir = p2m_frame(d->p2m_dir);
+    dir = mfn_to_virt(d->p2m_dir);
     for (unsigned i = 0; i < P2M_PER_FRAME; i++)
         if (mfn_valid(dir[i]))
             frame_free(dir[i], 0);

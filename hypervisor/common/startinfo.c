@@ -30,7 +30,8 @@
 
 #include <libfdt.h>
 
-#include "errcode.h"
+#include <carapace/errno.h>
+
 #include "format.h"
 #include "startinfo.h"
 
@@ -117,7 +118,7 @@ static bool startinfo_desc_ok(const struct startinfo_desc *d)
 
 static int startinfo_errcode(int fdt_err)
 {
-    return fdt_err == -FDT_ERR_NOSPACE ? -ENOSPC : -EINVAL;
+    return fdt_err == -FDT_ERR_NOSPACE ? -CARAPACE_ENOSPC : -CARAPACE_EINVAL;
 }
 
 static void startinfo_node_name(char *buf, unsigned i)
@@ -184,7 +185,7 @@ int startinfo_build(void *buf, size_t size, const struct startinfo_desc *d)
     int err;
 
     if (!buf || ((uintptr_t)buf & 7) || !startinfo_desc_ok(d))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     /* libfdt sizes are int; a start-info tree never needs more. */
     err = fdt_create(buf, size > __INT_MAX__ ? __INT_MAX__ : (int)size);
     if (!err)

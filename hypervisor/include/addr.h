@@ -24,6 +24,11 @@ typedef struct {
     uint64_t gfn;
 } gfn_t;
 
+/* Guest virtual address: what the guest's own page tables translate. */
+typedef struct {
+    uint64_t gva;
+} gva_t;
+
 /* Host physical address. */
 typedef struct {
     uint64_t pa;
@@ -64,6 +69,21 @@ static inline gfn_t gfn_init(uint64_t v)
 static inline uint64_t gfn_val(gfn_t g)
 {
     return g.gfn;
+}
+
+static inline gva_t gva_init(uint64_t v)
+{
+    return (gva_t){v};
+}
+
+static inline uint64_t gva_val(gva_t v)
+{
+    return v.gva;
+}
+
+static inline gva_t gva_add(gva_t v, uint64_t n)
+{
+    return (gva_t){v.gva + n};
 }
 
 static inline paddr_t pa_init(uint64_t v)

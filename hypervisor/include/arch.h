@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "memrange.h"
 
 /* How the machine stops: QEMU turns these into distinct exit statuses. */
@@ -39,6 +40,18 @@ uint64_t arch_mm_early_limit(void);
  * back (only for direct-map addresses). */
 void *arch_phys_to_virt(uint64_t pa);
 uint64_t arch_virt_to_phys(const void *va);
+
+/* The direct-map address of machine frame m, and the frame of a direct-map
+ * address: the one spelling of both, so no file keeps a private copy. */
+static inline void *mfn_to_virt(mfn_t m)
+{
+    return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+}
+
+static inline mfn_t virt_to_mfn(const void *va)
+{
+    return pa_to_mfn(pa_init(arch_virt_to_phys(va)));
+}
 
 /* Page-table frames arch_paging_init needs for a machine whose RAM ends at
  * ram_end and consists of nranges ranges. */
@@ -94,7 +107,6 @@ void arch_idle(void);
 
 /* --- Building guests (arch/x86_64/pv_build.c) --- */
 struct vcpu_time_info;
-#include "addr.h"
 
 /* Pin l4, a frame of d written by the toolstack, as d's L4: the full
  * validation of every table under it. 0 or a negative errno. */
@@ -103,9 +115,9 @@ int arch_guest_pin_root(struct domain *d, mfn_t l4);
 /* Build the tables mapping guest frames 0..nr-1 at virt_base, in the
  * domlayout_pt_frames() guest frames pt_gfn.. (mapped read-only), pin them; *l4
  * gets the root's machine address. */
-int arch_guest_pt_build(struct domain *d, uint64_t virt_base, uint64_t nr,
-                        mfn_t (*gfn_to_mfn)(void *ctx, uint64_t gfn), void *ctx,
-                        uint64_t pt_gfn, uint64_t pt_frames, uint64_t *l4);
+int arch_guest_pt_build(struct domain *d, gva_t virt_base, uint64_t nr,
+                        mfn_t (*gfn_to_mfn)(void *ctx, gfn_t gfn), void *ctx,
+                        gfn_t pt_gfn, uint64_t pt_frames, uint64_t *l4);
 void arch_hypercall_page_fill(void *page);
 int arch_vcpu_init_guest(struct vcpu *v, uint64_t entry, uint64_t stack,
                          uint64_t start_info, uint64_t l4);

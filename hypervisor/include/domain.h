@@ -73,12 +73,14 @@ struct domain {
     struct evtchn_domain *evtchn; /* its ports (evtchn.c); NULL: none yet */
     uint32_t console_port;        /* its end of the console channel (domU) */
     uint32_t console_gref;        /* grant ref of its console ring, for dom0 */
-    uint64_t console_gfn;         /* its console ring page (domU) */
+    gfn_t console_gfn;            /* its console ring page (domU) */
     struct vcpu vcpu[1];
 };
 
-/* A new domain with no memory yet; NULL if the id is taken or no memory. */
-struct domain *domain_create(uint32_t id, const char *name, uint32_t flags);
+/* A new domain with no memory yet, in *out. 0, -EINVAL (id past
+ * DOMAIN_MAX), -EEXIST (id taken) or -ENOMEM. */
+int domain_create(uint32_t id, const char *name, uint32_t flags,
+                  struct domain **out);
 struct domain *domain_get(uint32_t id);
 /* Every domain in id order: for (d = domain_first(); d; d = d->next). */
 struct domain *domain_first(void);

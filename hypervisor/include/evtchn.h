@@ -66,9 +66,9 @@ bool evtchn_2l_set_pending(struct shared_info *s, unsigned vcpu, uint32_t port);
 bool evtchn_2l_unmask(struct shared_info *s, unsigned vcpu, uint32_t port);
 void evtchn_2l_clear_pending(struct shared_info *s, uint32_t port);
 
-/* A zeroed table, or NULL; and its release (evtchn_hypercall.c, or the
- * unit test's). */
-struct evtchn_domain *evtchn_table_alloc(void);
+/* A zeroed table in *out: 0 or -ENOMEM; and its release
+ * (evtchn_hypercall.c, or the unit test's). */
+int evtchn_table_alloc(struct evtchn_domain **out);
 void evtchn_table_free(struct evtchn_domain *e);
 
 #endif /* CARAPACE_EVTCHN_H */

@@ -22,8 +22,8 @@ int grant_domain_init(struct domain *d, unsigned nr_frames);
 
 /* Write grant `ref` of d (the builder: the console ring for dom0). The
  * table must exist (grant_domain_init). 0 or -errno. */
-int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid,
-                      uint64_t gfn, uint16_t flags);
+int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid, gfn_t gfn,
+                      uint16_t flags);
 
 /* Domain teardown, before its page tables are released: undo d's mappings
  * of other domains' frames; frames of d that others still map are handed

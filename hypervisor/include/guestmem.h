@@ -11,9 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
+
 /* True if [va, va + len) lies wholly in guest address space. */
-bool guestmem_range_ok(uint64_t va, uint64_t len);
-int guestmem_read(void *dst, uint64_t va, size_t len);
-int guestmem_write(uint64_t va, const void *src, size_t len);
+bool guestmem_range_ok(gva_t va, uint64_t len);
+int guestmem_read(void *dst, gva_t va, size_t len);
+int guestmem_write(gva_t va, const void *src, size_t len);
 
 #endif /* CARAPACE_GUESTMEM_H */

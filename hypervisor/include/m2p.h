@@ -17,8 +17,11 @@
 uint64_t m2p_bytes(uint64_t nframes);
 /* Use table[0 .. nframes) (direct-map address), filling it invalid. */
 void m2p_init(uint64_t *table, uint64_t nframes);
-/* Record that machine frame m holds guest frame gfn (or M2P_INVALID). */
-void m2p_set(mfn_t m, uint64_t gfn);
-uint64_t m2p_get(mfn_t m);
+/* Record that machine frame m holds guest frame gfn of its owner. */
+void m2p_set(mfn_t m, gfn_t gfn);
+/* m holds no guest frame any more (M2P_INVALID, as guests read it). */
+void m2p_clear(mfn_t m);
+/* The guest frame m holds, or M2P_INVALID. */
+gfn_t m2p_get(mfn_t m);
 
 #endif /* CARAPACE_M2P_H */

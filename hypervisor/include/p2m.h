@@ -25,7 +25,7 @@ int p2m_grow(struct domain *d, uint64_t nr);
 /* Free guest frames nr .. d->nr_frames - 1 (they must be plain memory). */
 int p2m_shrink(struct domain *d, uint64_t nr);
 /* The machine frame of gfn, or an invalid mfn past the end. */
-mfn_t p2m_get(const struct domain *d, uint64_t gfn);
+mfn_t p2m_get(const struct domain *d, gfn_t gfn);
 /* Free the map itself (the domain's frames are freed by their owner). */
 void p2m_free(struct domain *d);
 

@@ -33,12 +33,15 @@ void sched_wake(struct vcpu *v)
     wakes[v->domain->id]++;
 }
 
-struct evtchn_domain *evtchn_table_alloc(void)
+int evtchn_table_alloc(struct evtchn_domain **out)
 {
     struct evtchn_domain *e = alloc_fails ? NULL : calloc(1, sizeof(*e));
 
-    tables_live += e != NULL;
-    return e;
+    if (!e)
+        return -CARAPACE_ENOMEM;
+    tables_live++;
+    *out = e;
+    return 0;
 }
 
 void evtchn_table_free(struct evtchn_domain *e)

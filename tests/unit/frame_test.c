@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "errcode.h"
+#include <errno.h>
 #include "frame.h"
 #include "memrange.h"
 

@@ -46,24 +46,26 @@ struct domain *domain_get(uint32_t id)
 }
 
 /* Guest memory of the caller: plain host memory here. */
-bool guestmem_range_ok(uint64_t va, uint64_t len)
+bool guestmem_range_ok(gva_t gva, uint64_t len)
 {
+    uint64_t va = gva_val(gva);
+
     return va && va + len > va;
 }
 
-int guestmem_read(void *dst, uint64_t va, size_t len)
+int guestmem_read(void *dst, gva_t va, size_t len)
 {
-    if (va == 1)
+    if (gva_val(va) == 1)
         return -1;
-    memcpy(dst, (const void *)va, len);
+    memcpy(dst, (const void *)gva_val(va), len);
     return 0;
 }
 
-int guestmem_write(uint64_t va, const void *src, size_t len)
+int guestmem_write(gva_t va, const void *src, size_t len)
 {
-    if (va == 1)
+    if (gva_val(va) == 1)
         return -1;
-    memmove((void *)va, src, len);
+    memmove((void *)gva_val(va), src, len);
     return 0;
 }
 
@@ -163,11 +165,12 @@ bool arch_grant_orphan_release(mfn_t mfn)
 /* --- Domains ------------------------------------------------------------- */
 
 /* The hypervisor's p2m (p2m.c) for grant.c: here one frame per domain. */
-mfn_t p2m_get(const struct domain *d, uint64_t gfn)
+mfn_t p2m_get(const struct domain *d, gfn_t gfn)
 {
-    if (gfn >= d->nr_frames)
+    if (gfn_val(gfn) >= d->nr_frames)
         return mfn_init(INVALID_MFN_VAL);
-    return mfn_init(((const uint64_t *)grant_va(p2m_frame[d->id]))[gfn]);
+    return mfn_init(
+        ((const uint64_t *)mfn_to_virt(p2m_frame[d->id]))[gfn_val(gfn)]);
 }
 
 static void dom_create(uint32_t id)
@@ -180,12 +183,12 @@ static void dom_create(uint32_t id)
     d->nr_frames = DOMMEM;
     d->vcpu[0].domain = d;
     p2m_frame[id] = frame_alloc(0, id);
-    p2m = grant_va(p2m_frame[id]);
+    p2m = mfn_to_virt(p2m_frame[id]);
     for (unsigned g = 0; g < DOMMEM; g++) {
         mfn_t m = frame_alloc(0, id);
 
         CHECK(mfn_valid(m));
-        memset(grant_va(m), (int)(id * 16 + g), PAGE_SIZE);
+        memset(mfn_to_virt(m), (int)(id * 16 + g), PAGE_SIZE);
         p2m[g] = mfn_val(m);
     }
     doms[id] = d;
@@ -207,7 +210,7 @@ static void dom_destroy(uint32_t id)
 
 static struct grant_entry *table(uint32_t id)
 {
-    return grant_va(doms[id]->grant->table[0]);
+    return mfn_to_virt(doms[id]->grant->table[0]);
 }
 
 static void grant(uint32_t from, uint32_t ref, uint16_t to, uint64_t gfn,
@@ -288,14 +291,14 @@ static void check_invariants(void)
                 continue;
             used++;
             INV(ptes[d][m->cookie].present &&
-                ptes[d][m->cookie].mfn == m->mfn &&
+                ptes[d][m->cookie].mfn == mfn_val(m->mfn) &&
                 m->va == m->cookie * PAGE_SIZE);
             INV((m->flags & GRANT_MAP_ORPHAN) ||
                 (doms[m->dom] && doms[m->dom]->grant));
             if (m->flags & GRANT_MAP_ORPHAN)
-                INV(frames[m->mfn].owner == FRAME_OWNER_HYP);
+                INV(frames[mfn_val(m->mfn)].owner == FRAME_OWNER_HYP);
             else
-                INV(frames[m->mfn].owner == m->dom);
+                INV(frames[mfn_val(m->mfn)].owner == m->dom);
         }
         INV(used == g->maps);
         unsigned present = 0;
@@ -322,7 +325,8 @@ static void check_invariants(void)
                     if ((m->flags & GRANT_MAP_USED) &&
                         !(m->flags & GRANT_MAP_ORPHAN) && m->dom == d &&
                         m->ref == ref) {
-                        INV(e == a->domid && m->mfn == a->mfn);
+                        INV(e == a->domid &&
+                            mfn_val(m->mfn) == mfn_val(a->mfn));
                         if (m->flags & GRANT_MAP_WRITABLE)
                             rw++;
                         else
@@ -434,8 +438,8 @@ static void test_directed(void)
     c.source.offset = 0;
     CHECK_EQ(op(0, GNTTABOP_copy, &c, 1), 0);
     CHECK_EQ(c.status, 0);
-    CHECK_EQ(((uint8_t *)grant_va(
-                 mfn_init(((uint64_t *)grant_va(p2m_frame[0]))[0])))[199],
+    CHECK_EQ(((uint8_t *)mfn_to_virt(
+                 mfn_init(((uint64_t *)mfn_to_virt(p2m_frame[0]))[0])))[199],
              1 * 16 + 3);
     c.flags = GNTCOPY_source_gref | GNTCOPY_dest_gref;
     c.dest = (struct gnttab_copy_ptr){.dom = 1, .ref = 2};

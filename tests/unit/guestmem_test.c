@@ -76,32 +76,41 @@ static void test_walk(void)
     const uint64_t root = 1 * PG;
 
     machine_init();
-    CHECK_EQ(guestmem_walk(root, va(0, 0, 0, 0) + 0x123, false),
+    CHECK_EQ(guestmem_walk(root, gva_init(va(0, 0, 0, 0) + 0x123), false),
              5 * PG + 0x123);
-    CHECK_EQ(guestmem_walk(root, va(0, 0, 0, 1), true), 6 * PG);
-    CHECK_EQ(guestmem_walk(root, va(0, 0, 0, 2), false), 7 * PG);
-    CHECK_EQ(guestmem_walk(root, va(0, 0, 0, 2), true), GUESTMEM_FAULT);
-    CHECK_EQ(guestmem_walk(root, va(0, 0, 0, 3), false), GUESTMEM_FAULT);
-    CHECK_EQ(guestmem_walk(root, va(0, 0, 0, 4), false), GUESTMEM_FAULT);
-    CHECK_EQ(guestmem_walk(root, va(258, 0, 0, 0), false), GUESTMEM_FAULT);
-    CHECK_EQ(guestmem_walk(root, 0x0000800000000000ULL, false), GUESTMEM_FAULT);
-    CHECK_EQ(guestmem_walk(root, ~0ULL, false), GUESTMEM_FAULT);
+    CHECK_EQ(guestmem_walk(root, gva_init(va(0, 0, 0, 1)), true), 6 * PG);
+    CHECK_EQ(guestmem_walk(root, gva_init(va(0, 0, 0, 2)), false), 7 * PG);
+    CHECK_EQ(guestmem_walk(root, gva_init(va(0, 0, 0, 2)), true),
+             GUESTMEM_FAULT);
+    CHECK_EQ(guestmem_walk(root, gva_init(va(0, 0, 0, 3)), false),
+             GUESTMEM_FAULT);
+    CHECK_EQ(guestmem_walk(root, gva_init(va(0, 0, 0, 4)), false),
+             GUESTMEM_FAULT);
+    CHECK_EQ(guestmem_walk(root, gva_init(va(258, 0, 0, 0)), false),
+             GUESTMEM_FAULT);
+    CHECK_EQ(guestmem_walk(root, gva_init(0x0000800000000000ULL), false),
+             GUESTMEM_FAULT);
+    CHECK_EQ(guestmem_walk(root, gva_init(~0ULL), false), GUESTMEM_FAULT);
     /* Missing U, W or P at each upper level in turn. */
     for (unsigned f = 1; f <= 3; f++) {
         uint64_t keep = tab(f)[0];
 
         tab(f)[0] = keep & ~U;
-        CHECK_EQ(guestmem_walk(root, va(0, 0, 0, 0), false), GUESTMEM_FAULT);
+        CHECK_EQ(guestmem_walk(root, gva_init(va(0, 0, 0, 0)), false),
+                 GUESTMEM_FAULT);
         tab(f)[0] = keep & ~W;
-        CHECK_EQ(guestmem_walk(root, va(0, 0, 0, 0), false), 5 * PG);
-        CHECK_EQ(guestmem_walk(root, va(0, 0, 0, 0), true), GUESTMEM_FAULT);
+        CHECK_EQ(guestmem_walk(root, gva_init(va(0, 0, 0, 0)), false), 5 * PG);
+        CHECK_EQ(guestmem_walk(root, gva_init(va(0, 0, 0, 0)), true),
+                 GUESTMEM_FAULT);
         tab(f)[0] = keep & ~P;
-        CHECK_EQ(guestmem_walk(root, va(0, 0, 0, 0), false), GUESTMEM_FAULT);
+        CHECK_EQ(guestmem_walk(root, gva_init(va(0, 0, 0, 0)), false),
+                 GUESTMEM_FAULT);
         tab(f)[0] = keep;
     }
     /* A superpage entry is never followed (the hypervisor's direct map). */
     tab(3)[1] = e(4, P | W | U | PTE_PS);
-    CHECK_EQ(guestmem_walk(root, va(0, 0, 1, 0), false), GUESTMEM_FAULT);
+    CHECK_EQ(guestmem_walk(root, gva_init(va(0, 0, 1, 0)), false),
+             GUESTMEM_FAULT);
 }
 
 /* L4 slot 1 points at the L4 itself, read-only. */
@@ -113,18 +122,24 @@ static void test_recursive(void)
     machine_init();
     tab(1)[1] = e(1, P | U);
     /* The guest's own L1, read through the slot: fine, read-only. */
-    CHECK_EQ(guestmem_walk(root, va(1, 0, 0, 0), false), 4 * PG);
-    CHECK_EQ(guestmem_walk(root, va(1, 0, 0, 0), true), GUESTMEM_FAULT);
-    CHECK_EQ(guestmem_walk(root, va(1, 1, 1, 1), false), 1 * PG);
+    CHECK_EQ(guestmem_walk(root, gva_init(va(1, 0, 0, 0)), false), 4 * PG);
+    CHECK_EQ(guestmem_walk(root, gva_init(va(1, 0, 0, 0)), true),
+             GUESTMEM_FAULT);
+    CHECK_EQ(guestmem_walk(root, gva_init(va(1, 1, 1, 1)), false), 1 * PG);
     /* Through the slot into the hypervisor's slot 258: refused at the
      * supervisor entry, though every entry below it says user. */
-    CHECK_EQ(guestmem_walk(root, va(1, 258, 0, 0), false), GUESTMEM_FAULT);
-    CHECK_EQ(guestmem_walk(root, va(1, 1, 258, 0), false), GUESTMEM_FAULT);
-    CHECK_EQ(guestmem_copy_root(root, va(1, 258, 0, 0) + 8, buf, 18, false),
+    CHECK_EQ(guestmem_walk(root, gva_init(va(1, 258, 0, 0)), false),
+             GUESTMEM_FAULT);
+    CHECK_EQ(guestmem_walk(root, gva_init(va(1, 1, 258, 0)), false),
+             GUESTMEM_FAULT);
+    CHECK_EQ(guestmem_copy_root(root, gva_init(va(1, 258, 0, 0) + 8), buf, 18,
+                                false),
              -14);
     /* With a user bit there, the same address would read the secret. */
     tab(1)[258] |= U;
-    CHECK_EQ(guestmem_copy_root(root, va(1, 258, 0, 0) + 8, buf, 18, false), 0);
+    CHECK_EQ(guestmem_copy_root(root, gva_init(va(1, 258, 0, 0) + 8), buf, 18,
+                                false),
+             0);
     CHECK_STR(buf, "hypervisor secret");
 }
 
@@ -137,21 +152,27 @@ static void test_copy(void)
     memset(&mem[6 * PG], 'b', PG);
     memcpy(&mem[6 * PG - 4], "abcd", 4);
     /* Across pages 0 and 1: 4 bytes of frame 5, then frame 6. */
-    CHECK_EQ(guestmem_copy_root(root, va(0, 0, 0, 1) - 4, buf, 8, false), 0);
+    CHECK_EQ(
+        guestmem_copy_root(root, gva_init(va(0, 0, 0, 1) - 4), buf, 8, false),
+        0);
     CHECK(memcmp(buf, "abcdbbbb", 8) == 0);
-    CHECK_EQ(guestmem_copy_root(root, va(0, 0, 0, 1) - 4, "wxyzWXYZ", 8, true),
+    CHECK_EQ(guestmem_copy_root(root, gva_init(va(0, 0, 0, 1) - 4), "wxyzWXYZ",
+                                8, true),
              0);
     CHECK(memcmp(&mem[6 * PG - 4], "wxyzWXYZ", 8) == 0);
     /* Into the read-only page: the writable part is written, then -EFAULT. */
-    CHECK_EQ(guestmem_copy_root(root, va(0, 0, 0, 2) - 2, "12345", 5, true),
+    CHECK_EQ(guestmem_copy_root(root, gva_init(va(0, 0, 0, 2) - 2), "12345", 5,
+                                true),
              -14);
     CHECK(memcmp(&mem[7 * PG - 2], "12", 2) == 0);
     CHECK_EQ(mem[7 * PG], 0);
     /* Ranges that leave the lower half or wrap. */
-    CHECK_EQ(guestmem_copy_root(root, 0x00007ffffffffff0ULL, buf, 32, false),
+    CHECK_EQ(guestmem_copy_root(root, gva_init(0x00007ffffffffff0ULL), buf, 32,
+                                false),
              -14);
-    CHECK_EQ(guestmem_copy_root(root, ~0ULL - 4, buf, 8, false), -14);
-    CHECK_EQ(guestmem_copy_root(root, va(0, 0, 0, 0), buf, 0, false), 0);
+    CHECK_EQ(guestmem_copy_root(root, gva_init(~0ULL - 4), buf, 8, false), -14);
+    CHECK_EQ(guestmem_copy_root(root, gva_init(va(0, 0, 0, 0)), buf, 0, false),
+             0);
 }
 
 int main(void)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "errcode.h"
+#include <errno.h>
 #include "memrange.h"
 
 /* Sorted, non-empty, and neither overlapping nor touching. */

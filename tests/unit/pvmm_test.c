@@ -22,7 +22,7 @@
 #include "arch/paging.h"
 #include "arch/pvmm.h"
 #include "check.h"
-#include "errcode.h"
+#include <errno.h>
 #include "frame.h"
 
 #define NFRAMES 256

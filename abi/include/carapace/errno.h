@@ -2,7 +2,9 @@
 /*
  * Error codes. A hypercall returns 0 (or a documented non-negative value)
  * on success and the negative of one of these on failure. The values are
- * Linux's, so a reader does not need a second table in their head.
+ * Linux's, so a reader does not need a second table in their head (and
+ * host unit tests of hypervisor code may compare them with <errno.h>'s).
+ * The hypervisor uses them for its internal errors too; EIO is only that.
  */
 #ifndef CARAPACE_ABI_ERRNO_H
 #define CARAPACE_ABI_ERRNO_H
@@ -10,6 +12,7 @@
 #define CARAPACE_EPERM    1   /* not allowed for this caller */
 #define CARAPACE_ENOENT   2   /* no such object (entry not present, ...) */
 #define CARAPACE_ESRCH    3   /* no such domain */
+#define CARAPACE_EIO      5   /* internal only: frame table self-check failed */
 #define CARAPACE_E2BIG    7   /* count larger than the documented limit */
 #define CARAPACE_EAGAIN   11  /* try again later (rate limit) */
 #define CARAPACE_ENOMEM   12  /* out of memory */

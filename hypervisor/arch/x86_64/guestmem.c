@@ -34,14 +34,15 @@
 #define GUEST_VA_LIMIT  0x0000800000000000ULL
 #define GUESTMEM_OFFSET 0xfffULL
 
-bool guestmem_range_ok(uint64_t va, uint64_t len)
+bool guestmem_range_ok(gva_t va, uint64_t len)
 {
-    return va <= GUEST_VA_LIMIT && len <= GUEST_VA_LIMIT - va;
+    return gva_val(va) <= GUEST_VA_LIMIT && len <= GUEST_VA_LIMIT - gva_val(va);
 }
 
-uint64_t guestmem_walk(uint64_t root, uint64_t va, bool write)
+uint64_t guestmem_walk(uint64_t root, gva_t gva, bool write)
 {
     const uint64_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
+    const uint64_t va = gva_val(gva);
     uint64_t e = root;
 
     if (va >= GUEST_VA_LIMIT)
@@ -66,7 +67,7 @@ static void guestmem_move(void *dst, const void *src, size_t n)
     __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 }
 
-int guestmem_copy_root(uint64_t root, uint64_t va, void *buf, size_t len,
+int guestmem_copy_root(uint64_t root, gva_t va, void *buf, size_t len,
                        bool write)
 {
     uint8_t *b = buf;
@@ -74,7 +75,7 @@ int guestmem_copy_root(uint64_t root, uint64_t va, void *buf, size_t len,
     if (!guestmem_range_ok(va, len))
         return -CARAPACE_EFAULT;
     while (len > 0) {
-        size_t chunk = PAGE_SIZE - (va & GUESTMEM_OFFSET);
+        size_t chunk = PAGE_SIZE - (gva_val(va) & GUESTMEM_OFFSET);
         uint64_t pa = guestmem_walk(root, va, write);
         void *p;
 
@@ -87,19 +88,19 @@ int guestmem_copy_root(uint64_t root, uint64_t va, void *buf, size_t len,
             guestmem_move(p, b, chunk);
         else
             guestmem_move(b, p, chunk);
-        va += chunk;
+        va = gva_add(va, chunk);
         b += chunk;
         len -= chunk;
     }
     return 0;
 }
 
-int guestmem_read(void *dst, uint64_t va, size_t len)
+int guestmem_read(void *dst, gva_t va, size_t len)
 {
     return guestmem_copy_root(read_cr3(), va, dst, len, false);
 }
 
-int guestmem_write(uint64_t va, const void *src, size_t len)
+int guestmem_write(gva_t va, const void *src, size_t len)
 {
     return guestmem_copy_root(read_cr3(), va, (void *)src, len, true);
 }

@@ -9,9 +9,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <carapace/errno.h>
+
 #include "arch.h"
 #include "bootinfo.h"
-#include "errcode.h"
 #include "log.h"
 #include <arch/multiboot.h>
 
@@ -78,7 +79,7 @@ static int multiboot_mmap(const struct mb_info *mbi, struct multiboot_parse *p)
 
     if (!(mbi->flags & MB_INFO_MMAP) || !map) {
         log_err("Multiboot: the loader gave no memory map\n");
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     }
     while (off + sizeof(struct mb_mmap_entry) <= mbi->mmap_length) {
         const struct mb_mmap_entry *e = (const void *)(map + off);
@@ -107,17 +108,17 @@ static int multiboot_modules(const struct mb_info *mbi,
     if (mbi->mods_count > MB_MAX_MODULES) {
         log_err("Multiboot: %u modules, at most %d supported\n",
                 mbi->mods_count, MB_MAX_MODULES);
-        return -E2BIG;
+        return -CARAPACE_E2BIG;
     }
     mods = multiboot_ptr(mbi->mods_addr, mbi->mods_count * sizeof(*mods));
     if (!mods)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     for (uint32_t i = 0; i < mbi->mods_count; i++) {
         const char *s = multiboot_string(mods[i].string);
 
         if (mods[i].end < mods[i].start) {
             log_err("Multiboot: module %u ends before it starts\n", i);
-            return -EINVAL;
+            return -CARAPACE_EINVAL;
         }
         p->modules[i] = (struct bootinfo_module){
             mods[i].start, mods[i].end - mods[i].start, s ? s : ""};
@@ -137,7 +138,7 @@ int multiboot_to_bootinfo(uint32_t magic, uint32_t info_pa, void *fdt,
         log_err("Multiboot: bad magic %#x or info at %#x: not booted by a "
                 "Multiboot loader?\n",
                 magic, info_pa);
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     }
     p.desc = (struct bootinfo_desc){.loader = "multiboot",
                                     .ram = p.ram,

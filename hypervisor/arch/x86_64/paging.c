@@ -17,10 +17,10 @@
 #include <string.h>
 
 #include "addr.h"
+#include <carapace/errno.h>
 #include <carapace/mmu.h>
 
 #include "arch.h"
-#include "errcode.h"
 #include "log.h"
 #include <arch/apic.h>
 #include <arch/cpu.h>
@@ -122,7 +122,7 @@ static int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, int level,
     uint64_t *e = paging_entry(pml4, va, level);
 
     if (!e)
-        return -ENOMEM;
+        return -CARAPACE_ENOMEM;
     *e = pa | flags | (level == 2 ? PTE_PS : 0);
     return 0;
 }
@@ -232,7 +232,7 @@ int arch_paging_init(const struct memrange_set *ram, uint64_t pool_pa,
     paging_pool_end = pool_pa + pool_frames * PAGE_SIZE;
     pml4 = paging_alloc_table(&pml4_pa);
     if (!pml4)
-        return -ENOMEM;
+        return -CARAPACE_ENOMEM;
     err = paging_map_image(pml4);
     for (unsigned i = 0; !err && i < ram->count; i++)
         err = paging_map_ram(pml4, ram->ranges[i].start, ram->ranges[i].end);

@@ -213,7 +213,7 @@ static bool pv_bounce(struct vcpu *v, struct cpu_regs *r, uint64_t vector,
         sp = v->arch.kernel_sp;
     }
     sp = (sp - sizeof(tf)) & ~15UL;
-    if (guestmem_write(sp, &tf, sizeof(tf))) {
+    if (guestmem_write(gva_init(sp), &tf, sizeof(tf))) {
         domain_crash(v->domain, r,
                      "cannot deliver %s: guest kernel stack "
                      "%#lx is not writable",
@@ -260,11 +260,12 @@ long hypercall_iret(struct vcpu *v, const uint64_t a[5])
     struct iret_frame f;
     bool to_user;
 
-    if (guestmem_read(&f, a[0], sizeof(f)))
+    if (guestmem_read(&f, gva_init(a[0]), sizeof(f)))
         return -CARAPACE_EFAULT;
     to_user = f.flags & TRAP_FRAME_USER;
     if ((f.flags & ~(uint64_t)TRAP_FRAME_USER) ||
-        !guestmem_range_ok(f.rip, 1) || !guestmem_range_ok(f.rsp, 1) ||
+        !guestmem_range_ok(gva_init(f.rip), 1) ||
+        !guestmem_range_ok(gva_init(f.rsp), 1) ||
         (to_user && !v->arch.cr3_user))
         return -CARAPACE_EINVAL;
     r->rcx = f.rcx;

@@ -17,14 +17,14 @@
 #define PV_BUILD_TABLE_FLAGS (PTE_P | PTE_W | PTE_U)
 
 struct pv_build {
-    mfn_t (*gfn_to_mfn)(void *ctx, uint64_t gfn);
+    mfn_t (*gfn_to_mfn)(void *ctx, gfn_t gfn);
     void *ctx;
-    uint64_t next_gfn, end_gfn; /* page-table frames still unused */
+    uint64_t next_gfn, end_gfn; /* gfn values: page-table frames unused */
 };
 
 static uint64_t *pv_build_table(mfn_t m)
 {
-    return arch_phys_to_virt(pa_val(mfn_to_pa(m)));
+    return mfn_to_virt(m);
 }
 
 /* The table entry e points to, allocating the next table frame if empty. */
@@ -36,14 +36,14 @@ static mfn_t pv_build_next(struct pv_build *pb, uint64_t *e)
         return pvmm_pte_mfn(*e);
     if (pb->next_gfn >= pb->end_gfn)
         return mfn_init(INVALID_MFN_VAL); /* domlayout_pt_frames lied */
-    m = pb->gfn_to_mfn(pb->ctx, pb->next_gfn++);
+    m = pb->gfn_to_mfn(pb->ctx, gfn_init(pb->next_gfn++));
     *e = pa_val(mfn_to_pa(m)) | PV_BUILD_TABLE_FLAGS;
     return m;
 }
 
-static int pv_build_map(struct pv_build *pb, mfn_t l4, uint64_t va,
-                        uint64_t pte)
+static int pv_build_map(struct pv_build *pb, mfn_t l4, gva_t gva, uint64_t pte)
 {
+    const uint64_t va = gva_val(gva);
     mfn_t t = l4;
 
     for (int level = 4; level > 1; level--) {
@@ -57,20 +57,22 @@ static int pv_build_map(struct pv_build *pb, mfn_t l4, uint64_t va,
     return 0;
 }
 
-int arch_guest_pt_build(struct domain *d, uint64_t virt_base, uint64_t nr,
-                        mfn_t (*gfn_to_mfn)(void *ctx, uint64_t gfn), void *ctx,
-                        uint64_t pt_gfn, uint64_t pt_frames, uint64_t *l4_ma)
+int arch_guest_pt_build(struct domain *d, gva_t virt_base, uint64_t nr,
+                        mfn_t (*gfn_to_mfn)(void *ctx, gfn_t gfn), void *ctx,
+                        gfn_t pt_gfn, uint64_t pt_frames, uint64_t *l4_ma)
 {
-    struct pv_build pb = {gfn_to_mfn, ctx, pt_gfn + 1, pt_gfn + pt_frames};
+    const uint64_t pt = gfn_val(pt_gfn);
+    struct pv_build pb = {gfn_to_mfn, ctx, pt + 1, pt + pt_frames};
     mfn_t l4 = gfn_to_mfn(ctx, pt_gfn);
     int err;
 
     for (uint64_t g = 0; g < nr; g++) {
-        bool is_pt = g >= pt_gfn && g < pt_gfn + pt_frames;
-        uint64_t pte = pa_val(mfn_to_pa(gfn_to_mfn(ctx, g))) | PTE_P | PTE_U |
-                       (is_pt ? 0 : PTE_W);
+        bool is_pt = g >= pt && g < pt + pt_frames;
+        mfn_t m = gfn_to_mfn(ctx, gfn_init(g));
+        uint64_t pte =
+            pa_val(mfn_to_pa(m)) | PTE_P | PTE_U | (is_pt ? 0 : PTE_W);
 
-        if (pv_build_map(&pb, l4, virt_base + g * PAGE_SIZE, pte))
+        if (pv_build_map(&pb, l4, gva_add(virt_base, g * PAGE_SIZE), pte))
             return -1;
     }
     err = pvmm_pin(d->id, l4, 4);

@@ -7,8 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <carapace/errno.h>
+
 #include "arch.h"
-#include "errcode.h"
 #include "domain.h"
 #include "frame.h"
 #include "guestmem.h"
@@ -26,8 +27,8 @@ int arch_grant_map(struct vcpu *v, uint64_t va, mfn_t mfn, uint32_t owner,
     paddr_t pte;
     int rc;
 
-    if ((va & ~PAGE_MASK) || !guestmem_range_ok(va, PAGE_SIZE))
-        return -EINVAL;
+    if ((va & ~PAGE_MASK) || !guestmem_range_ok(gva_init(va), PAGE_SIZE))
+        return -CARAPACE_EINVAL;
     rc = pvmm_va_to_pte(pa_to_mfn(pa_init(v->arch.cr3_kernel)), va, &pte);
     if (rc)
         return rc;

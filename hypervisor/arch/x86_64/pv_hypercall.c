@@ -21,7 +21,7 @@
 /* A code or data address a guest may hand us: in its half, canonical. */
 static bool pv_hypercall_addr_ok(uint64_t va)
 {
-    return guestmem_range_ok(va, 1);
+    return guestmem_range_ok(gva_init(va), 1);
 }
 
 long hypercall_set_trap_table(struct vcpu *v, const uint64_t a[5])
@@ -31,7 +31,7 @@ long hypercall_set_trap_table(struct vcpu *v, const uint64_t a[5])
     struct trap_info t;
 
     for (unsigned i = 0; a[0] && i < TRAP_TABLE_MAX; i++) {
-        if (guestmem_read(&t, a[0] + i * sizeof(t), sizeof(t)))
+        if (guestmem_read(&t, gva_init(a[0] + i * sizeof(t)), sizeof(t)))
             return -CARAPACE_EFAULT;
         if (t.address == 0)
             break;
@@ -64,7 +64,7 @@ long hypercall_set_callbacks(struct vcpu *v, const uint64_t a[5])
 
 long hypercall_stack_switch(struct vcpu *v, const uint64_t a[5])
 {
-    if (!guestmem_range_ok(a[0], 1))
+    if (!guestmem_range_ok(gva_init(a[0]), 1))
         return -CARAPACE_EINVAL;
     v->arch.kernel_sp = a[0];
     return 0;
@@ -76,7 +76,7 @@ long hypercall_set_segment_base(struct vcpu *v, const uint64_t a[5])
 {
     uint64_t base = a[1];
 
-    if (a[0] > SEGBASE_GS_KERNEL || !guestmem_range_ok(base, 1))
+    if (a[0] > SEGBASE_GS_KERNEL || !guestmem_range_ok(gva_init(base), 1))
         return -CARAPACE_EINVAL;
     switch (a[0]) {
     case SEGBASE_FS:

@@ -32,7 +32,7 @@ static void pv_mmu_flush(void)
 
 static int pv_mmu_report_done(uint64_t done_va, uint64_t done)
 {
-    if (done_va && guestmem_write(done_va, &done, sizeof(done)))
+    if (done_va && guestmem_write(gva_init(done_va), &done, sizeof(done)))
         return -CARAPACE_EFAULT;
     return 0;
 }
@@ -85,7 +85,7 @@ long hypercall_mmu_update(struct vcpu *v, const uint64_t a[5])
     while (i < count && !err) {
         uint64_t at = va + i * sizeof(reqs[0]), n = pv_mmu_chunk(at, count - i);
 
-        if (guestmem_read(reqs, at, n * sizeof(reqs[0]))) {
+        if (guestmem_read(reqs, gva_init(at), n * sizeof(reqs[0]))) {
             err = -CARAPACE_EFAULT;
             break;
         }
@@ -102,7 +102,7 @@ long hypercall_update_va_mapping(struct vcpu *v, const uint64_t a[5])
     paddr_t pte;
     int err;
 
-    if (!guestmem_range_ok(a[0], 1) || (a[2] & ~3UL))
+    if (!guestmem_range_ok(gva_init(a[0]), 1) || (a[2] & ~3UL))
         return -CARAPACE_EINVAL;
     err = pvmm_va_to_pte(pa_to_mfn(pa_init(v->arch.cr3_kernel)), a[0], &pte);
     if (!err)
@@ -112,18 +112,19 @@ long hypercall_update_va_mapping(struct vcpu *v, const uint64_t a[5])
     return err;
 }
 
-/* Replace a root (kernel or user) with new_ma (0: none for the user). */
-static int pv_mmu_set_root(struct vcpu *v, uint64_t *slot, uint64_t mfn,
-                           bool live)
+/* Replace a root (kernel or user) with the L4 at mfn (mfn 0: none, for
+ * the user root, as MMUEXT_NEW_USER_BASEPTR documents). */
+static int pv_mmu_set_root(struct vcpu *v, uint64_t *slot, mfn_t mfn, bool live)
 {
+    bool none = mfn_val(mfn) == 0;
     uint64_t old = *slot;
     int err = 0;
 
-    if (mfn)
-        err = pvmm_root_get(v->domain->id, mfn_init(mfn));
+    if (!none)
+        err = pvmm_root_get(v->domain->id, mfn);
     if (err)
         return err;
-    *slot = mfn ? pa_val(mfn_to_pa(mfn_init(mfn))) : 0;
+    *slot = none ? 0 : pa_val(mfn_to_pa(mfn));
     if (live)
         write_cr3(*slot);
     if (old)
@@ -148,16 +149,16 @@ static int pv_mmu_ext_one(struct vcpu *v, const struct mmuext_op *op)
     case MMUEXT_NEW_BASEPTR:
         if (!op->arg)
             return -CARAPACE_EINVAL;
-        return pv_mmu_set_root(v, &v->arch.cr3_kernel, op->arg,
+        return pv_mmu_set_root(v, &v->arch.cr3_kernel, mfn_init(op->arg),
                                v->arch.in_kernel);
     case MMUEXT_NEW_USER_BASEPTR:
-        return pv_mmu_set_root(v, &v->arch.cr3_user, op->arg,
+        return pv_mmu_set_root(v, &v->arch.cr3_user, mfn_init(op->arg),
                                !v->arch.in_kernel);
     case MMUEXT_TLB_FLUSH_LOCAL:
         pv_mmu_flush();
         return 0;
     case MMUEXT_INVLPG_LOCAL:
-        if (!guestmem_range_ok(op->arg, 1))
+        if (!guestmem_range_ok(gva_init(op->arg), 1))
             return -CARAPACE_EINVAL;
         __asm__ volatile("invlpg (%0)" : : "r"(op->arg) : "memory");
         return 0;
@@ -175,7 +176,7 @@ long hypercall_mmuext_op(struct vcpu *v, const uint64_t a[5])
     if (count > MMUEXT_OP_MAX)
         return -CARAPACE_E2BIG;
     for (i = 0; i < count; i++) {
-        if (guestmem_read(&op, a[0] + i * sizeof(op), sizeof(op))) {
+        if (guestmem_read(&op, gva_init(a[0] + i * sizeof(op)), sizeof(op))) {
             err = -CARAPACE_EFAULT;
             break;
         }

@@ -103,12 +103,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <carapace/errno.h>
+
 #include "addr.h"
 #include "arch.h"
 #include "arch/layout.h"
 #include "arch/paging.h"
 #include "arch/pvmm.h"
-#include "errcode.h"
 #include "frame.h"
 #include "panic.h"
 #include "spinlock.h"
@@ -157,7 +158,7 @@ static struct frame *pvmm_frame(mfn_t mfn)
 
 static uint64_t *pvmm_slot_ptr(mfn_t table, unsigned slot)
 {
-    uint64_t *t = arch_phys_to_virt(pa_val(mfn_to_pa(table)));
+    uint64_t *t = mfn_to_virt(table);
 
     ASSERT(slot < PT_ENTRIES);
     return &t[slot];
@@ -178,9 +179,9 @@ int pvmm_frame_owned(uint32_t dom, mfn_t mfn)
     const struct frame *f = frame_get(mfn);
 
     if (!f)
-        return -ERANGE;
+        return -CARAPACE_ERANGE;
     if (f->owner != dom)
-        return -EPERM;
+        return -CARAPACE_EPERM;
     return 0;
 }
 
@@ -189,7 +190,7 @@ int pvmm_ref_get(mfn_t mfn)
     struct frame *f = pvmm_frame(mfn);
 
     if (f->ref_count == UINT32_MAX)
-        return -ENOSPC;
+        return -CARAPACE_ENOSPC;
     f->ref_count++;
     return 0;
 }
@@ -209,7 +210,7 @@ static int pvmm_hyp_slots_check(mfn_t table)
 
     for (s = HV_PML4_SLOT_FIRST; s < PT_ENTRIES; s++) {
         if (pvmm_hyp_slot(s) && (pvmm_read(table, s) & PTE_P))
-            return -EPERM;
+            return -CARAPACE_EPERM;
     }
     return 0;
 }
@@ -315,11 +316,11 @@ int pvmm_type_get(uint32_t dom, mfn_t mfn, unsigned type)
 
     if (f->type_count > 0) {
         if (f->type != type)
-            return -EBUSY;
+            return -CARAPACE_EBUSY;
         /* Validations nest downwards: none is under way at `type`. */
         ASSERT(!pvmm_is_pt(type) || (f->flags & FRAME_F_VALIDATED));
         if (f->type_count == UINT32_MAX)
-            return -ENOSPC;
+            return -CARAPACE_ENOSPC;
         f->type_count++;
         return 0;
     }
@@ -364,9 +365,9 @@ void pvmm_type_put(mfn_t mfn)
 static int pvmm_entry_check(uint64_t e)
 {
     if (e & (PVMM_PTE_RSVD | PVMM_PTE_GRANT | PVMM_PTE_CACHE_G))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     if (!(e & PTE_U))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     return 0;
 }
 
@@ -387,12 +388,12 @@ static int pvmm_linear_get(uint32_t dom, mfn_t table, mfn_t target, uint64_t e)
     int rc;
 
     if (e & PTE_W)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     if (mfn_val(target) == mfn_val(table))
         return pvmm_ref_get(target);
     if (!(dst->flags & FRAME_F_VALIDATED) ||
         (dst->flags & FRAME_F_LINEAR_SRC) || (src->flags & FRAME_F_LINEAR_DST))
-        return -EBUSY;
+        return -CARAPACE_EBUSY;
     rc = pvmm_ref_get(target);
     if (rc)
         return rc;
@@ -429,7 +430,7 @@ int pvmm_entry_get(uint32_t dom, mfn_t table, unsigned level, uint64_t e)
     /* A non-present entry holds nothing, but the CPU may still read its
      * address speculatively (L1TF): it must be 0. */
     if (!(e & PTE_P))
-        return (e & PTE_ADDR_MASK) ? -EINVAL : 0;
+        return (e & PTE_ADDR_MASK) ? -CARAPACE_EINVAL : 0;
     pvmm_stats.entries_checked++;
     rc = pvmm_entry_check(e);
     if (rc == 0)
@@ -437,7 +438,8 @@ int pvmm_entry_get(uint32_t dom, mfn_t table, unsigned level, uint64_t e)
     if (rc)
         return rc;
     if (level > 1 && pvmm_is_recursive(table, level, target))
-        return level == 4 ? pvmm_linear_get(dom, table, target, e) : -EINVAL;
+        return level == 4 ? pvmm_linear_get(dom, table, target, e)
+                          : -CARAPACE_EINVAL;
     rc = pvmm_ref_get(target);
     if (rc || type == FRAME_TYPE_NONE)
         return rc;

@@ -8,11 +8,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <carapace/errno.h>
+
 #include "addr.h"
 #include "arch/layout.h"
 #include "arch/paging.h"
 #include "arch/pvmm.h"
-#include "errcode.h"
 #include "frame.h"
 #include "panic.h"
 #include "spinlock.h"
@@ -51,7 +52,7 @@ static int pvmm_ops_table_level(uint32_t dom, mfn_t mfn)
 
     if (!f || f->owner != dom || f->type < FRAME_TYPE_L1 ||
         f->type > FRAME_TYPE_L4 || f->type_count == 0)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     ASSERT(f->flags & FRAME_F_VALIDATED);
     return f->type - FRAME_TYPE_L1 + 1;
 }
@@ -66,11 +67,11 @@ static int pvmm_ops_update(uint32_t dom, mfn_t table, unsigned slot,
     if (level < 0)
         return level;
     if (level == 4 && pvmm_hyp_slot(slot))
-        return -EPERM;
+        return -CARAPACE_EPERM;
     /* A grant mapping goes only with pvmm_grant_unmap() (pvmm.h). */
     if (level == 1 && (pvmm_read(table, slot) & (PTE_P | PVMM_PTE_GRANT)) ==
                           (PTE_P | PVMM_PTE_GRANT))
-        return -EPERM;
+        return -CARAPACE_EPERM;
     /*
      * New references first, so that a frame both entries point at never
      * drops to zero in between (and is not devalidated and revalidated);
@@ -93,7 +94,7 @@ int pvmm_mmu_update(uint32_t dom, paddr_t pte_ma, uint64_t val)
     int rc;
 
     if (!pvmm_ops_dom_ok(dom) || (pa & (sizeof(val) - 1)))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     spinlock_lock(&pvmm_lock);
     rc = pvmm_ops_update(dom, pa_to_mfn(pte_ma),
                          (unsigned)((pa & ~PAGE_MASK) / sizeof(val)), val);
@@ -111,13 +112,13 @@ int pvmm_pin(uint32_t dom, mfn_t mfn, unsigned level)
     int rc;
 
     if (!pvmm_ops_dom_ok(dom) || level < 1 || level > 4)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     spinlock_lock(&pvmm_lock);
     rc = pvmm_frame_owned(dom, mfn);
     if (rc)
         goto out;
     f = frame_get(mfn);
-    rc = -EBUSY;
+    rc = -CARAPACE_EBUSY;
     if (f->flags & FRAME_F_PINNED)
         goto out;
     rc = pvmm_ops_take(dom, mfn, FRAME_TYPE_L1 + level - 1);
@@ -141,16 +142,16 @@ int pvmm_unpin(uint32_t dom, mfn_t mfn)
     int rc;
 
     if (!pvmm_ops_dom_ok(dom))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     spinlock_lock(&pvmm_lock);
     rc = pvmm_frame_owned(dom, mfn);
     if (rc)
         goto out;
     f = frame_get(mfn);
-    rc = -EINVAL;
+    rc = -CARAPACE_EINVAL;
     if (!(f->flags & FRAME_F_PINNED))
         goto out;
-    rc = -EBUSY;
+    rc = -CARAPACE_EBUSY;
     if (f->flags & FRAME_F_GRANT_L1)
         goto out;
     pvmm_ops_unpin(mfn, f);
@@ -165,7 +166,7 @@ int pvmm_root_get(uint32_t dom, mfn_t l4)
     int rc;
 
     if (!pvmm_ops_dom_ok(dom))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     spinlock_lock(&pvmm_lock);
     rc = pvmm_frame_owned(dom, l4);
     if (rc == 0)
@@ -206,13 +207,13 @@ static int pvmm_ops_walk(mfn_t l4, uint64_t va, paddr_t *pte_ma)
 
         /* Not a table of this level: a linear slot, or a bad root. */
         if (!f || f->type != FRAME_TYPE_L1 + level - 1 || f->type_count == 0)
-            return -EINVAL;
+            return -CARAPACE_EINVAL;
         slot = (unsigned)(va >> (PAGE_SHIFT + 9 * (level - 1))) & 511;
         if (level == 1)
             break;
         e = pvmm_read(table, slot);
         if (!(e & PTE_P))
-            return -ENOENT;
+            return -CARAPACE_ENOENT;
         table = pvmm_pte_mfn(e);
     }
     *pte_ma = pa_init(pa_val(mfn_to_pa(table)) + slot * sizeof(uint64_t));
@@ -224,9 +225,9 @@ int pvmm_va_to_pte(mfn_t l4, uint64_t va, paddr_t *pte_ma)
     int rc;
 
     if (!pvmm_ops_canonical(va))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     if (pvmm_hyp_slot(PML4_SLOT(va)))
-        return -EPERM;
+        return -CARAPACE_EPERM;
     spinlock_lock(&pvmm_lock);
     rc = pvmm_ops_walk(l4, va, pte_ma);
     spinlock_unlock(&pvmm_lock);
@@ -259,7 +260,7 @@ int pvmm_release_domain(uint32_t dom)
     struct frame *f;
 
     if (!pvmm_ops_dom_ok(dom))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     spinlock_lock(&pvmm_lock);
     for (i = 0; i < n; i++) {
         f = frame_get(mfn_init(i));
@@ -286,10 +287,10 @@ static int pvmm_ops_grant_l1(uint32_t dom, paddr_t pte_ma, mfn_t *table,
     uint64_t pa = pa_val(pte_ma);
 
     if (!pvmm_ops_dom_ok(dom) || (pa & 7))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     *table = pa_to_mfn(pte_ma);
     *slot = (unsigned)((pa & ~PAGE_MASK) / sizeof(uint64_t));
-    return pvmm_ops_table_level(dom, *table) == 1 ? 0 : -EINVAL;
+    return pvmm_ops_table_level(dom, *table) == 1 ? 0 : -CARAPACE_EINVAL;
 }
 
 /* A granted frame is data: never executable in the grantee. */
@@ -307,15 +308,15 @@ int pvmm_grant_map(uint32_t dom, paddr_t pte_ma, mfn_t mfn, uint32_t owner,
     int rc;
 
     if (!pvmm_ops_dom_ok(owner) || owner == dom)
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     spinlock_lock(&pvmm_lock);
     rc = pvmm_ops_grant_l1(dom, pte_ma, &table, &slot);
     if (rc == 0 && (pvmm_read(table, slot) & PTE_P))
-        rc = -EBUSY;
+        rc = -CARAPACE_EBUSY;
     if (rc == 0)
         rc = pvmm_frame_owned(owner, mfn);
     if (rc == 0 && pvmm_ops_is_pt(frame_get(mfn)))
-        rc = -EBUSY;
+        rc = -CARAPACE_EBUSY;
     if (rc == 0)
         rc = writable ? pvmm_ops_take(owner, mfn, FRAME_TYPE_WRITABLE)
                       : pvmm_ref_get(mfn);
@@ -346,7 +347,7 @@ int pvmm_grant_unmap(uint32_t dom, paddr_t pte_ma, mfn_t mfn, bool writable)
     rc = pvmm_ops_grant_l1(dom, pte_ma, &table, &slot);
     if (rc == 0 &&
         (pvmm_read(table, slot) & ~ad) != pvmm_ops_grant_pte(mfn, writable))
-        rc = -EINVAL;
+        rc = -CARAPACE_EINVAL;
     if (rc)
         goto out;
     pvmm_write(table, slot, 0);
@@ -371,7 +372,7 @@ int pvmm_grant_frame_check(uint32_t owner, mfn_t mfn, bool write)
     spinlock_lock(&pvmm_lock);
     rc = pvmm_frame_owned(owner, mfn);
     if (rc == 0 && write && pvmm_ops_is_pt(frame_get(mfn)))
-        rc = -EBUSY;
+        rc = -CARAPACE_EBUSY;
     spinlock_unlock(&pvmm_lock);
     return rc;
 }
@@ -381,7 +382,7 @@ int pvmm_grant_table_hold(uint32_t dom, mfn_t mfn, bool hold)
     int rc = 0;
 
     if (!pvmm_ops_dom_ok(dom))
-        return -EINVAL;
+        return -CARAPACE_EINVAL;
     spinlock_lock(&pvmm_lock);
     if (hold) {
         rc = pvmm_frame_owned(dom, mfn);
