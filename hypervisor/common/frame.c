@@ -445,7 +445,7 @@ uint64_t frame_count_owned(uint32_t owner)
 static int frame_check_fail(const char *what, uint64_t idx)
 {
     log_err("frame_check: %s (frame 0x%lx)\n", what, (unsigned long)idx);
-    return -CARAPACE_EIO;
+    return -CARAPACE_EINVAL; /* an invariant broke: the caller reports it */
 }
 
 /* Check one table entry on its own. frame_lock held. */

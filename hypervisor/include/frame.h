@@ -136,7 +136,7 @@ uint64_t frame_count_owned(uint32_t owner);
 
 /*
  * Walk the whole table and every free list and check that they agree.
- * Returns 0, or -EIO after logging the first inconsistency. O(nframes).
+ * Returns 0, or -EINVAL after logging the first inconsistency. O(nframes).
  */
 int frame_check(void);
 

@@ -12,7 +12,6 @@
 #define CARAPACE_EPERM    1   /* not allowed for this caller */
 #define CARAPACE_ENOENT   2   /* no such object (entry not present, ...) */
 #define CARAPACE_ESRCH    3   /* no such domain */
-#define CARAPACE_EIO      5   /* internal only: frame table self-check failed */
 #define CARAPACE_E2BIG    7   /* count larger than the documented limit */
 #define CARAPACE_EAGAIN   11  /* try again later (rate limit) */
 #define CARAPACE_ENOMEM   12  /* out of memory */
