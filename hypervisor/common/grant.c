@@ -446,7 +446,7 @@ static int grant_unmap_entry(struct domain *d, struct grant_map *m)
         return rc;
     if (m->flags & GRANT_MAP_ORPHAN) {
         if (arch_grant_orphan_release(mfn))
-            log_info("grant: frame %#lx of a dead domain freed: its last "
+            log_debug("grant: frame %#lx of a dead domain freed: its last "
                      "mapping (domain %u) is gone\n",
                      mfn_val(mfn), d->id);
     } else {
@@ -642,7 +642,7 @@ static void grant_orphan_ref(struct domain *d, uint32_t ref)
             m->flags |= GRANT_MAP_ORPHAN;
     }
     arch_grant_orphan(d->id, a->mfn);
-    log_info("grant: domain %u dies with frame %#lx (ref %u) mapped by "
+    log_debug("grant: domain %u dies with frame %#lx (ref %u) mapped by "
              "domain %u: kept until unmapped\n",
              d->id, mfn_val(a->mfn), ref, a->domid);
 }
