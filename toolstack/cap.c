@@ -245,6 +245,23 @@ static int cmd_domname(int argc, char **argv)
 
 /* --- destroy, shutdown, reboot, pause, unpause -------------------------- */
 
+/* Why the hypervisor said EBUSY to a shutdown, reboot, pause or unpause
+ * of d (docs/abi.md, Domain control), in words. */
+static const char *cap_busy_why(const struct domctl_domaininfo *d)
+{
+    switch (d->state) {
+    case DOMCTL_STATE_SHUTDOWN:
+        return "it has shut down already; only destroy is left";
+    case DOMCTL_STATE_CRASHED:
+        return "it has crashed; only destroy is left";
+    case DOMCTL_STATE_DYING:
+        return "it is being destroyed";
+    default:
+        return "it has not been started (its builder never gave it a vCPU "
+               "context)";
+    }
+}
+
 static int cmd_simple(int argc, char **argv)
 {
     struct domctl_domaininfo d;
@@ -279,6 +296,9 @@ static int cmd_simple(int argc, char **argv)
 
         rc = cap_domctl(op, (void *)(uintptr_t)d.domid);
     }
+    if (rc == -EBUSY)
+        return cap_error("domain %u (%s): %s", d.domid, d.name,
+                         cap_busy_why(&d));
     if (rc < 0)
         return cap_error("domain %u (%s): %s", d.domid, d.name,
                          strerror((int)-rc));
@@ -359,10 +379,11 @@ static const struct cap_command {
     const char *usage;
     const char *help;
 } cap_commands[] = {
-    {"create", cmd_create, "create [-c] [-p] [-M] FILE [key=value ...]",
+    {"create", cmd_create, "create [-c] [-p] [-M] [-n] FILE [key=value ...]",
      "create a domain from the configuration FILE; key=value pairs override\n"
      "the file. -c: attach to its console; -p: leave it paused; -M: no\n"
-     "monitor (on_poweroff, on_reboot and on_crash are not applied)."},
+     "monitor (on_poweroff, on_reboot and on_crash are not applied); -n:\n"
+     "check and show what would be made, and make nothing."},
     {"list", cmd_list, "list [-l] [NAME|ID ...]",
      "list the domains: Name, ID, Mem (MiB), VCPUs, State (r running,\n"
      "b blocked, p paused, s shut down, c crashed, d dying), Time(s) of CPU.\n"

@@ -61,8 +61,27 @@ static void *cap_read(const struct config *c, enum config_key k,
     return NULL;
 }
 
-int cap_create_domain(const struct config *c, bool paused, int fail_at,
-                      uint32_t *domid)
+/* A build's error, naming the config line it comes from where it can. */
+static int cap_build_error(const struct config *c, const char *err)
+{
+    char where[CONFIG_PATH_MAX + 32];
+
+    if (strncmp(err, "image: ", 7) == 0 && strstr(err, "too small")) {
+        config_where(c, CONFIG_KEY_MEMORY, where, sizeof(where));
+        return cap_error("%s: memory = %llu: %s", where,
+                         (unsigned long long)c->memory_mib, err + 7);
+    }
+    if (strncmp(err, "image: ", 7) == 0) {
+        config_where(c, CONFIG_KEY_KERNEL, where, sizeof(where));
+        return cap_error("%s: kernel = \"%s\": %s", where, c->kernel, err + 7);
+    }
+    return cap_error("%s: domain %s: %s", c->file, c->name, err);
+}
+
+/* Read the images and build (or, dry, only plan) the domain of c; errors
+ * say which line of the file is at fault where one is. */
+static int cap_build(const struct config *c, bool paused, int fail_at, bool dry,
+                     struct build_result *r)
 {
     struct build_params p = {
         .name = c->name,
@@ -72,7 +91,6 @@ int cap_create_domain(const struct config *c, bool paused, int fail_at,
         .fail_at = fail_at,
     };
     struct domctl_domaininfo d;
-    struct build_result r;
     char err[CONFIG_ERR_MAX];
     void *kernel, *ramdisk = NULL;
     int rc;
@@ -96,25 +114,51 @@ int cap_create_domain(const struct config *c, bool paused, int fail_at,
     }
     p.kernel = kernel;
     p.ramdisk = ramdisk;
-    rc = build_domain(cap_domctl, &p, &r, err, sizeof(err));
+    rc = dry ? build_plan(&p, r, err, sizeof(err))
+             : build_domain(cap_domctl, &p, r, err, sizeof(err));
     free(kernel);
     free(ramdisk);
-    if (rc) {
-        char where[CONFIG_PATH_MAX + 32];
+    return rc ? cap_build_error(c, err) : CAP_OK;
+}
 
-        if (strncmp(err, "image: ", 7) == 0 && strstr(err, "too small")) {
-            config_where(c, CONFIG_KEY_MEMORY, where, sizeof(where));
-            return cap_error("%s: memory = %llu: %s", where,
-                             (unsigned long long)c->memory_mib, err + 7);
-        }
-        if (strncmp(err, "image: ", 7) == 0) {
-            config_where(c, CONFIG_KEY_KERNEL, where, sizeof(where));
-            return cap_error("%s: kernel = \"%s\": %s", where, c->kernel,
-                             err + 7);
-        }
-        return cap_error("%s: domain %s: %s", c->file, c->name, err);
-    }
-    *domid = r.domid;
+int cap_create_domain(const struct config *c, bool paused, int fail_at,
+                      uint32_t *domid)
+{
+    struct build_result r;
+    int rc = cap_build(c, paused, fail_at, false, &r);
+
+    if (rc == CAP_OK)
+        *domid = r.domid;
+    return rc;
+}
+
+/* cap create -n: what would be made, and where its pieces would go. */
+static int cap_create_dry(const struct config *c)
+{
+    struct build_result r;
+    const struct domlayout *l = &r.layout;
+
+    if (cap_build(c, false, -1, true, &r))
+        return CAP_FAIL;
+    printf("Domain %s: %llu MiB, %u vCPU, kernel %s (ABI %u.%u, entry %#llx)"
+           "%s%s\n",
+           c->name, (unsigned long long)c->memory_mib, c->vcpus, c->kernel,
+           r.abi_version >> 16, r.abi_version & 0xffff,
+           (unsigned long long)r.entry, c->ramdisk[0] ? ", ramdisk " : "",
+           c->ramdisk);
+    printf("  cmdline \"%s\"; on_poweroff %s, on_reboot %s, on_crash %s\n",
+           c->cmdline, config_action_name(c->on_poweroff),
+           config_action_name(c->on_reboot), config_action_name(c->on_crash));
+    printf("  frames %llu at %#llx: start info %llu, shared info %llu, p2m "
+           "%llu (+%llu), page tables %llu (+%llu), stack %llu, console %llu, "
+           "modules %llu, free from %llu\n",
+           (unsigned long long)l->nr, (unsigned long long)l->virt_base,
+           (unsigned long long)l->si_gfn, (unsigned long long)l->shared_gfn,
+           (unsigned long long)l->p2m_gfn, (unsigned long long)l->p2m_frames,
+           (unsigned long long)l->pt_gfn, (unsigned long long)l->pt_frames,
+           (unsigned long long)l->stack_gfn, (unsigned long long)l->console_gfn,
+           (unsigned long long)l->mod_gfn, (unsigned long long)l->free_gfn);
+    printf("Nothing created (-n).\n");
     return CAP_OK;
 }
 
@@ -168,7 +212,7 @@ static int cap_spawn_monitor(uint32_t domid, const struct config *c,
 
 int cmd_create(int argc, char **argv)
 {
-    bool console = false, paused = false, monitor = true;
+    bool console = false, paused = false, monitor = true, dry = false;
     int fail_at = -1, i;
     struct config c;
     char err[CONFIG_ERR_MAX];
@@ -181,6 +225,8 @@ int cmd_create(int argc, char **argv)
             paused = true;
         else if (strcmp(argv[i], "-M") == 0)
             monitor = false;
+        else if (strcmp(argv[i], "-n") == 0)
+            dry = true;
         else if (strcmp(argv[i], "--fail-at") == 0 && i + 1 < argc) {
             fail_at = -1;
             for (int s = 0; s < BUILD_NSTEPS; s++)
@@ -196,6 +242,8 @@ int cmd_create(int argc, char **argv)
         return CAP_USAGE;
     if (config_load(&c, argv[i], argc - i - 1, argv + i + 1, err, sizeof(err)))
         return cap_error("%s", err);
+    if (dry)
+        return cap_create_dry(&c);
     if (cap_create_domain(&c, paused, fail_at, &domid))
         return CAP_FAIL;
     if (monitor && cap_needs_monitor(&c) &&

@@ -370,6 +370,22 @@ static int build_start(struct build *b)
                       (void *)(uintptr_t)b->domid);
 }
 
+int build_plan(const struct build_params *p, struct build_result *r, char *err,
+               size_t errlen)
+{
+    struct build b = {.p = p, .err = err, .errlen = errlen};
+
+    memset(r, 0, sizeof(*r));
+    if (elf_parse(p->kernel, p->kernel_size, &b.img))
+        return build_fail(&b, BUILD_PARSE, "%s", b.img.why);
+    if (build_layout(&b))
+        return -1;
+    r->layout = b.l;
+    r->entry = b.img.entry;
+    r->abi_version = b.img.abi_version;
+    return 0;
+}
+
 int build_domain(build_domctl_fn domctl, const struct build_params *p,
                  struct build_result *r, char *err, size_t errlen)
 {

@@ -50,10 +50,16 @@ struct build_params {
 struct build_result {
     uint32_t domid;
     uint32_t console_port;
+    uint64_t entry;          /* the image's (build_plan) */
+    uint32_t abi_version;    /* the image's ABI note (build_plan) */
     struct domlayout layout; /* lib/domlayout.h */
 };
 
 /* 0, or -1 with "step: cause" in err (and nothing left behind). */
+/* What build_domain would lay out, without a single domctl (cap create
+ * -n): 0 with r's layout, entry and ABI version, or -1 as build_domain. */
+int build_plan(const struct build_params *p, struct build_result *r, char *err,
+               size_t errlen);
 int build_domain(build_domctl_fn domctl, const struct build_params *p,
                  struct build_result *r, char *err, size_t errlen);
 const char *build_step_name(enum build_step s);
