@@ -88,6 +88,7 @@ int domain_create(uint32_t id, const char *name, uint32_t flags,
     d = mfn_to_virt(m);
     memset(d, 0, PAGE_SIZE);
     d->id = id;
+    d->created_ns = arch_time_ns();
     format_snprintf(d->name, sizeof(d->name), "%s", name);
     d->flags = flags;
     d->state = DOMAIN_ACTIVE;

@@ -47,6 +47,7 @@ void domctl_info_fill(const struct domain *d, struct domctl_domaininfo *i)
     i->memory_bytes = d->nr_frames * 4096;
     i->cpu_time_ns = d->vcpu[0].cpu_time_ns;
     i->hypercalls = d->hypercalls;
+    i->created_ns = d->created_ns;
     i->console_port = d->console_port;
     i->console_gref = d->console_gref;
     i->shutdown_reason = d->shutdown_reason;

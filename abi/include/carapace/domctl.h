@@ -56,8 +56,9 @@ struct domctl_domaininfo {
     uint32_t shutdown_reason; /* SHUTDOWN_*, once stopped */
     uint32_t pad;
     char name[DOMCTL_NAME_MAX];
+    uint64_t created_ns; /* system time when it was created (ABI 1.6) */
 };
-CARAPACE_ABI_CHECK(struct domctl_domaininfo, 88);
+CARAPACE_ABI_CHECK(struct domctl_domaininfo, 96);
 
 /*
  * DOMCTL_createdomain: a new domain, paused, with no memory: the lowest

@@ -18,6 +18,10 @@ check "cap list -l 0 shell: Domain-0 then shell" \
 check "cap list nosuch fails" \
     after '^dom0# cap list nosuch$' "^cap: list: no domain named 'nosuch'$"
 check "its exit status is 1" after '^dom0# cap list nosuch$' '^sh: cap: exit status 1$'
+check "cap uptime: dom0" after '^dom0# cap uptime$' '^Domain-0 +0 0:00:[0-9][0-9]$'
+check "cap uptime: the new domain" after '^dom0# cap uptime$' '^shell +1 0:00:[0-9][0-9]$'
+check "cap uptime NAME, and a name that is not there" \
+    after '^dom0# cap uptime shell nosuch$' "^cap: uptime: no domain named 'nosuch'$"
 check "cap domid shell" after '^dom0# cap domid shell$' '^1$'
 check "cap domid Domain-0" after '^dom0# cap domid Domain-0$' '^0$'
 check "cap domid nosuch" after '^dom0# cap domid nosuch$' "^cap: domid: no domain named 'nosuch'$"
