@@ -65,7 +65,7 @@ struct domain {
     mfn_t shared_mfn;
     struct shared_info *shared; /* in the direct map */
     uint64_t hypercalls;
-    uint64_t created_ns; /* system time at domain_create */
+    uint64_t created_ns;          /* system time at domain_create */
     uint32_t console_budget;      /* bytes it may write now (console.c) */
     uint64_t console_tick;        /* timer tick of the last budget refill */
     struct domain *reap_next;     /* domain.c's list of stopped domains */
