@@ -447,8 +447,8 @@ static int grant_unmap_entry(struct domain *d, struct grant_map *m)
     if (m->flags & GRANT_MAP_ORPHAN) {
         if (arch_grant_orphan_release(mfn))
             log_debug("grant: frame %#lx of a dead domain freed: its last "
-                     "mapping (domain %u) is gone\n",
-                     mfn_val(mfn), d->id);
+                      "mapping (domain %u) is gone\n",
+                      mfn_val(mfn), d->id);
     } else {
         struct domain *gd = domain_get(m->dom);
         struct grant_active *a = grant_act(gd->grant, m->ref);
@@ -643,8 +643,8 @@ static void grant_orphan_ref(struct domain *d, uint32_t ref)
     }
     arch_grant_orphan(d->id, a->mfn);
     log_debug("grant: domain %u dies with frame %#lx (ref %u) mapped by "
-             "domain %u: kept until unmapped\n",
-             d->id, mfn_val(a->mfn), ref, a->domid);
+              "domain %u: kept until unmapped\n",
+              d->id, mfn_val(a->mfn), ref, a->domid);
 }
 
 void grant_domain_destroy(struct domain *d)
