@@ -176,7 +176,11 @@ static int bootdom_dom0(struct bootdom_mods *mods, uint64_t mem)
     for (int i = 1; i < mods->n; i++)
         if (!mods->used[i])
             extra[c.nmodules++] = bootdom_module(&mods->m[i]);
-    return builder_build(&c) ? 0 : -CARAPACE_EINVAL;
+    int err = builder_build(&c, NULL);
+
+    /* -ENOENT means "no dom0 kernel at all" to the caller, not a build
+     * step that found something missing. */
+    return err == -CARAPACE_ENOENT ? -CARAPACE_EINVAL : err;
 }
 
 /* A boot-time domain; a failure is reported and the boot goes on. */
@@ -200,9 +204,12 @@ static void bootdom_domu(const struct bootdom_mods *mods, uint32_t id,
         rd = bootdom_module(&mods->m[ramdisk]);
         c.nmodules = 1;
     }
-    if (!builder_build(&c))
-        log_err("Boot configuration: domain %u (%s) not built; going on\n", id,
-                d->name);
+    int err = builder_build(&c, NULL);
+
+    if (err)
+        log_err("Boot configuration: domain %u (%s) not built (error %d); "
+                "going on\n",
+                id, d->name, err);
 }
 
 int bootdom_start(const void *fdt, const char *cmdline)

@@ -91,7 +91,7 @@ static int builder_layout(struct builder *b)
         log_err("%s: memory would reach past the guest half of the address "
                 "space\n",
                 c->name);
-    return err ? -1 : 0;
+    return err;
 }
 
 /* Every frame from the hypervisor's p2m (zeroed), then the guest's own
@@ -101,7 +101,7 @@ static int builder_alloc(struct builder *b)
     if (p2m_grow(b->d, b->l.nr)) {
         log_err("%s: out of memory allocating %lu MiB (%lu frames free)\n",
                 b->c->name, b->c->memory >> 20, frame_count_free());
-        return -1;
+        return -CARAPACE_ENOMEM;
     }
     for (uint64_t g = 0; g < b->l.nr; g++) {
         gfn_t at = gfn_init(b->l.p2m_gfn + g / 512);
@@ -139,7 +139,7 @@ static int builder_load(struct builder *b)
     for (int i = 0; i < elf_segment_count(&b->img); i++) {
         if (elf_segment_get(&b->img, i, &seg)) {
             log_err("%s: kernel image changed while loading\n", b->c->name);
-            return -1;
+            return -CARAPACE_EINVAL;
         }
         if (seg.filesz)
             builder_copy(b, gva_init(seg.vaddr), seg.data, seg.filesz);
@@ -249,48 +249,55 @@ static int builder_parse(struct builder *b)
         log_err("%s: memory %lu MiB is outside %llu MiB .. %llu MiB\n", c->name,
                 c->memory >> 20, BUILDER_MIN_MEMORY >> 20,
                 BUILDER_MAX_MEMORY >> 20);
-        return -1;
+        return -CARAPACE_EINVAL;
     }
     if (elf_parse(c->image, c->image_size, &b->img)) {
         log_err("%s: bad kernel image: %s\n", c->name, b->img.why);
-        return -1;
+        return -CARAPACE_EINVAL;
     }
     return builder_layout(b);
 }
 
-struct domain *builder_build(const struct builder_config *c)
+int builder_build(const struct builder_config *c, struct domain **out)
 {
     struct builder *b = &builder_state;
+    int err;
 
     memset(b, 0, sizeof(*b));
     b->c = c;
-    if (builder_parse(b))
-        return NULL;
-    if (domain_create(c->domid, c->name,
-                      c->flags & SIF_PRIVILEGED ? DOMAIN_F_PRIVILEGED : 0,
-                      &b->d)) {
-        log_err("%s: cannot create domain %u\n", c->name, c->domid);
-        return NULL;
+    err = builder_parse(b);
+    if (err)
+        return err;
+    err = domain_create(c->domid, c->name,
+                        c->flags & SIF_PRIVILEGED ? DOMAIN_F_PRIVILEGED : 0,
+                        &b->d);
+    if (err) {
+        log_err("%s: cannot create domain %u (error %d)\n", c->name, c->domid,
+                err);
+        return err;
     }
-    if (builder_alloc(b))
-        goto fail;
-    if (builder_load(b))
-        goto fail;
-    if (builder_shared(b))
-        goto fail;
-    if (builder_console(b))
-        goto fail;
-    if (builder_start_info(b))
-        goto fail;
-    if (builder_vcpu(b))
+    err = builder_alloc(b);
+    if (!err)
+        err = builder_load(b);
+    if (!err)
+        err = builder_shared(b);
+    if (!err)
+        err = builder_console(b);
+    if (!err)
+        err = builder_start_info(b);
+    if (!err)
+        err = builder_vcpu(b);
+    if (err)
         goto fail;
     log_info("%s: domain %u built: %lu MiB, entry %#lx, %lu frames of page "
              "tables\n",
              c->name, c->domid, c->memory >> 20, b->img.entry, b->l.pt_frames);
     b->d->started = true; /* its vCPU context is set: unpause may resume it */
     sched_wake(&b->d->vcpu[0]);
-    return b->d;
+    if (out)
+        *out = b->d;
+    return 0;
 fail:
     domain_destroy(b->d);
-    return NULL;
+    return err;
 }

@@ -34,7 +34,9 @@ struct builder_config {
 #define BUILDER_MAX_MEMORY (1ULL << 30)
 #define BUILDER_MIN_MEMORY (1ULL << 20)
 
-/* Build and start the domain; returns it, or NULL after printing why. */
-struct domain *builder_build(const struct builder_config *c);
+/* Build and start the domain (in *out, if out): 0, or after printing why
+ * a negative CARAPACE_E* code (-EINVAL bad image or configuration,
+ * -ENOMEM out of memory, -EEXIST id taken, ...), with nothing left. */
+int builder_build(const struct builder_config *c, struct domain **out);
 
 #endif /* CARAPACE_BUILDER_H */
