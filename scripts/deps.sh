@@ -16,6 +16,7 @@ set -euo pipefail
 pkgs=(
     qemu-system-x86 ninja-build libfdt-dev device-tree-compiler
     newlib-source gcc binutils make gdb python3 xz-utils cpio clang-format
+    clang
 )
 if [ -n "${DEPS_EXTRA:-}" ]; then
     read -r -a extra <<<"$DEPS_EXTRA"

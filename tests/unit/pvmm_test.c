@@ -550,11 +550,15 @@ struct fz_expect {
 #ifndef FZ_SEED
 #define FZ_SEED 0x2545f4914f6cdd1dULL /* fixed; -DFZ_SEED=... to explore */
 #endif
-static uint64_t fz_state = FZ_SEED;
 static uint8_t fz_pin[NFRAMES];    /* level pinned, or 0 */
 static unsigned fz_roots[NFRAMES]; /* roots held */
 static struct fz_expect fz_exp[NFRAMES];
 static unsigned fz_queue[NFRAMES];
+
+/* The libFuzzer target (tests/fuzz/pvmm/) includes this file with its own
+ * fz_rand, which draws from its input. */
+#ifndef FZ_RAND_EXTERNAL
+static uint64_t fz_state = FZ_SEED;
 
 static uint64_t fz_rand(void)
 {
@@ -563,6 +567,7 @@ static uint64_t fz_rand(void)
     fz_state ^= fz_state << 17;
     return fz_state;
 }
+#endif
 
 static unsigned fz_below(unsigned n)
 {
@@ -865,32 +870,44 @@ static void fz_teardown(void)
     check_all_zero();
 }
 
-static void test_fuzz(void)
+/* A fresh machine with nothing pinned or held. */
+static void fz_start(void)
 {
-    unsigned i, op, ok = 0, failed = 0, bad = 0;
-    struct pvmm_stats st;
-    bool guest;
-    int rc;
-
     machine_init();
     memset(fz_pin, 0, sizeof(fz_pin));
     memset(fz_roots, 0, sizeof(fz_roots));
-    for (i = 0; i < FZ_OPS && bad == 0; i++) {
-        op = fz_below(20);
-        guest = op > 16;
-        snap_take();
-        rc = fz_op(op);
-        ok += rc == 0 && !guest;
-        failed += rc != 0;
-        if (rc != 0 && !snap_same())
-            bad += !fz_fail("a failed operation changed something", op);
-        if (!fz_check())
-            bad++;
-        if (i % FZ_ROUND == FZ_ROUND - 1)
-            fz_teardown();
-        if (bad)
-            printf("fuzz: op %u (kind %u, rc %d) broke a rule\n", i, op, rc);
-    }
+}
+
+/* Random operation i and the checks after it: the number of rules broken. */
+static unsigned fz_step(unsigned i, unsigned *ok, unsigned *failed)
+{
+    unsigned op = fz_below(20), bad = 0;
+    bool guest = op > 16;
+    int rc;
+
+    snap_take();
+    rc = fz_op(op);
+    *ok += rc == 0 && !guest;
+    *failed += rc != 0;
+    if (rc != 0 && !snap_same())
+        bad += !fz_fail("a failed operation changed something", op);
+    if (!fz_check())
+        bad++;
+    if (i % FZ_ROUND == FZ_ROUND - 1)
+        fz_teardown();
+    if (bad)
+        printf("fuzz: op %u (kind %u, rc %d) broke a rule\n", i, op, rc);
+    return bad;
+}
+
+static void test_fuzz(void)
+{
+    unsigned i, ok = 0, failed = 0, bad = 0;
+    struct pvmm_stats st;
+
+    fz_start();
+    for (i = 0; i < FZ_OPS && bad == 0; i++)
+        bad += fz_step(i, &ok, &failed);
     CHECK_EQ(bad, 0);
     fz_teardown();
     pvmm_stats_get(&st);
