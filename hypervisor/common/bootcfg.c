@@ -13,6 +13,7 @@
 #include <carapace/errno.h>
 
 #include "bootcfg.h"
+#include "fdtcheck.h"
 #include "format.h"
 
 /* Properties a domain node may have; anything else is a mistake. */
@@ -21,10 +22,9 @@ static const char *const bootcfg_props[] = {"kernel", "memory", "bootargs",
 
 bool bootcfg_is_config(const void *blob, size_t size)
 {
-    /* fdt_check_full walks the whole structure once, so that the lookups
+    /* One walk of the whole structure (fdtcheck.c), so that the lookups
      * after it never run off a corrupted blob. */
-    if (size < sizeof(struct fdt_header) || fdt_check_header(blob) ||
-        fdt_totalsize(blob) > size || fdt_check_full(blob, size))
+    if (!fdtcheck_sound(blob, size))
         return false;
     return fdt_node_check_compatible(blob, 0, BOOTCFG_COMPATIBLE) == 0;
 }

@@ -46,6 +46,7 @@
 #include <carapace/errno.h>
 
 #include "bootinfo.h"
+#include "fdtcheck.h"
 #include "format.h"
 #include "log.h"
 
@@ -238,9 +239,9 @@ int bootinfo_build(void *fdt, size_t size, const struct bootinfo_desc *d)
  */
 static int bootinfo_valid(const void *fdt)
 {
-    /* The header check first: fdt_check_full trusts totalsize. */
+    /* The header check first: fdtcheck_sound trusts totalsize. */
     if (!fdt || ((uintptr_t)fdt & 7) || fdt_check_header(fdt) ||
-        fdt_check_full(fdt, fdt_totalsize(fdt)))
+        !fdtcheck_sound(fdt, fdt_totalsize(fdt)))
         return -CARAPACE_EINVAL;
     if (fdt_node_check_compatible(fdt, 0, BOOTINFO_COMPATIBLE) != 0 ||
         fdt_address_cells(fdt, 0) != 2 || fdt_size_cells(fdt, 0) != 2)
