@@ -37,7 +37,8 @@ const char test_title[] = "fuzz-hypercall: seeded structure-aware hypercall "
 #define SCRATCH_MAX   48 /* free frames the MMU calls may target */
 #define GRANT_VAS     GNTTAB_MAX_FRAMES
 #define OUT_SIZE      65536
-#define ARENA_SIZE    16384
+#define ARENA_SIZE    65536
+#define ARENA_CALL    10000 /* more than one call's structures need */
 #define MC_ENTRIES    (MULTICALL_MAX + 1)
 #define MAX_CREATED   4
 #define MS            1000000ULL
@@ -54,6 +55,7 @@ static bool privileged;
 static uint8_t fuzz_out[OUT_SIZE] __attribute__((aligned(4096)));
 static uint8_t arena[ARENA_SIZE] __attribute__((aligned(64)));
 static size_t arena_used;
+static int gen_depth; /* 0: a top-level call; 1: in a multicall batch */
 static struct multicall_entry mc_array[2][MC_ENTRIES];
 static const char console_text[] = "fuzz: console_write\n";
 static uint8_t *stack_buf; /* 128 bytes in fuzz_one's frame */
@@ -211,14 +213,16 @@ static void *arena_alloc(size_t size)
 
     if (chance(5))
         at += 1 + below(7);
-    if (at + size > ARENA_SIZE)
+    if (at + size > ARENA_SIZE) /* gen_call makes sure it never is */
         at = 0;
     arena_used = at + size;
     return arena + at;
 }
 
 /* A structure the hypervisor reads and writes back: generated in the arena
- * (or on the stack if small and stack_ok), or a pointer it must refuse. */
+ * (or on the stack if small, stack_ok and a top-level call: the stack
+ * buffer is one, and the hypervisor must not write past it into the
+ * library's data above the stack), or a pointer it must refuse. */
 static uint64_t place(void *s, size_t size, bool stack_ok)
 {
     unsigned int r = below(100);
@@ -227,7 +231,7 @@ static uint64_t place(void *s, size_t size, bool stack_ok)
         return bad_ptr();
     if (r < 9)
         return ro_ptr();
-    if (r < 20 && stack_ok && size <= 128) {
+    if (r < 20 && stack_ok && size <= 128 && gen_depth == 0) {
         memcpy(stack_buf, s, size);
         return (uint64_t)stack_buf;
     }
@@ -364,7 +368,7 @@ static void gen_console_write(struct call *c)
     if (chance(60)) {
         /* Whole lines, rarely: the log stays readable. */
         c->a[0] = (uint64_t)console_text;
-        c->a[1] = chance(2) ? sizeof(console_text) - 1 : 0;
+        c->a[1] = chance(1) && chance(10) ? sizeof(console_text) - 1 : 0;
     } else {
         c->a[0] = bad_ptr();
         c->a[1] = pick_count(CONSOLE_WRITE_MAX);
@@ -656,9 +660,10 @@ static void gen_grant(struct call *c)
     for (uint64_t i = 0; i < n; i++)
         gen_grant_entry(ops + i * sz, cmd);
     c->a[0] = cmd;
-    /* One small op may sit on the stack; copies never: their destination
-     * is checked by the generator, not by what the stack holds. */
-    c->a[1] = place(ops, n * sz, cmd != GNTTABOP_copy && n <= 1);
+    /* One small op may sit on the stack, if the count says one; copies
+     * never: their destination is checked by the generator, not by what
+     * the stack holds. */
+    c->a[1] = place(ops, n * sz, cmd != GNTTABOP_copy && count == 1);
     c->a[2] = count;
 }
 
@@ -729,7 +734,12 @@ static uint64_t gen_domctl_arg(uint64_t cmd)
 static void gen_call(struct call *c, int depth)
 {
     memset(c, 0, sizeof(*c));
+    gen_depth = depth;
     c->nr = chance(97) ? below(HC_NR + 3) : pick_u64();
+    /* Structures never overlap: once the arena is nearly full, the rest of
+     * a batch is harmless. */
+    if (ARENA_SIZE - arena_used < ARENA_CALL)
+        c->nr = HC_version;
     for (unsigned int i = 0; i < 5; i++)
         c->a[i] = chance(30) ? pick_u64() : 0;
     switch (c->nr) {
