@@ -429,7 +429,7 @@ static void gen_trap_table(struct call *c)
         t[bad].flags = 2 << below(7);
         break;
     default:
-        t[bad].address = bad_ptr() | 8;
+        t[bad].address = bad_ptr() | (1ULL << 47); /* never canonical-low */
     }
     c->a[0] = (uint64_t)t;
 }
@@ -866,7 +866,9 @@ static void reap_created(bool all)
     nr_created = 0;
 }
 
-/* A random write into our own grant table, between calls. */
+/* A random write into our own grant table, between calls. The frame it
+ * names is only ever a scratch or an absurd one: a grant of our text would
+ * let the other fuzzer (or a copy of our own) overwrite it. */
 static void scribble_grant(void)
 {
     struct grant_entry *e;
@@ -875,11 +877,32 @@ static void scribble_grant(void)
         return;
     e = &grants[below(nr_grants)];
     e->domid = (uint16_t)pick_domid();
-    e->gfn = chance(80) ? scratch_gfn0 + below(nr_scratch) : pick_u64();
+    e->gfn = chance(80) ? scratch_gfn0 + below(nr_scratch)
+                        : start_info.nr_frames + (pick_u64() >> 1);
     e->pad = chance(90) ? 0 : 1;
     e->flags = chance(80)
                    ? (GTF_permit_access | (chance(50) ? GTF_readonly : 0))
                    : (uint16_t)rnd();
+}
+
+/* The last call made, for the report of a fault. */
+static struct call last_call;
+static uint64_t calls_done;
+
+/* A fault in the fuzzer: it protects itself, so report the call that came
+ * before (the likely culprit) and end. */
+static void fuzz_fault(struct trap_frame *f)
+{
+    const uint64_t *a = last_call.a;
+
+    test_fail("fuzz: d%u vector %lu (error %lx) at rip %lx after call %lu: "
+              "nr %lu (%lx, %lx, %lx, %lx, %lx)",
+              start_info.domid, (unsigned long)f->vector,
+              (unsigned long)f->error_code, (unsigned long)f->rip,
+              (unsigned long)calls_done, (unsigned long)last_call.nr,
+              (unsigned long)a[0], (unsigned long)a[1], (unsigned long)a[2],
+              (unsigned long)a[3], (unsigned long)a[4]);
+    test_exit();
 }
 
 static void fuzz_one(void)
@@ -893,7 +916,9 @@ static void fuzz_one(void)
     do
         gen_call(&c, 0);
     while (only_nr != ~0ULL && c.nr != only_nr);
+    last_call = c;
     rc = hc_any(&c);
+    calls_done++;
     /* HC_set_segment_base may have moved FS, which libfdt's canary needs. */
     guest_tls_install();
     tally(c.nr, rc);
@@ -1052,6 +1077,12 @@ static bool setup_fuzzer(void)
     uint64_t free = start_info.nr_frames - start_info.first_free_gfn;
 
     privileged = start_info.domid == 0;
+    for (unsigned int v = 0; v < 32; v++)
+        trap_set_handler(v, fuzz_fault);
+    if (trap_install(0)) {
+        test_error("no trap table");
+        return false;
+    }
     if (free < GRANT_VAS + 5) {
         test_error("only %lu free frames", (unsigned long)free);
         return false;
@@ -1078,6 +1109,19 @@ static bool setup_fuzzer(void)
     return true;
 }
 
+/* A domU's console is rate-limited (CONSOLE_BURST, refilled at 8 KiB/s)
+ * and the fuzzing spent it: wait until it is full again, or the summary
+ * and the result line would be dropped. */
+static void console_refill(void)
+{
+    uint64_t t0 = system_time_ns();
+
+    if (start_info.domid == 0)
+        return;
+    while (system_time_ns() - t0 < 2500 * MS)
+        hc_sched_op(SCHED_yield, 0);
+}
+
 static uint64_t fuzz_run(void)
 {
     uint64_t seed = arg_u64("seed", DEFAULT_SEED);
@@ -1098,6 +1142,7 @@ static uint64_t fuzz_run(void)
     }
     ns = system_time_ns() - t0;
     reap_created(true);
+    console_refill();
     print_tally();
     printf("fuzz: d%u %lu calls (+%lu in multicalls) in %lu ms: %lu calls/s\n",
            start_info.domid, (unsigned long)calls, (unsigned long)nested_calls,
