@@ -33,8 +33,8 @@ const char test_title[] = "fuzz-hypercall: seeded structure-aware hypercall "
 #define FUZZ_DOMU     1
 #define CANARY_DOMU   2
 #define NR_SLOTS      (HC_NR + 4) /* 0..HC_NR+2, then "other" */
-#define NR_CODES      64
-#define SCRATCH_MAX   48 /* free frames the MMU calls may target */
+#define NR_CODES      128         /* -ENOTCONN is 107 */
+#define SCRATCH_MAX   48          /* free frames the MMU calls may target */
 #define GRANT_VAS     GNTTAB_MAX_FRAMES
 #define OUT_SIZE      65536
 #define ARENA_SIZE    65536
@@ -680,6 +680,8 @@ static uint64_t gen_domctl_arg(uint64_t cmd)
         return place(s, 96, true);
     case DOMCTL_createdomain:
         s[1] = chance(60) ? PAGE_SIZE * below(64) : pick_u64();
+        if (chance(50)) /* a valid name, "fz0".."fz9", half the time */
+            memcpy(&s[2], (char[4]){'f', 'z', (char)('0' + below(10)), 0}, 4);
         return place(s, 48, false);
     case DOMCTL_populate:
     case DOMCTL_release:
@@ -1264,18 +1266,24 @@ static void stop_canary(void)
     test_expect_eq(rc, 0, "stop the canary (grant copy)");
 }
 
-/* Destroy every domain above the boot ones (the fuzzer made them) and
- * wait until they are gone: their frames are free only then. */
+/* Destroy every domain but dom0 and the canary (the domU fuzzer has ended:
+ * the rest are the fuzzer's, at any free id, 1 included) and wait until
+ * they are gone: their frames are free only then. */
 static void wait_reaped(void)
 {
     uint64_t t0 = system_time_ns();
     struct domctl_domaininfo info;
+    uint32_t next = 1;
 
     do {
         memset(&info, 0, sizeof(info));
-        info.domid = CANARY_DOMU + 1;
+        info.domid = next;
         if (hc_domctl(DOMCTL_getdomaininfo, &info))
             return; /* none left */
+        if (info.domid == CANARY_DOMU) {
+            next = CANARY_DOMU + 1;
+            continue;
+        }
         printf("dom0: reaping domain %u (state %u)\n", info.domid, info.state);
         hc_domctl(DOMCTL_destroy, (void *)(uint64_t)info.domid);
         hc_sched_op(SCHED_yield, 0);
