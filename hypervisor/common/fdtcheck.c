@@ -17,7 +17,8 @@ static bool fdtcheck_names(const void *fdt)
     for (;;) {
         uint32_t tag = fdt_next_tag(fdt, offset, &next);
 
-        if (next < 0)
+        /* A tag that does not move the walk on would loop for ever. */
+        if (next < 0 || next <= offset)
             return false;
         if (tag == FDT_END)
             return true;
