@@ -30,17 +30,19 @@ fi
 
 targets=$(printf 'build/tests/fuzz/%s ' "${names[@]}")
 # shellcheck disable=SC2086
-ninja $targets >/dev/null || ninja $targets
+ninja $targets fuzz-seeds >/dev/null || ninja $targets fuzz-seeds
 crashed=0
 printf '%-10s %10s %8s %10s  %s\n' target execs seconds execs/s result
 for name in "${names[@]}"; do
     work=build/tests/fuzz/$name.corpus
     log=build/tests/fuzz/$name.log
     mkdir -p "$work"
+    seeds=
+    [ -d "build/tests/fuzz/$name.seeds" ] && seeds=build/tests/fuzz/$name.seeds
     rc=0
     "build/tests/fuzz/$name" -max_total_time="$secs" -print_final_stats=1 \
         -artifact_prefix="build/tests/fuzz/$name-" "$work" \
-        "tests/fuzz/$name/corpus" >"$log" 2>&1 || rc=$?
+        "tests/fuzz/$name/corpus" $seeds >"$log" 2>&1 || rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     t=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
     result=ok

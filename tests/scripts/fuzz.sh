@@ -16,19 +16,22 @@ for dir in tests/fuzz/*/; do
     [ -f "$dir/fuzz.c" ] || continue
     n=$((n + 1))
     bin=build/tests/fuzz/$name
-    seeds=$(find "$dir/corpus" -type f 2>/dev/null | wc -l)
+    # The committed corpus, and the seeds ninja makes from sources.
+    dirs=("$dir/corpus")
+    [ -d "build/tests/fuzz/$name.seeds" ] && dirs+=("build/tests/fuzz/$name.seeds")
+    seeds=$(find "${dirs[@]}" -type f 2>/dev/null | wc -l)
     if [ ! -x "$bin" ]; then
         echo "check failed: $bin is not built (run: ninja)"
         fail=1
         continue
     fi
     if [ "$seeds" -eq 0 ]; then
-        echo "check failed: $dir/corpus/ has no seed"
+        echo "check failed: $dir/corpus/ and its built seeds have no seed"
         fail=1
         continue
     fi
     # -runs=0 with a directory: every file once, then exit.
-    if "$bin" -runs=0 "$dir/corpus" >"$tmp/$name.log" 2>&1; then
+    if "$bin" -runs=0 "${dirs[@]}" >"$tmp/$name.log" 2>&1; then
         echo "fuzz/$name: $seeds seeds, no crash"
     else
         echo "check failed: fuzz/$name crashed on its corpus:"
