@@ -10,30 +10,12 @@ const char test_title[] = "boot-domains: dom0 beside boot-time domUs";
 
 #define MS 1000000ULL
 
-static volatile unsigned int timer_events;
-
-static void event_handler(struct trap_frame *f)
-{
-    struct vcpu_info *v = &shared_info->vcpu[0];
-
-    (void)f;
-    WRITE_ONCE(v->upcall_pending, 0);
-    if (__atomic_exchange_n(&v->pending_virqs, 0, __ATOMIC_SEQ_CST) &
-        (1u << VIRQ_TIMER))
-        timer_events++;
-}
-
 /* Sleep for `ms` of system time on the one-shot timer. */
 static uint64_t sleep_ms(unsigned int ms)
 {
-    uint64_t start = system_time_ns(), want = timer_events + 1;
+    uint64_t start = system_time_ns();
 
-    hc_set_timer(start + ms * MS);
-    WRITE_ONCE(shared_info->vcpu[0].upcall_mask, 0);
-    while (timer_events < want)
-        hc_sched_op(SCHED_block, 0);
-    WRITE_ONCE(shared_info->vcpu[0].upcall_mask, 1);
-    return system_time_ns() - start;
+    return timer_sleep_until(start + ms * MS) - start;
 }
 
 /* Any domain but dom0 left? */
@@ -50,7 +32,7 @@ void test_main(void)
     unsigned int before, sleeps = 0;
 
     test_expect_eq(start_info.domid, 0, "this is dom0");
-    trap_set_handler(TRAP_VECTOR_EVENT, event_handler);
+    trap_set_handler(TRAP_VECTOR_EVENT, timer_event_handler);
     test_expect_eq(trap_install_callbacks(), 0, "install the event callback");
     before = timer_events;
     /* Sleeps of 50 ms until every domU has ended (the chatty one rests

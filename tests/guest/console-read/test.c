@@ -13,7 +13,7 @@ const char test_title[] = "console-read: serial input through HC_console_read";
 /* What test.cfg types: read back in pieces of at most 5 bytes. */
 static const char typed[] = "hello, dom0\n";
 
-static volatile unsigned int console_events, timer_events;
+static volatile unsigned int console_events, timeout_events;
 
 static void event_handler(struct trap_frame *f)
 {
@@ -26,18 +26,18 @@ static void event_handler(struct trap_frame *f)
     if (virqs & (1u << VIRQ_CONSOLE))
         console_events++;
     if (virqs & (1u << VIRQ_TIMER))
-        timer_events++;
+        timeout_events++;
 }
 
 /* Block until VIRQ_CONSOLE number `want` (the line may arrive in pieces,
  * as QEMU feeds the UART), for at most 2 s of system time. */
 static bool wait_for_input(unsigned int want)
 {
-    unsigned int timeouts = timer_events;
+    unsigned int timeouts = timeout_events;
 
     hc_set_timer(system_time_ns() + 2000000000ULL);
     WRITE_ONCE(shared_info->vcpu[0].upcall_mask, 0);
-    while (console_events < want && timer_events == timeouts)
+    while (console_events < want && timeout_events == timeouts)
         hc_sched_op(SCHED_block, 0);
     hc_set_timer(0);
     WRITE_ONCE(shared_info->vcpu[0].upcall_mask, 1);

@@ -244,6 +244,13 @@ static inline uint64_t rdtsc(void)
 
 /* Nanoseconds of system time, from vcpu 0's time info (shared.h). */
 uint64_t system_time_ns(void);
+/* The one-shot timer (time.c): timer_event_handler, installed for
+ * TRAP_VECTOR_EVENT, counts VIRQ_TIMER events in timer_events;
+ * timer_sleep_until blocks, events unmasked, until the timer set for
+ * `deadline` has fired, and returns the system time then. */
+extern volatile unsigned int timer_events;
+void timer_event_handler(struct trap_frame *f);
+uint64_t timer_sleep_until(uint64_t deadline);
 
 /* --- Memory (mm.c) ------------------------------------------------------ */
 

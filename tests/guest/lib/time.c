@@ -27,3 +27,28 @@ uint64_t system_time_ns(void)
         delta >>= -shift;
     return base + (uint64_t)(((unsigned __int128)delta * mul) >> 32);
 }
+
+volatile unsigned int timer_events;
+
+void timer_event_handler(struct trap_frame *f)
+{
+    struct vcpu_info *v = &shared_info->vcpu[0];
+
+    (void)f;
+    WRITE_ONCE(v->upcall_pending, 0);
+    if (__atomic_exchange_n(&v->pending_virqs, 0, __ATOMIC_SEQ_CST) &
+        (1u << VIRQ_TIMER))
+        timer_events++;
+}
+
+uint64_t timer_sleep_until(uint64_t deadline)
+{
+    unsigned int want = timer_events + 1;
+
+    hc_set_timer(deadline);
+    WRITE_ONCE(shared_info->vcpu[0].upcall_mask, 0);
+    while (timer_events < want)
+        hc_sched_op(SCHED_block, 0);
+    WRITE_ONCE(shared_info->vcpu[0].upcall_mask, 1);
+    return system_time_ns();
+}

@@ -21,31 +21,12 @@ const char test_title[] = "sched-share: dom0 beside 1 and 3 CPU-bound domUs";
 #define BURNERS     3 /* domains 1..3 of boot.dts */
 #define SAMPLES     8
 
-static volatile unsigned int timer_events;
-
-static void event_handler(struct trap_frame *f)
-{
-    struct vcpu_info *v = &shared_info->vcpu[0];
-
-    (void)f;
-    WRITE_ONCE(v->upcall_pending, 0);
-    if (__atomic_exchange_n(&v->pending_virqs, 0, __ATOMIC_SEQ_CST) &
-        (1u << VIRQ_TIMER))
-        timer_events++;
-}
-
 /* Sleep `ns` on the one-shot timer; return how late dom0 ran again. */
 static uint64_t wake_late(uint64_t ns)
 {
     uint64_t deadline = system_time_ns() + ns;
-    unsigned int want = timer_events + 1;
 
-    hc_set_timer(deadline);
-    WRITE_ONCE(shared_info->vcpu[0].upcall_mask, 0);
-    while (timer_events < want)
-        hc_sched_op(SCHED_block, 0);
-    WRITE_ONCE(shared_info->vcpu[0].upcall_mask, 1);
-    return system_time_ns() - deadline;
+    return timer_sleep_until(deadline) - deadline;
 }
 
 static uint64_t yield_took(void)
@@ -112,7 +93,7 @@ static void phase(unsigned int n)
 void test_main(void)
 {
     test_expect_eq(start_info.domid, 0, "this is dom0");
-    trap_set_handler(TRAP_VECTOR_EVENT, event_handler);
+    trap_set_handler(TRAP_VECTOR_EVENT, timer_event_handler);
     test_expect_eq(trap_install_callbacks(), 0, "install the event callback");
     for (uintptr_t id = 2; id <= BURNERS; id++)
         test_expect_eq(hc_domctl(DOMCTL_pause, (void *)id), 0,
