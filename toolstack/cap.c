@@ -70,6 +70,9 @@ int cap_info(uint32_t domid, struct domctl_domaininfo *info)
 
 int cap_find_quiet(const char *name, struct domctl_domaininfo *info)
 {
+    /* dom0 is "dom0" to the hypervisor and "Domain-0" in cap's tables. */
+    if (strcmp(name, "Domain-0") == 0)
+        return cap_info(0, info);
     for (uint32_t next = 0;;) {
         memset(info, 0, sizeof(*info));
         info->domid = next;
@@ -164,12 +167,6 @@ static int cap_list_named(int argc, char **argv, bool lng)
     int rc = CAP_OK;
 
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "0") == 0 || strcmp(argv[i], "Domain-0") == 0) {
-            if (cap_info(0, &d) == 0) {
-                cap_list_row(&d, lng);
-                continue;
-            }
-        }
         if (cap_find(argv[i], &d))
             rc = CAP_FAIL;
         else
@@ -224,10 +221,6 @@ static int cmd_domid(int argc, char **argv)
 
     if (argc != 2)
         return CAP_USAGE;
-    if (strcmp(argv[1], "Domain-0") == 0) {
-        printf("0\n");
-        return CAP_OK;
-    }
     if (cap_find_quiet(argv[1], &d))
         return cap_error("no domain named '%s'", argv[1]);
     printf("%u\n", d.domid);
@@ -265,10 +258,7 @@ static int cmd_uptime(int argc, char **argv)
     printf("%-24s %4s %s\n", "Name", "ID", "Uptime");
     if (argc > 1) {
         for (int i = 1; i < argc; i++) {
-            bool dom0 =
-                strcmp(argv[i], "0") == 0 || strcmp(argv[i], "Domain-0") == 0;
-
-            if (dom0 ? cap_info(0, &d) != 0 : cap_find(argv[i], &d) != 0)
+            if (cap_find(argv[i], &d))
                 rc = CAP_FAIL;
             else
                 cap_uptime_row(&d, now);
