@@ -17,6 +17,11 @@ the guest (it stops the foreground program); `poweroff` or `exit` in the
 shell powers the machine off; Ctrl-A x quits QEMU at once.
 
 Options:
+  --native         boot the same guest kernel natively instead: the native
+                   backend (build/guest-kernel/kernel-native.elf) in ring 0,
+                   straight under QEMU, no hypervisor, into a `native# `
+                   shell with the same ramdisk (docs/tradeoffs.md); takes
+                   --gdb, --mem, --icount, --kargs and --script
   --gdb            start QEMU paused, waiting for gdb on localhost:1234 (or
                    $CARAPACE_GDB_PORT), and print the gdb command that
                    attaches with symbols
@@ -82,19 +87,20 @@ need_value() {
     fi
 }
 
-gdb=0 loglvl=info mem=256M append="" icount=0 dom0="" nodom0=0 kargs=""
-script="" timeout=120 quiet=5
+native=0 gdb=0 loglvl=info mem=256M append="" icount=0 dom0="" nodom0=0 kargs=""
+script="" timeout=120 quiet=5 hvopt=""
 extra=() modules=()
 while [ $# -gt 0 ]; do
     case "$1" in
+    --native) native=1 ;;
     --gdb) gdb=1 ;;
-    --loglvl) need_value "$1" "a level" $# "${2-}"; loglvl=$2; shift ;;
+    --loglvl) need_value "$1" "a level" $# "${2-}"; loglvl=$2; hvopt=$1; shift ;;
     --mem) need_value "$1" "a size" $# "${2-}"; mem=$2; shift ;;
-    --append) need_value "$1" "arguments" $# "${2-}"; append=$2; shift ;;
+    --append) need_value "$1" "arguments" $# "${2-}"; append=$2; hvopt=$1; shift ;;
     --icount) icount=1 ;;
-    --dom0) need_value "$1" "a guest image" $# "${2-}"; dom0=$2; shift ;;
-    --no-dom0) nodom0=1 ;;
-    --module) need_value "$1" "a path" $# "${2-}"; modules+=("$2"); shift ;;
+    --dom0) need_value "$1" "a guest image" $# "${2-}"; dom0=$2; hvopt=$1; shift ;;
+    --no-dom0) nodom0=1; hvopt=$1 ;;
+    --module) need_value "$1" "a path" $# "${2-}"; modules+=("$2"); hvopt=$1; shift ;;
     --kargs) need_arg "$1" "arguments" $#; kargs=$2; shift ;;
     --script) need_value "$1" "a file" $# "${2-}"; script=$2; shift ;;
     --timeout) need_value "$1" "seconds" $# "${2-}"; timeout=$2; shift ;;
@@ -106,6 +112,10 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+if [ "$native" = 1 ] && [ -n "$hvopt" ]; then
+    echo "run.sh: $hvopt is for the hypervisor: --native boots no hypervisor" >&2
+    exit 2
+fi
 if [ -n "$script" ] && [ ! -r "$script" ]; then
     echo "run.sh: cannot read script '$script'" >&2
     exit 2
@@ -113,6 +123,10 @@ fi
 
 scripts/deps.sh
 targets=(build/hypervisor/carapace.elf)
+if [ "$native" = 1 ]; then
+    targets=(build/guest-kernel/kernel-native.elf build/guest-kernel/ramdisk.cpio)
+    nodom0=1
+fi
 if [ -n "$dom0" ]; then
     path=${dom0%%[ ,]*}
     if ninja -t query "$path" >/dev/null 2>&1; then
@@ -157,10 +171,17 @@ fi
 ninja "${targets[@]}" >/dev/null
 
 image=build/hypervisor/carapace.elf
+cmdline="loglvl=$loglvl $append" who=dom0
+if [ "$native" = 1 ]; then
+    # The kernel is the Multiboot image itself, the ramdisk its module.
+    image=build/guest-kernel/kernel-native.elf cmdline=$kargs
+    who="the native kernel"
+    dom0=build/guest-kernel/ramdisk.cpio
+fi
 qemu=(qemu-system-x86_64 -M q35 -cpu max -m "$mem" -smp 1
     -display none -nodefaults -no-reboot
     -device isa-debug-exit,iobase=0xf4,iosize=0x04
-    -kernel "$image" -append "loglvl=$loglvl $append")
+    -kernel "$image" -append "$cmdline")
 [ "$icount" = 1 ] && qemu+=(-icount shift=0,sleep=off)
 [ -n "$dom0" ] && qemu+=(-initrd "$dom0")
 # The console: for a script, pipes; on a terminal, raw mode with Ctrl-C
@@ -173,10 +194,19 @@ fi
 if [ "$gdb" = 1 ]; then
     port=${CARAPACE_GDB_PORT:-1234}
     qemu+=(-gdb "tcp:localhost:$port" -S)
+    first=start_of_day
+    [ "$native" = 1 ] && first=kmain
     cat <<GDB
 QEMU is waiting for gdb on localhost:$port. In another terminal, run:
 
-  gdb -ex 'target remote localhost:$port' -ex 'hbreak start_of_day' -ex continue $image
+  gdb -ex 'target remote localhost:$port' -ex 'hbreak $first' -ex continue $image
+
+GDB
+    [ "$native" = 1 ] && cat <<GDB
+The native kernel runs in ring 0 with the same symbols as under the
+hypervisor; a user program's are added the same way:
+
+  (gdb) add-symbol-file build/guest-kernel/user/sh.elf
 
 GDB
     case "$dom0" in
@@ -219,7 +249,7 @@ fi
 case $status in
 1) exit 0 ;; # the hypervisor powered off (isa-debug-exit value 0)
 3) echo "run.sh: the hypervisor stopped on a fatal error" >&2; exit 1 ;;
-5) echo "run.sh: dom0 crashed" >&2; exit 1 ;;
-7) echo "run.sh: dom0 asked for a reboot" >&2; exit 0 ;;
+5) echo "run.sh: $who crashed" >&2; exit 1 ;;
+7) echo "run.sh: $who asked for a reboot" >&2; exit 0 ;;
 *) echo "run.sh: QEMU exited with status $status" >&2; exit "$status" ;;
 esac

@@ -5,9 +5,12 @@
  * The kernel runs deprivileged (x86_64 PV: ring 3 under the Carapace
  * hypervisor), so "privileged" means "a hypercall, or an instruction with
  * a hypervisor-defined meaning". Generic code in kernel/ calls only the
- * functions below; it contains no hypercall and no inline assembly. The
- * one backend is arch/x86_64/ (pv): a native backend would implement the
- * same functions with cli/sti, CR3 writes and iretq.
+ * functions below; it contains no hypercall and no inline assembly. Two
+ * backends implement them: arch/x86_64/pv/ (ring 3 under the hypervisor,
+ * with hypercalls) and arch/x86_64/native/ (ring 0 on the bare machine,
+ * with the real instructions: cli/sti, CR3 writes, iretq, port I/O);
+ * arch/x86_64/ itself holds what both share. docs/tradeoffs.md compares
+ * them operation by operation.
  *
  * Concurrency model the interface assumes: one vCPU; the kernel runs with
  * events masked at all times and is entered only through arch_trap_*
@@ -26,14 +29,11 @@
 
 /* --- Registers at a trap ------------------------------------------------ */
 
-/* Saved by the trap entry (arch/x86_64/entry.S) on the kernel stack: the
- * general registers, then the frame the hypervisor pushed. Generic code
+/* The registers a trap saved on the kernel stack. Its layout is the
+ * backend's (arch/x86_64/BACKEND/regs.h: the general registers, then the
+ * frame the hypervisor or the CPU pushed); generic code holds pointers and
  * uses the accessors below, never the fields. */
-struct arch_regs {
-    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11;
-    uint64_t r12, r13, r14, r15, pad;
-    uint64_t error_code, vector, rip, rflags, rsp, flags, tf_rcx, tf_r11;
-};
+struct arch_regs;
 
 bool arch_regs_user(const struct arch_regs *r);
 uint64_t arch_regs_pc(const struct arch_regs *r);

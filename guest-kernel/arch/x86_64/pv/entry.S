@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Trap entry and exit, and the kernel context switch.
+ * Trap entry and exit (the context switch is ../switch.S).
  *
  * arch_trap_entry is the handler for every exception and all three
  * callbacks. The hypervisor jumps to it with rsp at a struct trap_frame
@@ -114,31 +114,5 @@ arch_trap_exit:
     call pv_iret_failed
     ud2
     .size arch_trap_entry, . - arch_trap_entry
-
-/*
- * void arch_context_switch(uint64_t *save, uint64_t next): the callee-saved
- * registers go on the current stack, its pointer into *save; then the same
- * in reverse from next. A new context's stack holds six zeros and a return
- * address (arch_context_new_user).
- */
-    .globl arch_context_switch
-    .type arch_context_switch, @function
-arch_context_switch:
-    push %rbp
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    mov %rsp, (%rdi)
-    mov %rsi, %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
-    pop %rbp
-    ret
-    .size arch_context_switch, . - arch_context_switch
 
     .section .note.GNU-stack, "", @progbits

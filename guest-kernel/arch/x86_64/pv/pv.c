@@ -1,25 +1,20 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The pv backend of arch.h, except address spaces (mmu.c): boot, traps,
- * console, events, time, FPU and contexts, all through hypercalls and the
- * shared-info page.
+ * The pv backend of arch.h, except address spaces (mmu.c) and what both
+ * backends share (../cpu.c): boot, traps, console, events, time and new
+ * contexts, all through hypercalls and the shared-info page.
  */
 #include <string.h>
 
 #include <carapace/shared.h>
 
 #include "arch.h"
+#include "cpu.h"
 #include "hypercall.h"
 #include "print.h"
 #include "pv.h"
+#include "regs.h"
 #include "trapname.h"
-
-/* The per-CPU block FS points at while libfdt runs: Debian built libfdt
- * with the stack protector, which reads its canary at %fs:0x28. */
-static struct {
-    uint8_t pad[0x28];
-    uint64_t canary;
-} pv_percpu __attribute__((aligned(64))) = {.canary = 0x5ca1ab1e0ddba11ULL};
 
 static struct shared_info *pv_shared;
 static bool pv_console_in;
@@ -27,21 +22,15 @@ static bool pv_console_in;
 void arch_trap_entry(void);
 void pv_trap(struct arch_regs *r);
 void pv_iret_failed(long rc);
-void __stack_chk_fail(void);
 
 _Static_assert(sizeof(struct arch_regs) == 128 + sizeof(struct trap_frame),
                "entry.S frame layout");
 _Static_assert(offsetof(struct arch_regs, error_code) == 128, "entry.S");
 _Static_assert(offsetof(struct arch_regs, flags) == 128 + 40, "entry.S");
 
-void __stack_chk_fail(void)
-{
-    panic("stack smashing detected");
-}
-
 void arch_early_init(void)
 {
-    hc_set_segment_base(SEGBASE_FS, (uint64_t)&pv_percpu);
+    hc_set_segment_base(SEGBASE_FS, cpu_percpu_base());
 }
 
 static struct vcpu_info *pv_vcpu(void)
@@ -87,28 +76,6 @@ void arch_init(void *shared_info, const void *pt_base)
 bool arch_regs_user(const struct arch_regs *r)
 {
     return r->flags & TRAP_FRAME_USER;
-}
-
-uint64_t arch_regs_pc(const struct arch_regs *r)
-{
-    return r->rip;
-}
-
-uint64_t arch_syscall_nr(const struct arch_regs *r)
-{
-    return r->rax;
-}
-
-uint64_t arch_syscall_arg(const struct arch_regs *r, unsigned int n)
-{
-    const uint64_t args[6] = {r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9};
-
-    return n < 6 ? args[n] : 0;
-}
-
-void arch_syscall_ret(struct arch_regs *r, int64_t value)
-{
-    r->rax = (uint64_t)value;
 }
 
 void pv_trap(struct arch_regs *r)
@@ -256,26 +223,7 @@ void arch_timer_set(uint64_t deadline)
     hc_set_timer(deadline ? deadline : 1);
 }
 
-/* --- FPU and contexts ---------------------------------------------------- */
-
-void arch_fpu_init(struct arch_fpu *f)
-{
-    memset(f, 0, sizeof(*f));
-    f->area[0] = 0x7f; /* FCW 0x037f: all x87 exceptions masked */
-    f->area[1] = 0x03;
-    f->area[24] = 0x80; /* MXCSR 0x1f80: all SSE exceptions masked */
-    f->area[25] = 0x1f;
-}
-
-void arch_fpu_save(struct arch_fpu *f)
-{
-    asm volatile("fxsave64 %0" : "=m"(*f));
-}
-
-void arch_fpu_restore(const struct arch_fpu *f)
-{
-    asm volatile("fxrstor64 %0" : : "m"(*f));
-}
+/* --- Contexts ----------------------------------------------------------- */
 
 uint64_t arch_context_new_user(uint64_t kstack_top, uint64_t entry,
                                uint64_t user_sp)
