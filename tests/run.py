@@ -7,12 +7,20 @@ Tests (names are stable, run in sorted order):
   hv/NAME      tests/hv/NAME/test.cfg, a boot of an image under QEMU
   guest/NAME   tests/guest/NAME/test.cfg, the hypervisor under QEMU running
                build/tests/guest/NAME/guest.elf as dom0
+  native/NAME  tests/native/NAME/test.cfg, the native guest kernel
+               (build/guest-kernel/kernel-native.elf) booted straight under
+               QEMU with the cfg's modules (its ramdisk) and append (its
+               command line): no hypervisor
   runner/NAME  tests/runner/NAME.py, the runner's own self-tests
   script/NAME  tests/scripts/NAME.sh, end-to-end checks of the user-facing
                scripts (run.sh, gdb attach), run with bash from the root
   script/os-NAME  tests/os/NAME/test.sh, a session of the guest OS (its
                script and checks in the folder), run with bash from the root;
                a tests/os/NAME/ without test.sh is an ERROR
+  script/os-NAME-BACKEND  the same session on another backend of the guest
+               kernel: one for each word of tests/os/NAME/backends (e.g.
+               `native`); test.sh is run with --BACKEND, which tests/os/lib.sh
+               hands to run.sh
 
 Verdict rules (in the style of XTF):
   * The result is taken from the LAST output line matching
@@ -57,7 +65,7 @@ TAIL_LINES = 25
 @dataclass
 class Test:
     name: str
-    kind: str                      # "unit", "hv", "guest", "runner" or "script"
+    kind: str                      # "unit", "hv", "guest", "native", "runner", "script"
     purpose: str = ""
     expect: str = "SUCCESS"
     timeout: float = 30.0
@@ -71,6 +79,7 @@ class Test:
     qemu: list = field(default_factory=list)
     input: bytes = b""             # hv, guest: fed to the serial line (stdin)
     program: str = ""              # unit, runner, script: what to run
+    args: list = field(default_factory=list)  # script: its arguments
     error: str = ""                # set when test.cfg is bad
 
 
@@ -149,6 +158,9 @@ def boot_defaults(kind, short):
     if kind == "guest":
         return Test(f"guest/{short}", "guest", image="build/hypervisor/carapace.elf",
                     modules=[f"build/tests/guest/{short}/guest.elf"])
+    if kind == "native":
+        return Test(f"native/{short}", "native",
+                    image="build/guest-kernel/kernel-native.elf", append="")
     return Test(f"hv/{short}", "hv", image=f"build/tests/hv/{short}/carapace.elf")
 
 
@@ -196,10 +208,28 @@ def purpose_of(path, limit=100):
     return first if len(first) <= limit else first[:limit - 3] + "..."
 
 
+def backend_variants(folder, test):
+    """script/os-NAME-BACKEND for each backend tests/os/NAME/backends names."""
+    try:
+        words = (folder / "backends").read_text().split()
+    except OSError:
+        return []
+    out = []
+    for b in words:
+        v = Test(f"{test.name}-{b}", "script", timeout=test.timeout, exit=0,
+                 program=test.program, args=[f"--{b}"],
+                 purpose=f"{test.purpose} (the {b} backend)")
+        if not re.fullmatch(r"[a-z][a-z0-9]*", b):
+            v.error = f"{folder.name}/backends: '{b}' is not a backend name"
+        out.append(v)
+    return out
+
+
 def discover(root):
     tdir = root / "tests"
     tests = [hv_test(root, cfg) for cfg in (tdir / "hv").glob("*/test.cfg")]
     tests += [hv_test(root, cfg, "guest") for cfg in (tdir / "guest").glob("*/test.cfg")]
+    tests += [hv_test(root, cfg, "native") for cfg in (tdir / "native").glob("*/test.cfg")]
     for src in (tdir / "unit").glob("*_test.c"):
         short = src.name[:-len("_test.c")]
         tests.append(Test(f"unit/{short}", "unit", purpose_of(src), timeout=60.0,
@@ -221,6 +251,7 @@ def discover(root):
             test.purpose = "(no test.sh)"
             test.error = f"{folder.relative_to(root)}/ has no test.sh"
         tests.append(test)
+        tests += backend_variants(folder, test)
     # A guest folder with code but no test.cfg is a test nobody runs.
     for folder in sorted(p for p in (tdir / "guest").glob("*") if p.is_dir()):
         if not (folder / "test.cfg").exists() and (folder / "test.c").exists():
@@ -343,12 +374,12 @@ def command(test, icount):
     if test.kind == "runner":
         return [sys.executable, test.program]
     if test.kind == "script":
-        return ["bash", test.program]
+        return ["bash", test.program] + test.args
     return qemu_command(test, icount)
 
 
 def inputs(test):
-    if test.kind in ("hv", "guest"):
+    if test.kind in ("hv", "guest", "native"):
         return [test.image] + [m.split()[0] for m in test.modules]
     return [test.program]
 

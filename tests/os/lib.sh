@@ -7,6 +7,16 @@
 
 fail=0 first_failure=""
 
+# The backend a test.sh was run for: tests/run.py runs script/os-NAME-native
+# as `test.sh --native` (tests/os/NAME/backends), and os_run passes it on to
+# run.sh. Sourced without arguments, lib.sh sees test.sh's.
+os_backend=()
+case "${1-}" in
+--native) os_backend=(--native) ;;
+"") ;;
+*) echo "tests/os/lib.sh: unknown backend option '$1'" >&2; exit 2 ;;
+esac
+
 # os_timeout: seconds for a whole session (run.sh --timeout), before
 # scaling by $CARAPACE_TIMEOUT_SCALE (tests/run.py --timeout-scale sets
 # it). A script may set it before os_run. Less than the runner's 120 s for
@@ -45,7 +55,8 @@ os_run() {
     timeout=$(scaled "$os_timeout")
     # --quiet 20: a loaded machine can be silent for seconds in a slow
     # command (cap destroy); a line typed early would interleave.
-    out=$(./run.sh --timeout "$timeout" --quiet 20 "$@" --script "$script" 2>&1)
+    out=$(./run.sh ${os_backend[@]+"${os_backend[@]}"} --timeout "$timeout" \
+        --quiet 20 "$@" --script "$script" 2>&1)
     status=$?
     out=${out//$'\r'/}
     sed 's/^/| /' <<<"$out"

@@ -34,6 +34,13 @@ done
 expect 2 "--mem needs" --mem ""
 expect 0 "powering off" --no-dom0 --mem 64M
 expect 3 "QEMU itself failed" --script tests/os/shell/script -- -bogus
+# --native boots no hypervisor: its options are refused, not ignored.
+for opt in "--dom0 x" "--module x" --no-dom0 "--loglvl debug" "--append x"; do
+    # shellcheck disable=SC2086 # the option and its value are two words
+    expect 2 "${opt%% *} is for the hypervisor: --native boots no hypervisor" --native $opt
+done
+expect 3 "QEMU itself failed" --native --mem 10T
+expect 1 "kernel panic: cannot start /nonexistent.*\n?.*the native kernel crashed" --native --kargs init=/nonexistent
 
 if [ "$fail" = 0 ]; then echo "Test result: SUCCESS"; else echo "Test result: FAILURE"; fi
 exit "$fail"

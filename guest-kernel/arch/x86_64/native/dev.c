@@ -80,7 +80,7 @@ static void dev_pic_init(void)
     outb(PIC2_DATA, 0x02);
     outb(PIC1_DATA, 0x01); /* 8086 mode */
     outb(PIC2_DATA, 0x01);
-    outb(PIC1_DATA, (uint8_t)~((1u << 0) | (1u << 4))); /* PIT, COM1 */
+    outb(PIC1_DATA, (uint8_t) ~((1u << 0) | (1u << 4))); /* PIT, COM1 */
     outb(PIC2_DATA, 0xff);
 }
 

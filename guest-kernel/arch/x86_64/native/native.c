@@ -103,8 +103,8 @@ static void native_gdt_load(void)
     struct {
         uint16_t limit;
         uint64_t base;
-    } __attribute__((packed)) gdtr = {sizeof(native_gdt) - 1,
-                                      (uint64_t)native_gdt};
+    } __attribute__((packed))
+    gdtr = {sizeof(native_gdt) - 1, (uint64_t)native_gdt};
 
     native_tss.iomap_base = sizeof(native_tss); /* no I/O bitmap */
     native_tss.ist[0] = (uint64_t)native_df_stack + sizeof(native_df_stack);
@@ -132,8 +132,8 @@ static void native_idt_load(void)
     struct {
         uint16_t limit;
         uint64_t base;
-    } __attribute__((packed)) idtr = {sizeof(native_idt) - 1,
-                                      (uint64_t)native_idt};
+    } __attribute__((packed))
+    idtr = {sizeof(native_idt) - 1, (uint64_t)native_idt};
 
     for (unsigned int v = 0; v < NATIVE_VEC_NR; v++) {
         uint64_t a = (uint64_t)native_trap_stubs + v * 16;

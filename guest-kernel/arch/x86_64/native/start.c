@@ -22,8 +22,9 @@
 #define MB_INFO_CMD  0x004u
 #define MB_INFO_MODS 0x008u
 
-#define START_IDENT_END  0x40000000ULL /* boot.S maps the low GiB 1:1 */
-#define START_MAX_FRAMES (512ULL * 512 - 512) /* the kernel's GiB, less 2 MiB */
+#define START_IDENT_END  0x40000000ULL        /* boot.S maps the low GiB 1:1 */
+#define START_MAX_FRAMES (512ULL * 512 - 512) /* the kernel's GiB, less 2 MiB  \
+                                               */
 
 struct mb_info {
     uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
@@ -66,8 +67,7 @@ static uint64_t start_read_info(uint32_t info, uint64_t *top, uint64_t *rd,
     if ((mb->flags & MB_INFO_MODS) && mb->mods_count > 0) {
         const struct mb_module *m = (const void *)(uint64_t)mb->mods_addr;
 
-        if (m->start < NATIVE_PHYS_BASE || m->end < m->start ||
-            m->end > *top)
+        if (m->start < NATIVE_PHYS_BASE || m->end < m->start || m->end > *top)
             start_early_fail("native: the ramdisk module is out of reach\n");
         *rd = m->start - NATIVE_PHYS_BASE + NATIVE_VIRT_BASE;
         *rd_size = m->end - m->start;
@@ -95,7 +95,8 @@ static void start_fdt_build(uint64_t nr, uint64_t p2m, uint64_t first_free,
     err = err ?: fdt_setprop_u64(t, 0, CARAPACE_SI_P2M, p2m);
     err = err ?: fdt_setprop_u64(t, 0, CARAPACE_SI_SHARED, 0);
     err = err ?: fdt_setprop_u64(t, 0, CARAPACE_SI_FREE_GFN, first_free);
-    err = err ?: fdt_setprop_u64(t, 0, CARAPACE_SI_PT_BASE,
+    err = err
+              ?: fdt_setprop_u64(t, 0, CARAPACE_SI_PT_BASE,
                                  (uint64_t)native_boot_l4);
     err = err ?: fdt_setprop_string(t, 0, CARAPACE_SI_CONSOLE, "hypervisor");
     if (!err && rd_size) {
@@ -123,8 +124,7 @@ void native_start(uint32_t magic, uint32_t info)
     native_boot_l3[0] = 0;
     for (uint64_t i = (nr + 511) / 512; i < 512; i++)
         native_kernel_l2[i] = 0;
-    asm volatile("mov %0, %%cr3" ::"r"(native_phys(native_boot_l4))
-                 : "memory");
+    asm volatile("mov %0, %%cr3" ::"r"(native_phys(native_boot_l4)) : "memory");
     native_cpu_init();
     /* The p2m table goes in the first frames after everything loaded. */
     first = (used - NATIVE_PHYS_BASE + ARCH_PAGE_SIZE - 1) >> ARCH_PAGE_SHIFT;

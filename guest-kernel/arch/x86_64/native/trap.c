@@ -16,8 +16,8 @@
 #include "regs.h"
 #include "trapname.h"
 
-static uint32_t trap_pending;   /* ARCH_EVENT_*: set by interrupts */
-static uint64_t trap_deadline;  /* the one-shot timer's, 0: none */
+static uint32_t trap_pending;  /* ARCH_EVENT_*: set by interrupts */
+static uint64_t trap_deadline; /* the one-shot timer's, 0: none */
 
 static void trap_timer(void)
 {
