@@ -22,9 +22,10 @@
 #define MB_INFO_CMD  0x004u
 #define MB_INFO_MODS 0x008u
 
-#define START_IDENT_END  0x40000000ULL        /* boot.S maps the low GiB 1:1 */
-#define START_MAX_FRAMES (512ULL * 512 - 512) /* the kernel's GiB, less 2 MiB  \
-                                               */
+#define START_IDENT_END 0x40000000ULL /* boot.S maps the low GiB 1:1 */
+#define START_MAX_FRAMES                                                       \
+    (512ULL * 512 - 512) /* the kernel's GiB, less 2 MiB                       \
+                          */
 
 struct mb_info {
     uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
