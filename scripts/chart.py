@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """chart.py: a grouped horizontal bar chart on a log scale, as SVG.
 
-    svg = bar_chart(title, groups, series, values, xlabel)
+    svg = bar_chart(title, groups, series, values, xlabel, colours=None)
 
 One row of bars per group (top to bottom), one bar per series in each row,
-coloured per series with a legend; values[g][s] is group g's value for
+coloured per series (colours[s], else COLOURS in turn) with a legend; values[g][s] is group g's value for
 series s (None or <= 0: no bar, the value is written as "-"). The x axis
 is logarithmic, from the decade below the smallest value to the decade
 above the largest, with a grid line per decade. Standard library only and
@@ -37,7 +37,8 @@ def number(v):
     return f"{v:,.0f}" if v >= 100 else f"{v:,.1f}"
 
 
-def bar_chart(title, groups, series, values, xlabel):
+def bar_chart(title, groups, series, values, xlabel, colours=None):
+    colours = colours or [COLOURS[s % len(COLOURS)] for s in range(len(series))]
     shown = [v for row in values for v in row if v is not None and v > 0]
     lo = math.floor(math.log10(min(shown))) if shown else 0
     hi = math.ceil(math.log10(max(shown))) if shown else 1
@@ -57,7 +58,7 @@ def bar_chart(title, groups, series, values, xlabel):
     for s, name in enumerate(series):
         y = 44 + 18 * s
         out.append(f'<rect x="{left:.0f}" y="{y}" width="14" height="12" '
-                   f'fill="{COLOURS[s % len(COLOURS)]}"/>')
+                   f'fill="{colours[s]}"/>')
         out.append(f'<text x="{left + 20:.0f}" y="{y + 11}" {FONT}>'
                    f'{escape(name)}</text>')
     for exp in range(lo, hi + 1):
@@ -80,7 +81,7 @@ def bar_chart(title, groups, series, values, xlabel):
             if v is not None and v > 0:
                 w = max(x(v) - left, 1)
                 out.append(f'<rect x="{left:.0f}" y="{y}" width="{w:.1f}" '
-                           f'height="{BAR}" fill="{COLOURS[s % len(COLOURS)]}"/>')
+                           f'height="{BAR}" fill="{colours[s]}"/>')
                 label, lx = number(v), left + w + 4
             else:
                 label, lx = "-", left + 4

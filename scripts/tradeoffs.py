@@ -191,13 +191,17 @@ def write_csv(results, path):
 
 
 def write_svg(results, labels, path):
+    """The chart; a backend keeps its colour whichever others are shown."""
     by = {n: dict(ops) for n, ops in results}
+    order = [n for n, _, _ in BACKENDS]
+    colours = [chart.COLOURS[order.index(n) % len(chart.COLOURS)]
+               for n, _ in results]
     groups = [op for op, _ in results[0][1]]
     values = [[float(by[n][op]) for n, _ in results] for op in groups]
     svg = chart.bar_chart(
         "What each operation costs, per backend", groups,
         [labels[n] for n, _ in results], values,
-        "instructions per operation (QEMU -icount; log scale)")
+        "instructions per operation (QEMU -icount; log scale)", colours)
     with open(path, "w") as f:
         f.write(svg)
 
@@ -268,7 +272,7 @@ def main():
             return 1
         shutil.copyfile(csv_path, os.path.join(args.docs_dir, "tradeoffs.csv"))
         shutil.copyfile(svg_path, os.path.join(args.docs_dir, "tradeoffs.svg"))
-        print(f"tradeoffs: updated {args.docs_dir}/tradeoffs.md, .csv, .svg",
+        print(f"tradeoffs: updated {os.path.relpath(args.docs_dir)}/tradeoffs.md, .csv, .svg",
               file=sys.stderr)
     return 0
 
