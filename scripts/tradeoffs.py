@@ -272,7 +272,8 @@ def main():
             return 1
         shutil.copyfile(csv_path, os.path.join(args.docs_dir, "tradeoffs.csv"))
         shutil.copyfile(svg_path, os.path.join(args.docs_dir, "tradeoffs.svg"))
-        print(f"tradeoffs: updated {os.path.relpath(args.docs_dir)}/tradeoffs.md, .csv, .svg",
+        docs = os.path.relpath(args.docs_dir)
+        print(f"tradeoffs: updated {docs}/tradeoffs.md, .csv, .svg",
               file=sys.stderr)
     return 0
 
