@@ -5,8 +5,9 @@
     svg = bar_chart(title, groups, series, values, xlabel, colours=None)
 
 One row of bars per group (top to bottom), one bar per series in each row,
-coloured per series (colours[s], else COLOURS in turn) with a legend; values[g][s] is group g's value for
-series s (None or <= 0: no bar, the value is written as "-"). The x axis
+coloured per series (colours[s], else COLOURS in turn) with a legend;
+values[g][s] is group g's value for series s (None or <= 0: no bar, the
+value is written as "-"). The x axis
 is logarithmic, from the decade below the smallest value to the decade
 above the largest, with a grid line per decade. Standard library only and
 deterministic (the same input gives the same bytes), in the style of
