@@ -45,6 +45,12 @@ Options:
   --timeout S      --script: give up after S seconds in all (default 120)
   --quiet S        --script: send the next line after S seconds without
                    output even if no prompt came back (default 5)
+  --tradeoffs [ARGS]
+                   run the tradeoff harness instead, python3
+                   scripts/tradeoffs.py ARGS (everything after it is its):
+                   /bin/tradeoff under --icount on every backend, one table
+                   of instructions per operation (docs/tradeoffs.md;
+                   --tradeoffs --help for its options)
   --help           show this help
 
 Script files (scripts/console.py): each line is typed into the console
@@ -105,6 +111,7 @@ while [ $# -gt 0 ]; do
     --script) need_value "$1" "a file" $# "${2-}"; script=$2; shift ;;
     --timeout) need_value "$1" "seconds" $# "${2-}"; timeout=$2; shift ;;
     --quiet) need_value "$1" "seconds" $# "${2-}"; quiet=$2; shift ;;
+    --tradeoffs) shift; exec python3 scripts/tradeoffs.py "$@" ;;
     -h | --help) usage; exit 0 ;;
     --) shift; extra=("$@"); break ;;
     *) echo "run.sh: unknown option '$1' (see ./run.sh --help)" >&2; exit 2 ;;

@@ -41,5 +41,9 @@ int vm_copy_out(struct vm *vm, uint64_t dst, const void *src, size_t len);
  * its length, -SYS_EFAULT, or -SYS_E2BIG if it is longer. */
 long vm_copy_str(struct vm *vm, char *dst, uint64_t src, size_t max);
 int64_t vm_sbrk(struct vm *vm, int64_t incr);
+/* SYS_mapcycle: maps one frame at npages pages of a scratch address
+ * space, commits, unmaps them (destroys the space): 0, -SYS_EINVAL past
+ * SYS_MAPCYCLE_MAX, -SYS_ENOMEM. */
+int vm_map_cycle(uint64_t npages);
 
 #endif /* GK_VM_H */

@@ -227,6 +227,13 @@ static void test_memory(void)
     check("sbrk huge", sc(SYS_sbrk, (long)1 << 62, 0, 0), -SYS_ENOMEM);
     check("sbrk below", sc(SYS_sbrk, -(long)(4 << 20), 0, 0), -SYS_EINVAL);
     check("sbrk back", sc(SYS_sbrk, -(1 << 20), 0, 0), brk + (1 << 20));
+    /* The scratch space maps at SYS_USER_BASE, where our own code is: had
+     * it mapped into ours, the next instruction fetch would fail. */
+    check("mapcycle 0", sc(SYS_mapcycle, 0, 0, 0), 0);
+    check("mapcycle max", sc(SYS_mapcycle, SYS_MAPCYCLE_MAX, 0, 0), 0);
+    check("mapcycle too many", sc(SYS_mapcycle, SYS_MAPCYCLE_MAX + 1, 0, 0),
+          -SYS_EINVAL);
+    check("mapcycle huge", sc(SYS_mapcycle, -1, 0, 0), -SYS_EINVAL);
 }
 
 static long spawn(const char *a0, const char *a1, const char *a2)

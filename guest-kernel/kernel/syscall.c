@@ -398,6 +398,12 @@ static long sys_grant(struct proc *p, const uint64_t *a)
     return sys_ipc_grant(p, a[0], a[1]);
 }
 
+static long sys_mapcycle(struct proc *p, const uint64_t *a)
+{
+    (void)p;
+    return vm_map_cycle(a[0]);
+}
+
 static const syscall_fn syscall_table[SYS_NR] = {
     [SYS_exit] = sys_exit,         [SYS_write] = sys_write,
     [SYS_read] = sys_read,         [SYS_open] = sys_open,
@@ -413,6 +419,7 @@ static const syscall_fn syscall_table[SYS_NR] = {
     [SYS_set_tls] = sys_set_tls,   [SYS_evtchn] = sys_evtchn,
     [SYS_grant] = sys_grant,       [SYS_dup2] = sys_dup2,
     [SYS_chdir] = sys_chdir,       [SYS_getcwd] = sys_getcwd,
+    [SYS_mapcycle] = sys_mapcycle,
 };
 
 void syscall_dispatch(struct arch_regs *r)

@@ -179,3 +179,36 @@ int64_t vm_sbrk(struct vm *vm, int64_t incr)
     vm->brk = old + (uint64_t)incr;
     return (int64_t)old;
 }
+
+/*
+ * SYS_mapcycle, a page-table benchmark that every backend runs alike: it
+ * uses only the arch interface's own map, commit and unmap. The pages go
+ * into a scratch address space, never switched to, so no process can
+ * reach them (they all map one frame, allocated and freed once), and are
+ * unmapped the way a process's pages are at exit: by destroying the space
+ * (there is no other way to unmap a user page). npages 0 costs the same
+ * create and destroy, which lets the caller subtract them.
+ */
+int vm_map_cycle(uint64_t npages)
+{
+    static struct arch_space scratch; /* 2 KiB: not on the kernel stack */
+    uint32_t gfn;
+    int rc;
+
+    if (npages > SYS_MAPCYCLE_MAX)
+        return -SYS_EINVAL;
+    gfn = frame_alloc();
+    if (!gfn)
+        return -SYS_ENOMEM;
+    rc = arch_space_create(&scratch);
+    if (rc == 0) {
+        /* SYS_USER_BASE is 2 MiB aligned: one L1 holds all the pages. */
+        for (uint64_t i = 0; i < npages && rc == 0; i++)
+            rc = arch_space_map(&scratch, SYS_USER_BASE + i * VM_PAGE, gfn,
+                                ARCH_MAP_WRITE);
+        arch_space_commit();
+        arch_space_destroy(&scratch);
+    }
+    frame_free(gfn);
+    return rc;
+}

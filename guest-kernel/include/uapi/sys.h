@@ -66,7 +66,11 @@
 /* SYS_getcwd: (char *buf, uint64_t len) -> length: the working directory
  * as an absolute path, NUL-terminated */
 #define SYS_getcwd 27
-#define SYS_NR     28
+/* SYS_mapcycle: (uint64_t npages): maps one frame at npages pages of a
+ * fresh scratch address space, then unmaps them all; 0, or -SYS_EINVAL
+ * above SYS_MAPCYCLE_MAX: a page-table benchmark (bin/tradeoff) */
+#define SYS_mapcycle 28
+#define SYS_NR       29
 
 /* Errors (negated in rax). Values match newlib's errno.h. */
 #define SYS_EPERM        1
@@ -230,6 +234,9 @@ struct sys_procinfo {
  * DOMCTL_console_setup gives -ENOSPC (-ENOMEM: no memory for the 64 KiB
  * history) */
 #define SYS_DOMCONS_MAX 512
+/* SYS_MAPCYCLE_MAX: pages one SYS_mapcycle may map (one 2 MiB page
+ * table's worth) */
+#define SYS_MAPCYCLE_MAX 512
 
 /* User address space layout: below 1 GiB (newlib has 32-bit relocations,
  * and the kernel itself lives from 1 GiB up, in the kernel root only). */

@@ -67,4 +67,8 @@ int sys_sleep(uint64_t ns);
  * code such as libfdt reads its canary at %fs:0x28). */
 int sys_set_tls(void *fs_base);
 
+/* Map one frame at NPAGES (at most SYS_MAPCYCLE_MAX) pages of a scratch
+ * address space and unmap them again: a page-table benchmark. */
+int sys_mapcycle(uint64_t npages);
+
 #endif /* CARAPACE_OS_H */

@@ -235,3 +235,8 @@ int sys_set_tls(void *fs_base)
 {
     return check(sys_call(SYS_set_tls, (long)fs_base, 0, 0, 0));
 }
+
+int sys_mapcycle(uint64_t npages)
+{
+    return check(sys_call(SYS_mapcycle, (long)npages, 0, 0, 0));
+}
