@@ -647,6 +647,20 @@ int grant_domain_init(struct domain *d, unsigned nr_frames)
     return grant_grow(d, nr_frames);
 }
 
+void grant_domain_fini(struct domain *d)
+{
+    struct grant_domain *g = d->grant;
+
+    if (!g)
+        return;
+    for (uint32_t i = 0; i < g->nr_frames; i++)
+        grant_frame_release(d, g->table[i], g->active[i]);
+    g->nr_frames = 0;
+    grant_free(g->maptrack, MAPTRACK_ORDER);
+    g->maptrack = NULL;
+    grant_state_trim(d);
+}
+
 int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid, gfn_t gfn,
                       uint16_t flags)
 {

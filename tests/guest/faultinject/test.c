@@ -138,26 +138,45 @@ static long fi_step_context(void)
     return fi_dc(DOMCTL_setvcpucontext, &c);
 }
 
+/* A refused step takes nothing, but populate, which keeps the frames it
+ * got (docs/abi.md: destroy to undo). */
 static const struct {
     const char *name;
     long (*run)(void);
+    bool keeps;
 } fi_steps[] = {
-    {"createdomain", fi_step_create},    {"set_max_mem", fi_step_max_mem},
-    {"populate", fi_step_populate},      {"getp2m", fi_step_getp2m},
-    {"write_memory", fi_step_write},     {"console_setup", fi_step_console},
-    {"setvcpucontext", fi_step_context},
+    {"createdomain", fi_step_create, false},
+    {"set_max_mem", fi_step_max_mem, false},
+    {"populate", fi_step_populate, true},
+    {"getp2m", fi_step_getp2m, false},
+    {"write_memory", fi_step_write, false},
+    {"console_setup", fi_step_console, false},
+    {"setvcpucontext", fi_step_context, false},
 };
 
+/* Set when an operation finds a failure unclean in its own way. */
+static bool fi_unclean;
+
 /* Steps from..end; the index of the first that fails (its error in *rc),
- * or ARRAY_SIZE(fi_steps). */
+ * or ARRAY_SIZE(fi_steps). A refused step must have taken nothing. */
 static unsigned fi_steps_run(unsigned from, long *rc)
 {
+    uint64_t before = 0, after;
     unsigned i;
 
     for (i = from; i < ARRAY_SIZE(fi_steps); i++) {
+        before = fi_physinfo().free_frames;
         *rc = fi_steps[i].run();
         if (*rc)
             break;
+    }
+    if (i == ARRAY_SIZE(fi_steps) || fi_steps[i].keeps)
+        return i;
+    after = fi_physinfo().free_frames;
+    if (after != before) {
+        printf("faultinject: build: %s refused (%ld) with %ld frames taken\n",
+               fi_steps[i].name, *rc, (long)(before - after));
+        fi_unclean = true;
     }
     return i;
 }
@@ -268,8 +287,11 @@ static bool fi_point(const struct fi_op *op, uint64_t n, long rc,
                      const struct domctl_physinfo *before)
 {
     struct domctl_physinfo after = fi_physinfo();
+    bool unclean = fi_unclean;
 
-    if (rc == -CARAPACE_ENOMEM && after.free_frames == before->free_frames &&
+    fi_unclean = false;
+    if (!unclean && rc == -CARAPACE_ENOMEM &&
+        after.free_frames == before->free_frames &&
         after.nr_domains == before->nr_domains)
         return true;
     printf("faultinject: %s, allocation %lu: not clean: %ld (%s), free "
