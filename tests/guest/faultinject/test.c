@@ -138,20 +138,15 @@ static long fi_step_context(void)
     return fi_dc(DOMCTL_setvcpucontext, &c);
 }
 
-/* A refused step takes nothing, but populate, which keeps the frames it
- * got (docs/abi.md: destroy to undo). */
+/* A refused step takes nothing (populate too: docs/abi.md, 1.7). */
 static const struct {
     const char *name;
     long (*run)(void);
-    bool keeps;
 } fi_steps[] = {
-    {"createdomain", fi_step_create, false},
-    {"set_max_mem", fi_step_max_mem, false},
-    {"populate", fi_step_populate, true},
-    {"getp2m", fi_step_getp2m, false},
-    {"write_memory", fi_step_write, false},
-    {"console_setup", fi_step_console, false},
-    {"setvcpucontext", fi_step_context, false},
+    {"createdomain", fi_step_create},    {"set_max_mem", fi_step_max_mem},
+    {"populate", fi_step_populate},      {"getp2m", fi_step_getp2m},
+    {"write_memory", fi_step_write},     {"console_setup", fi_step_console},
+    {"setvcpucontext", fi_step_context},
 };
 
 /* Set when an operation finds a failure unclean in its own way. */
@@ -170,7 +165,7 @@ static unsigned fi_steps_run(unsigned from, long *rc)
         if (*rc)
             break;
     }
-    if (i == ARRAY_SIZE(fi_steps) || fi_steps[i].keeps)
+    if (i == ARRAY_SIZE(fi_steps))
         return i;
     after = fi_physinfo().free_frames;
     if (after != before) {
