@@ -9,6 +9,7 @@
 #ifndef GK_FRAME_H
 #define GK_FRAME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 void frame_init(uint64_t virt_base, uint64_t nr_frames, uint64_t first_free,
@@ -21,5 +22,16 @@ uint64_t frame_mfn(uint32_t gfn);
 uint32_t frame_of_mfn(uint64_t mfn); /* 0 if not ours */
 uint64_t frame_free_count(void);
 uint64_t frame_total(void);
+
+/* Fault injection, for tests (the faultinject boot option, main.c): once
+ * armed with n > 0, the nth frame_alloc() from then on returns 0 as if no
+ * frame were left, once; 0 disarms. frame_fault_get() says how many calls
+ * came since the arm and whether the armed one failed. */
+struct frame_fault {
+    uint64_t allocs;
+    bool fired;
+};
+void frame_fault_arm(uint64_t n);
+void frame_fault_get(struct frame_fault *f);
 
 #endif /* GK_FRAME_H */

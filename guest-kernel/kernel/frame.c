@@ -20,7 +20,10 @@ static const uint64_t *frame_p2m;
 static uint32_t frame_bump; /* next never-used frame */
 static uint32_t frame_list; /* first free frame, 0: none */
 static uint64_t frame_nfree;
-static uint32_t *frame_by_mfn; /* gfns sorted by mfn */
+static uint32_t *frame_by_mfn;      /* gfns sorted by mfn */
+static uint64_t frame_fault_at;     /* the call that fails; 0: none */
+static uint64_t frame_fault_allocs; /* calls since the arm */
+static bool frame_fault_fired;
 
 void *frame_va(uint32_t gfn)
 {
@@ -107,10 +110,27 @@ uint32_t frame_of_mfn(uint64_t mfn)
     return 0;
 }
 
+void frame_fault_arm(uint64_t n)
+{
+    frame_fault_at = n;
+    frame_fault_allocs = 0;
+    frame_fault_fired = false;
+}
+
+void frame_fault_get(struct frame_fault *f)
+{
+    f->allocs = frame_fault_allocs;
+    f->fired = frame_fault_fired;
+}
+
 uint32_t frame_alloc(void)
 {
     uint32_t gfn;
 
+    if (++frame_fault_allocs == frame_fault_at) {
+        frame_fault_fired = true;
+        return 0;
+    }
     if (frame_list) {
         gfn = frame_list;
         frame_list = *(uint32_t *)frame_va(gfn);

@@ -129,6 +129,78 @@ static int main_init_argv(const char *bootargs, char *buf, size_t size,
     return argc;
 }
 
+/* Is `word` one of the kernel's own options (the words before init=)? */
+static bool main_option(const char *bootargs, const char *word)
+{
+    size_t n = strlen(word);
+
+    for (const char *s = bootargs ? bootargs : ""; *s;) {
+        if (strncmp(s, "init=", 5) == 0)
+            return false;
+        if (strncmp(s, word, n) == 0 && (!s[n] || main_space(s[n])))
+            return true;
+        while (*s && !main_space(*s))
+            s++;
+        while (main_space(*s))
+            s++;
+    }
+    return false;
+}
+
+/* Process slots in use. */
+static unsigned main_procs(void)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < SYS_PROC_MAX; i++)
+        n += proc_slot(i)->state != PROC_FREE;
+    return n;
+}
+
+/*
+ * The faultinject option: spawn init with its Nth frame allocation
+ * failing, N = 1, 2, ... (frame_fault_arm), until a spawn gets every
+ * frame it asks for: that one is init. Each failure must be clean:
+ * -ENOMEM, the free frames as before, no process slot taken. The result
+ * is one line, "faultinject: spawn PATH points=K clean=C".
+ */
+static int main_spawn_matrix(const char *path, int argc, char *argv[],
+                             struct proc *parent)
+{
+    unsigned points = 0, clean = 0;
+    struct frame_fault f;
+    uint64_t n, free;
+    int pid;
+
+    for (n = 1;; n++) {
+        unsigned procs = main_procs();
+
+        free = frame_free_count();
+        frame_fault_arm(n);
+        pid = proc_spawn(path, argc, argv, parent);
+        frame_fault_get(&f);
+        frame_fault_arm(0);
+        if (!f.fired)
+            break;
+        points++;
+        if (pid == -SYS_ENOMEM && frame_free_count() == free &&
+            main_procs() == procs) {
+            clean++;
+            continue;
+        }
+        kprintf("faultinject: spawn %s, allocation %lu: not clean: %d, free "
+                "frames %lu before, %lu after, %u processes before, %u "
+                "after\n",
+                path, (unsigned long)n, pid, (unsigned long)free,
+                (unsigned long)frame_free_count(), procs, main_procs());
+        if (pid >= 0)
+            return pid; /* it got going after all: let it be init */
+    }
+    kprintf("faultinject: spawn %s points=%u clean=%u (%lu frames)\n", path,
+            points, clean, (unsigned long)(free - frame_free_count()));
+    return pid;
+}
+
 static void main_start_init(const struct boot_info *b)
 {
     static char buf[256];
@@ -146,7 +218,10 @@ static void main_start_init(const struct boot_info *b)
     for (int fd = 0; fd < 3; fd++)
         parent.fds[fd] = console;
     argv[argc] = NULL;
-    pid = proc_spawn(path, argc, argv, &parent);
+    if (main_option(b->bootargs, "faultinject"))
+        pid = main_spawn_matrix(path, argc, argv, &parent);
+    else
+        pid = proc_spawn(path, argc, argv, &parent);
     if (pid < 0)
         panic("cannot start %s: error %d", path, -pid);
     file_close(console); /* the child holds its own references */

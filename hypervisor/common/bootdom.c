@@ -10,6 +10,13 @@
  * passed, stops the boot before any domain exists: nothing half-made. A
  * domain that cannot be built (out of memory, a bad image) is reported
  * and skipped; the others are built.
+ *
+ * failalloc=N (fault injection, frame.h): the Nth frame allocation of
+ * building the boot-time domains (dom0's first, then each domU's in
+ * order) fails, once. The domain being built then is reported and not
+ * built, as if memory had run out, and the log says whether that left
+ * anything behind: free frames before and after, the domain table, and
+ * frame_check().
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,6 +30,8 @@
 #include "bootinfo.h"
 #include "builder.h"
 #include "cmdline.h"
+#include "domain.h"
+#include "frame.h"
 #include "log.h"
 
 struct bootdom_mods {
@@ -31,6 +40,74 @@ struct bootdom_mods {
     int n;
     int cfg; /* the configuration's index, or -1 */
 };
+
+/* failalloc=N of the command line: N, or 0 (none, or not a number). */
+static uint64_t bootdom_failalloc;
+
+static void bootdom_failalloc_arm(const char *cmdline)
+{
+    uint64_t n = 0;
+    int err = cmdline_get_u64(cmdline, "failalloc", &n);
+
+    if (err == -CARAPACE_ENOENT)
+        return;
+    if (err || n == 0) {
+        log_warn("failalloc: not a number from 1 up; ignored\n");
+        return;
+    }
+    bootdom_failalloc = n;
+    log_info("failalloc=%lu: frame allocation %lu of building the boot-time "
+             "domains will fail\n",
+             (unsigned long)n, (unsigned long)n);
+    frame_fault_arm(n);
+}
+
+/* Once the armed allocation has failed in the build of c (error err), say
+ * what it left behind: nothing, unless something leaks. Then disarm. */
+static void bootdom_failalloc_report(const struct builder_config *c, int err,
+                                     uint64_t free_before)
+{
+    struct frame_fault f;
+    uint64_t free_after = frame_count_free();
+
+    if (!bootdom_failalloc)
+        return;
+    frame_fault_get(&f);
+    if (!f.fired)
+        return;
+    log_info("failalloc=%lu: hit building %s (domain %u): error %d; free "
+             "frames %lu before, %lu after; the domain %s; frame table %s\n",
+             (unsigned long)bootdom_failalloc, c->name, c->domid, err,
+             (unsigned long)free_before, (unsigned long)free_after,
+             domain_get(c->domid) ? "exists" : "is gone",
+             frame_check() ? "inconsistent" : "consistent");
+    frame_fault_arm(0);
+    bootdom_failalloc = 0;
+}
+
+/* Once every domain is built: an armed failure that never came. */
+static void bootdom_failalloc_end(void)
+{
+    struct frame_fault f;
+
+    if (!bootdom_failalloc)
+        return;
+    frame_fault_get(&f);
+    log_info("failalloc=%lu: building the boot-time domains took only %lu "
+             "frame allocations; none failed\n",
+             (unsigned long)bootdom_failalloc, (unsigned long)f.allocs);
+    frame_fault_arm(0);
+    bootdom_failalloc = 0;
+}
+
+static int bootdom_build(const struct builder_config *c)
+{
+    uint64_t free_before = frame_count_free();
+    int err = builder_build(c, NULL);
+
+    bootdom_failalloc_report(c, err, free_before);
+    return err;
+}
 
 /* A module's command line is "path args": the guest gets the args. */
 static const char *bootdom_args(const char *cmdline)
@@ -176,7 +253,7 @@ static int bootdom_dom0(struct bootdom_mods *mods, uint64_t mem)
     for (int i = 1; i < mods->n; i++)
         if (!mods->used[i])
             extra[c.nmodules++] = bootdom_module(&mods->m[i]);
-    int err = builder_build(&c, NULL);
+    int err = bootdom_build(&c);
 
     /* -ENOENT means "no dom0 kernel at all" to the caller, not a build
      * step that found something missing. */
@@ -204,7 +281,7 @@ static void bootdom_domu(const struct bootdom_mods *mods, uint32_t id,
         rd = bootdom_module(&mods->m[ramdisk]);
         c.nmodules = 1;
     }
-    int err = builder_build(&c, NULL);
+    int err = bootdom_build(&c);
 
     if (err)
         log_err("Boot configuration: domain %u (%s) not built (error %d); "
@@ -231,10 +308,12 @@ int bootdom_start(const void *fdt, const char *cmdline)
     n = bootdom_config(&mods, doms, kernel, ramdisk);
     if (n < 0)
         return n;
+    bootdom_failalloc_arm(cmdline);
     err = bootdom_dom0(&mods, mem);
     if (err)
         return err;
     for (int d = 0; d < n; d++)
         bootdom_domu(&mods, (uint32_t)d + 1, &doms[d], kernel[d], ramdisk[d]);
+    bootdom_failalloc_end();
     return 0;
 }

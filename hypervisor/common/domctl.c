@@ -258,6 +258,27 @@ static long domctl_readlog(struct vcpu *v, uint64_t va)
     return guestmem_write(gva_init(va), &r, sizeof(r)) ? -CARAPACE_EFAULT : 0;
 }
 
+/* Fault injection (frame.h): report the count since the last call, then
+ * arm anew. The report is written first, so -EFAULT arms nothing. */
+static long domctl_fault_inject(struct vcpu *v, uint64_t va)
+{
+    struct domctl_fault_inject f;
+    struct frame_fault was;
+
+    (void)v;
+    if (guestmem_read(&f, gva_init(va), sizeof(f)))
+        return -CARAPACE_EFAULT;
+    if (f.allocs || f.fired || f.pad)
+        return -CARAPACE_EINVAL;
+    frame_fault_get(&was);
+    f.allocs = was.allocs;
+    f.fired = was.fired;
+    if (guestmem_write(gva_init(va), &f, sizeof(f)))
+        return -CARAPACE_EFAULT;
+    frame_fault_arm(f.countdown);
+    return 0;
+}
+
 /* Slot DOMCTL_<name> holds domctl_<name>. */
 static long (*const domctl_op[])(struct vcpu *, uint64_t) = {
     [DOMCTL_getdomaininfo] = domctl_getdomaininfo,
@@ -275,6 +296,7 @@ static long (*const domctl_op[])(struct vcpu *, uint64_t) = {
     [DOMCTL_physinfo] = domctl_physinfo,
     [DOMCTL_readlog] = domctl_readlog,
     [DOMCTL_set_max_mem] = domctl_set_max_mem,
+    [DOMCTL_fault_inject] = domctl_fault_inject,
 };
 
 long hypercall_domctl(struct vcpu *v, const uint64_t a[5])

@@ -7,6 +7,7 @@
  * are plain memory that no page table uses, so writing them bypasses
  * nothing; setvcpucontext then pins the L4 with the PV MMU's full checks.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -147,6 +148,7 @@ long domctl_console_setup(struct vcpu *v, uint64_t va)
 {
     struct domctl_console c;
     struct domain *d;
+    bool fresh_grant, fresh_evtchn;
     long err;
 
     (void)v;
@@ -155,26 +157,35 @@ long domctl_console_setup(struct vcpu *v, uint64_t va)
         return err;
     if (c.port || c.gfn >= d->nr_frames || d->console_port)
         return -CARAPACE_EINVAL;
-    /* The grant table can stay on failure (it is the domain's, freed with
-     * it); the port is the last step, taken back if the answer cannot be
-     * written, so that a refused call leaves no console half set up. */
+    /* A domain being built has no grant table nor port but its console's:
+     * a refused call takes back the ones it made, so nothing stays. */
+    fresh_grant = !d->grant;
+    fresh_evtchn = !d->evtchn;
     err = grant_domain_init(d, 1);
-    if (!err)
-        err = evtchn_alloc_unbound(d, 0, &c.port);
     if (err)
         return err;
+    err = evtchn_alloc_unbound(d, 0, &c.port);
+    if (err)
+        goto drop_grant;
     err = guestmem_write(gva_init(va), &c, sizeof(c)) ? -CARAPACE_EFAULT : 0;
     if (!err)
         err = grant_builder_set(d, GNTTAB_RESERVED_CONSOLE, 0, gfn_init(c.gfn),
                                 GTF_permit_access);
-    if (err) {
-        evtchn_close(d, c.port);
-        return err;
-    }
+    if (err)
+        goto drop_port;
     d->console_port = c.port;
     d->console_gfn = gfn_init(c.gfn);
     d->console_gref = GNTTAB_RESERVED_CONSOLE;
     return 0;
+drop_port:
+    if (fresh_evtchn)
+        evtchn_domain_destroy(d);
+    else
+        evtchn_close(d, c.port);
+drop_grant:
+    if (fresh_grant)
+        grant_domain_fini(d);
+    return err;
 }
 
 long domctl_setvcpucontext(struct vcpu *v, uint64_t va)

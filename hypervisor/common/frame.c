@@ -79,6 +79,9 @@ static uint64_t frame_nframes;                        /* set at boot */
 static uint32_t frame_free_head[FRAME_MAX_ORDER + 1]; /* frame_lock */
 static uint64_t frame_nfree;                          /* frame_lock */
 static uint64_t frame_nram;                           /* frame_lock */
+static uint64_t frame_fault_at;     /* frame_lock: the call that fails, 0 */
+static uint64_t frame_fault_allocs; /* frame_lock: calls since the arm */
+static bool frame_fault_fired;      /* frame_lock */
 
 int frame_table_init(struct frame *table, uint64_t nframes)
 {
@@ -371,6 +374,34 @@ int frame_set_owner(mfn_t mfn, uint32_t from, uint32_t to)
     return rc;
 }
 
+/* Count an allocation; true if it is the one armed to fail. frame_lock. */
+static bool frame_fault_hit(void)
+{
+    if (++frame_fault_allocs != frame_fault_at)
+        return false;
+    frame_fault_fired = true;
+    log_debug("frame_alloc: call %lu fails on purpose (fault injection)\n",
+              (unsigned long)frame_fault_allocs);
+    return true;
+}
+
+void frame_fault_arm(uint64_t countdown)
+{
+    spinlock_lock(&frame_lock);
+    frame_fault_at = countdown;
+    frame_fault_allocs = 0;
+    frame_fault_fired = false;
+    spinlock_unlock(&frame_lock);
+}
+
+void frame_fault_get(struct frame_fault *f)
+{
+    spinlock_lock(&frame_lock);
+    f->allocs = frame_fault_allocs;
+    f->fired = frame_fault_fired;
+    spinlock_unlock(&frame_lock);
+}
+
 mfn_t frame_alloc(unsigned order, uint32_t owner)
 {
     uint64_t i, idx;
@@ -379,7 +410,7 @@ mfn_t frame_alloc(unsigned order, uint32_t owner)
         owner == FRAME_OWNER_FREE)
         return mfn_init(INVALID_MFN_VAL);
     spinlock_lock(&frame_lock);
-    if (frame_take_block(order, &idx) != 0) {
+    if (frame_fault_hit() || frame_take_block(order, &idx) != 0) {
         spinlock_unlock(&frame_lock);
         return mfn_init(INVALID_MFN_VAL);
     }

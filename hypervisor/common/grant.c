@@ -136,19 +136,49 @@ static int grant_state(struct domain *d, struct grant_domain **out)
     return 0;
 }
 
-/* d's state with its maptrack (allocated at its first map), in *out. */
-static int grant_maptrack(struct domain *d, struct grant_domain **out)
+/* d's grant state goes if it holds nothing (no table, no maptrack): what
+ * a refused operation created for itself does not stay. */
+static void grant_state_trim(struct domain *d)
+{
+    struct grant_domain *g = d->grant;
+
+    if (g && g->nr_frames == 0 && !g->maptrack) {
+        d->grant = NULL;
+        grant_free(g, 0);
+    }
+}
+
+/* d's state with its maptrack (allocated at its first map), in *out;
+ * *fresh if the maptrack was made now. Nothing stays on failure. */
+static int grant_maptrack(struct domain *d, struct grant_domain **out,
+                          bool *fresh)
 {
     void *p;
     int rc = grant_state(d, out);
 
+    *fresh = false;
     if (rc || (*out)->maptrack)
         return rc;
     rc = grant_alloc(MAPTRACK_ORDER, FRAME_OWNER_HYP, &p, NULL);
     if (rc)
-        return rc;
+        goto trim;
     (*out)->maptrack = p;
+    *fresh = true;
     return 0;
+trim:
+    grant_state_trim(d);
+    return rc;
+}
+
+/* A map that made the maptrack was refused: it goes, as does the state
+ * if nothing else holds it. */
+static void grant_maptrack_drop(struct domain *d, bool fresh)
+{
+    if (!fresh)
+        return;
+    grant_free(d->grant->maptrack, MAPTRACK_ORDER);
+    d->grant->maptrack = NULL;
+    grant_state_trim(d);
 }
 
 /* A domain that may take part in a grant operation now. */
@@ -341,6 +371,7 @@ static int grant_grow(struct domain *d, uint32_t n)
 unwind:
     while (i-- > have)
         grant_frame_release(d, tab[i], act[i]);
+    grant_state_trim(d);
     return rc;
 }
 
@@ -367,7 +398,7 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
     struct grant_domain *mine, *g;
     struct grant_active *a;
     struct grant_map *m = NULL;
-    bool write = !(op->flags & GNTMAP_readonly);
+    bool write = !(op->flags & GNTMAP_readonly), fresh;
     uint64_t cookie;
     mfn_t mfn;
     uint32_t h;
@@ -383,7 +414,7 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
     g = gd->grant;
     if (op->ref >= grant_nr_entries(g))
         return -CARAPACE_EINVAL;
-    rc = grant_maptrack(d, &mine);
+    rc = grant_maptrack(d, &mine, &fresh);
     if (rc)
         return rc;
     for (h = 0; h < MAPTRACK_MAX; h++) {
@@ -393,11 +424,11 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
         }
     }
     if (!m)
-        return -CARAPACE_ENOMEM;
+        return -CARAPACE_ENOMEM; /* all 1024 in use: not a fresh one */
     a = grant_act(g, op->ref);
     rc = grant_entry_pin(g, op->ref, d->id, write);
     if (rc)
-        return rc;
+        goto drop;
     if (a->ro || a->rw) {
         /* Already mapped: the pinned frame, whatever gfn says now. */
         mfn = a->mfn;
@@ -410,10 +441,8 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
     }
     if (rc == 0)
         rc = arch_grant_map(v, op->va, mfn, gd->id, write, &cookie);
-    if (rc) {
-        grant_entry_sync(g, op->ref);
-        return rc;
-    }
+    if (rc)
+        goto unpin;
     a->mfn = mfn;
     a->domid = (uint16_t)d->id;
     if (write)
@@ -432,6 +461,11 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
     op->handle = h;
     op->mfn = mfn_val(mfn);
     return 0;
+unpin:
+    grant_entry_sync(g, op->ref);
+drop:
+    grant_maptrack_drop(d, fresh);
+    return rc;
 }
 
 /* Undo mapping m of domain d (its grantee). */
@@ -611,6 +645,20 @@ int grant_domain_init(struct domain *d, unsigned nr_frames)
     if (nr_frames < 1 || nr_frames > GNTTAB_MAX_FRAMES)
         return -CARAPACE_EINVAL;
     return grant_grow(d, nr_frames);
+}
+
+void grant_domain_fini(struct domain *d)
+{
+    struct grant_domain *g = d->grant;
+
+    if (!g)
+        return;
+    for (uint32_t i = 0; i < g->nr_frames; i++)
+        grant_frame_release(d, g->table[i], g->active[i]);
+    g->nr_frames = 0;
+    grant_free(g->maptrack, MAPTRACK_ORDER);
+    g->maptrack = NULL;
+    grant_state_trim(d);
 }
 
 int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid, gfn_t gfn,

@@ -3,6 +3,7 @@
  * The hypervisor's p2m of each domain (p2m.h). Guarded, like the rest of a
  * domain's memory, by the one CPU with interrupts off in the hypervisor.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include <carapace/errno.h>
@@ -43,25 +44,69 @@ static int p2m_slot(struct domain *d, gfn_t gfn, mfn_t **slot)
     return 0;
 }
 
+/* How many leaves d's directory has: always a prefix of it, since grow
+ * makes them in order and only p2m_free frees one. */
+static unsigned p2m_leaves(const struct domain *d)
+{
+    const mfn_t *dir;
+    unsigned n = 0;
+
+    if (!mfn_valid(d->p2m_dir))
+        return 0;
+    dir = mfn_to_virt(d->p2m_dir);
+    while (n < P2M_PER_FRAME && mfn_valid(dir[n]))
+        n++;
+    return n;
+}
+
+/* Free the leaves from `keep` on, and the directory unless keep_dir. */
+static void p2m_trim(struct domain *d, unsigned keep, bool keep_dir)
+{
+    mfn_t *dir;
+
+    if (!mfn_valid(d->p2m_dir))
+        return;
+    dir = mfn_to_virt(d->p2m_dir);
+    for (unsigned i = keep; i < P2M_PER_FRAME && mfn_valid(dir[i]); i++) {
+        frame_free(dir[i], 0);
+        dir[i] = mfn_init(INVALID_MFN_VAL);
+    }
+    if (keep_dir)
+        return;
+    frame_free(d->p2m_dir, 0);
+    d->p2m_dir = mfn_init(INVALID_MFN_VAL);
+}
+
 int p2m_grow(struct domain *d, uint64_t nr)
 {
+    const uint64_t old = d->nr_frames;
+    const bool had_dir = mfn_valid(d->p2m_dir);
+    const unsigned leaves = p2m_leaves(d);
+    int rc;
+
     if (nr > P2M_MAX_FRAMES)
         return -CARAPACE_E2BIG;
     while (d->nr_frames < nr) {
         mfn_t *slot, m;
-        int rc = p2m_slot(d, gfn_init(d->nr_frames), &slot);
 
+        rc = p2m_slot(d, gfn_init(d->nr_frames), &slot);
         if (rc)
-            return rc;
+            goto undo;
         m = frame_alloc(0, d->id);
-        if (!mfn_valid(m))
-            return -CARAPACE_ENOMEM;
+        rc = mfn_valid(m) ? 0 : -CARAPACE_ENOMEM;
+        if (rc)
+            goto undo;
         memset(mfn_to_virt(m), 0, PAGE_SIZE);
         *slot = m;
         m2p_set(m, gfn_init(d->nr_frames));
         d->nr_frames++;
     }
     return 0;
+undo:
+    /* The new frames are unreferenced: nobody has seen them yet. */
+    p2m_shrink(d, old);
+    p2m_trim(d, leaves, had_dir);
+    return rc;
 }
 
 int p2m_shrink(struct domain *d, uint64_t nr)

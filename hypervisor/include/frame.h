@@ -10,6 +10,7 @@
 #ifndef CARAPACE_FRAME_H
 #define CARAPACE_FRAME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "addr.h"
@@ -122,6 +123,22 @@ int frame_free(mfn_t mfn, unsigned order);
  * -EINVAL (special owner), -EPERM (not owned by `from`, or reserved).
  */
 int frame_set_owner(mfn_t mfn, uint32_t from, uint32_t to);
+
+/*
+ * Fault injection, for tests (DOMCTL_fault_inject, the failalloc= boot
+ * option; docs/benchmarks.md, "Fault injection"). Every frame_alloc() with good
+ * arguments is counted; once armed with countdown N > 0, the Nth call from then
+ * on fails as if no block were free, once. Not armed (countdown 0, the state at
+ * boot), nothing fails: the cost is a counter and a compare. frame_fault_arm()
+ * restarts the count; frame_fault_get() reads it: calls counted since the arm,
+ * and whether the armed failure has happened.
+ */
+struct frame_fault {
+    uint64_t allocs;
+    bool fired;
+};
+void frame_fault_arm(uint64_t countdown);
+void frame_fault_get(struct frame_fault *f);
 
 /* The frame table entry of mfn, or NULL if outside the table. */
 struct frame *frame_get(mfn_t mfn);

@@ -20,6 +20,11 @@ struct vcpu;
  * builder, before the guest runs); it can only grow. 0 or -errno. */
 int grant_domain_init(struct domain *d, unsigned nr_frames);
 
+/* Take back what grant_domain_init made, table frames included, when the
+ * build it was for is refused: d has never run and nobody maps its
+ * grants (it may have no table: nothing happens). */
+void grant_domain_fini(struct domain *d);
+
 /* Write grant `ref` of d (the builder: the console ring for dom0). The
  * table must exist (grant_domain_init). 0 or -errno. */
 int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid, gfn_t gfn,

@@ -19,8 +19,9 @@
 
 struct domain;
 
-/* Give d guest frames d->nr_frames .. nr - 1. On -ENOMEM the frames got
- * so far stay (d->nr_frames says how many); -E2BIG past P2M_MAX_FRAMES. */
+/* Give d guest frames d->nr_frames .. nr - 1, all or none: on -ENOMEM
+ * the frames and p2m tables it got are freed again. -E2BIG past
+ * P2M_MAX_FRAMES. */
 int p2m_grow(struct domain *d, uint64_t nr);
 /* Free guest frames nr .. d->nr_frames - 1 (they must be plain memory). */
 int p2m_shrink(struct domain *d, uint64_t nr);

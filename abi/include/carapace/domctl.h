@@ -25,6 +25,7 @@
 #define DOMCTL_physinfo       12 /* struct domctl_physinfo * */
 #define DOMCTL_readlog        13 /* struct domctl_readlog * */
 #define DOMCTL_set_max_mem    14 /* struct domctl_memory *: nr_frames = max */
+#define DOMCTL_fault_inject   15 /* struct domctl_fault_inject * (ABI 1.7) */
 
 #define DOMCTL_NAME_MAX 32 /* with the NUL */
 
@@ -168,5 +169,20 @@ struct domctl_readlog {
     uint64_t lost; /* out */
 };
 CARAPACE_ABI_CHECK(struct domctl_readlog, 32);
+
+/* DOMCTL_fault_inject (ABI 1.7), for tests: make the hypervisor's
+ * countdown-th frame allocation from now on fail, once, as if memory had
+ * run out (every allocation counts: domain structures, guest memory, p2m,
+ * grant and event-channel tables, for any domain); countdown 0 disarms.
+ * In: countdown; allocs, fired and pad zero. Out: what happened since the
+ * previous call: allocs = allocations attempted, fired = 1 if the armed
+ * one failed. */
+struct domctl_fault_inject {
+    uint64_t countdown;
+    uint64_t allocs; /* out */
+    uint32_t fired;  /* out */
+    uint32_t pad;
+};
+CARAPACE_ABI_CHECK(struct domctl_fault_inject, 24);
 
 #endif /* CARAPACE_ABI_DOMCTL_H */

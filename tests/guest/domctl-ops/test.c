@@ -108,16 +108,21 @@ static void *console_ro(uint32_t id)
     return c;
 }
 
-/* A console_setup whose answer cannot be written takes nothing: the next
- * one gets the same, first, port. */
+/* A console_setup whose answer cannot be written takes nothing: no frame,
+ * and the next one gets the same, first, port. */
 static void console(uint32_t id)
 {
     struct domctl_console c = {.domid = id, .gfn = FRAMES};
+    uint64_t before;
 
     test_expect_eq(dc(DOMCTL_console_setup, &c), -CARAPACE_EINVAL,
                    "console_setup past the end");
+    before = free_frames();
     test_expect_eq(dc(DOMCTL_console_setup, console_ro(id)), -CARAPACE_EFAULT,
                    "console_setup, answer not writable");
+    test_expect_eq(free_frames(), before,
+                   "the refused console_setup kept no grant table nor port "
+                   "table");
     c.gfn = 5;
     test_expect_eq(dc(DOMCTL_console_setup, &c), 0, "console_setup");
     test_expect_eq(c.port, 1, "its first port: the refused call kept none");

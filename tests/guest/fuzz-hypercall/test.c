@@ -720,6 +720,11 @@ static uint64_t gen_domctl_arg(uint64_t cmd)
         break;
     case DOMCTL_physinfo:
         return place(s, 40, true);
+    case DOMCTL_fault_inject:
+        /* A small countdown half the time: later calls then fuzz the
+         * hypervisor's out-of-memory paths too (disarmed at the end). */
+        s[0] = chance(50) ? below(8) : pick_u64();
+        return place(s, 24, true);
     case DOMCTL_readlog:
         s[0] = chance(50) ? below(4096) : pick_u64();
         s[1] = out_buf(256);
@@ -1291,6 +1296,18 @@ static void wait_reaped(void)
     test_fail("domain %u is still there", info.domid);
 }
 
+/* The fuzzer may have armed DOMCTL_fault_inject: nothing fails now. */
+static void fault_disarm(void)
+{
+    struct domctl_fault_inject f;
+
+    memset(&f, 0, sizeof(f));
+    test_expect_eq(hc_domctl(DOMCTL_fault_inject, &f), 0,
+                   "disarm fault injection");
+    printf("dom0: the fuzzer's last DOMCTL_fault_inject %s\n",
+           f.fired ? "made an allocation fail" : "failed nothing");
+}
+
 static void dom0_main(void)
 {
     uint64_t before, after;
@@ -1300,6 +1317,7 @@ static void dom0_main(void)
         return;
     before = free_frames();
     fuzz_run();
+    fault_disarm();
     wait_reaped();
     after = free_frames();
     test_check(before == after, "free frames before %lu, after %lu",
