@@ -18,7 +18,7 @@
 
 /* Properties a domain node may have; anything else is a mistake. */
 static const char *const bootcfg_props[] = {"kernel", "memory", "bootargs",
-                                            "ramdisk"};
+                                            "ramdisk", "type"};
 
 bool bootcfg_is_config(const void *blob, size_t size)
 {
@@ -90,7 +90,7 @@ static int bootcfg_check_props(const void *blob, int node, const char *where,
         if (!known) {
             format_snprintf(err, errlen,
                             "%s: unknown property '%s' (known: kernel, "
-                            "memory, bootargs, ramdisk)",
+                            "memory, bootargs, ramdisk, type)",
                             where, name);
             return -CARAPACE_EINVAL;
         }
@@ -108,7 +108,7 @@ static int bootcfg_domain(const void *blob, int node, struct bootcfg_domain *d,
 {
     char where[BOOTCFG_NAME_MAX + 16];
     const char *name = fdt_get_name(blob, node, NULL);
-    const char *k, *r, *b;
+    const char *k, *r, *b, *t;
     int rc;
 
     if (!name || !*name || strlen(name) >= BOOTCFG_NAME_MAX ||
@@ -126,8 +126,16 @@ static int bootcfg_domain(const void *blob, int node, struct bootcfg_domain *d,
     k = bootcfg_string(blob, node, "kernel", where, err, errlen);
     r = bootcfg_string(blob, node, "ramdisk", where, err, errlen);
     b = bootcfg_string(blob, node, "bootargs", where, err, errlen);
-    if (k == (const char *)-1 || r == (const char *)-1 || b == (const char *)-1)
+    t = bootcfg_string(blob, node, "type", where, err, errlen);
+    if (k == (const char *)-1 || r == (const char *)-1 ||
+        b == (const char *)-1 || t == (const char *)-1)
         return -CARAPACE_EINVAL;
+    if (t && strcmp(t, "pv") != 0 && strcmp(t, "hvm") != 0) {
+        format_snprintf(err, errlen,
+                        "%s: type = \"%.40s\": must be \"pv\" or \"hvm\"",
+                        where, t);
+        return -CARAPACE_EINVAL;
+    }
     if (!k) {
         format_snprintf(err, errlen, "%s: property 'kernel' is missing", where);
         return -CARAPACE_EINVAL;
@@ -137,6 +145,7 @@ static int bootcfg_domain(const void *blob, int node, struct bootcfg_domain *d,
     d->kernel = k;
     d->ramdisk = r;
     d->bootargs = b;
+    d->hvm = t && strcmp(t, "hvm") == 0;
     return bootcfg_memory(blob, node, where, &d->memory_mib, err, errlen);
 }
 

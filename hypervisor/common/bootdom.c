@@ -275,6 +275,7 @@ static void bootdom_domu(const struct bootdom_mods *mods, uint32_t id,
         .image_size = k->size,
         .cmdline = d->bootargs ? d->bootargs : bootdom_args(k->cmdline),
         .modules = &rd,
+        .hvm = d->hvm,
     };
 
     if (ramdisk >= 0) {

@@ -263,6 +263,8 @@ int builder_build(const struct builder_config *c, struct domain **out)
     struct builder *b = &builder_state;
     int err;
 
+    if (c->hvm)
+        return hvm_build(c, out);
     memset(b, 0, sizeof(*b));
     b->c = c;
     err = builder_parse(b);

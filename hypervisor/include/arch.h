@@ -6,6 +6,7 @@
 #ifndef CARAPACE_ARCH_H
 #define CARAPACE_ARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -124,8 +125,21 @@ int arch_vcpu_init_guest(struct vcpu *v, uint64_t entry, uint64_t stack,
 /* Fill in system time and the TSC scale for a guest. */
 void arch_vcpu_time_update(struct vcpu_time_info *t);
 
+/* --- hvm domains (arch/x86_64/svm*.c, npt.c, hvm_dev.c) --- */
+
+/* Can this CPU run hvm domains (SVM with nested paging)? */
+bool arch_hvm_available(void);
+/* Make v an hvm vCPU entering a Multiboot kernel at entry (32-bit
+ * protected mode, ebx = info_gpa), its guest-physical RAM the domain's
+ * frames 0 .. ram_frames - 1. 0, -ENOSYS (no SVM), -ENOMEM; on failure
+ * the domain holds what was allocated, for domain_destroy. */
+int arch_hvm_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t info_gpa,
+                       uint64_t ram_frames);
+/* v's exits so far, and per kind (the first nkinds kinds). */
+uint64_t arch_hvm_exits(const struct vcpu *v, uint64_t *per_kind,
+                        unsigned nkinds);
+
 /* --- Grant mappings (arch/x86_64/pv_grant.c; rules: common/grant.c) --- */
-#include <stdbool.h>
 
 /* Map mfn, a frame of domain `owner`, at va in v's current kernel page
  * tables as a grant mapping (the L1 must exist, its entry be empty); it

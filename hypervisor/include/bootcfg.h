@@ -17,6 +17,10 @@
  *       };
  *   };
  *
+ * A node may also say type = "pv" (the default: kernel is a pv guest ELF)
+ * or type = "hvm" (kernel is a Multiboot image, such as the guest kernel's
+ * native build, run under SVM: hvm_build.c).
+ *
  * The blob is untrusted input: every length is checked, and an error names
  * the node, the property and its value.
  */
@@ -39,6 +43,7 @@ struct bootcfg_domain {
     const char *kernel;   /* points into the blob */
     const char *ramdisk;  /* NULL if none */
     const char *bootargs; /* NULL if none */
+    bool hvm;             /* type = "hvm" (default "pv") */
 };
 
 /* True if blob[0..size) is a device tree whose root is compatible with

@@ -7,6 +7,7 @@
 #ifndef CARAPACE_BUILDER_H
 #define CARAPACE_BUILDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,7 @@ struct builder_config {
     const char *cmdline;                  /* the guest's command line */
     const struct builder_module *modules; /* copied into guest memory */
     unsigned nmodules;
+    bool hvm; /* an hvm domain: image is a Multiboot kernel (hvm_build.c) */
 };
 
 /* Largest domain the builder makes, and the smallest useful one. */
@@ -38,5 +40,10 @@ struct builder_config {
  * a negative CARAPACE_E* code (-EINVAL bad image or configuration,
  * -ENOMEM out of memory, -EEXIST id taken, ...), with nothing left. */
 int builder_build(const struct builder_config *c, struct domain **out);
+
+/* The same for an hvm domain (c->hvm; hvm_build.c): the image is a
+ * Multiboot kernel, loaded as a Multiboot loader would and run under SVM;
+ * its first module is its Multiboot module. -ENOSYS without SVM. */
+int hvm_build(const struct builder_config *c, struct domain **out);
 
 #endif /* CARAPACE_BUILDER_H */

@@ -33,6 +33,7 @@
 #include <arch/paging.h>
 #include <arch/percpu.h>
 #include <arch/pv.h>
+#include <arch/svm.h>
 #include <arch/trap.h>
 
 #define MSR_STAR           0xc0000081
@@ -147,7 +148,12 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
 {
     struct cpu_regs *frame = pv_frame();
 
-    if (prev) {
+    /* An hvm vCPU's registers are in its VMCB and svm_vcpu, its segment
+     * bases and syscall MSRs switched by VMLOAD/VMSAVE: only the FPU,
+     * which VMRUN leaves alone, changes hands here. */
+    if (prev && prev->arch.svm)
+        asm volatile("fxsave64 %0" : "=m"(prev->arch.fpu));
+    else if (prev) {
         struct arch_vcpu *a = &prev->arch;
 
         a->regs = *frame;
@@ -161,6 +167,11 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
     if (!next) {
         write_cr3(paging_idle_root());
         wrmsr(MSR_FS_BASE, (uint64_t)this_cpu()); /* for libfdt */
+        return;
+    }
+    if (next->arch.svm) {
+        asm volatile("fninit\n\tfxrstor64 %0" : : "m"(next->arch.fpu));
+        write_cr3(paging_idle_root());
         return;
     }
     *frame = next->arch.regs;
@@ -327,6 +338,10 @@ void arch_return_to_guest(void)
     struct vcpu *v = sched_current();
     struct vcpu_info *vi = &v->domain->shared->vcpu[v->id];
 
+    if (v->arch.svm) {
+        svm_run(v); /* until it blocks, stops or the scheduler is due */
+        return;
+    }
     if (vi->upcall_pending && !vi->upcall_mask && v->arch.event_cb)
         pv_bounce(v, pv_frame(), TRAP_VECTOR_EVENT, 0, v->arch.event_cb, true);
     if (v->state != VCPU_RUNNABLE)
@@ -336,6 +351,10 @@ void arch_return_to_guest(void)
 
 void arch_vcpu_dump(const struct vcpu *v, const struct cpu_regs *r)
 {
+    if (v->arch.svm) {
+        svm_vcpu_dump(v);
+        return;
+    }
     log_err("  vCPU %u in guest %s mode, RIP %016lx RSP %016lx "
             "RFLAGS %016lx\n",
             v->id, v->arch.in_kernel ? "kernel" : "user", r->rip, r->rsp,

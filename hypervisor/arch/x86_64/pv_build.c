@@ -103,6 +103,7 @@ int arch_vcpu_init_guest(struct vcpu *v, uint64_t entry, uint64_t stack,
 
 void arch_vcpu_release(struct vcpu *v)
 {
+    v->arch.svm = NULL; /* its frames are the domain's: freed with it */
     if (v->arch.cr3_kernel)
         pvmm_root_put(pa_to_mfn(pa_init(v->arch.cr3_kernel)));
     if (v->arch.cr3_user)
