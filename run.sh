@@ -27,6 +27,8 @@ Options:
                    attaches with symbols
   --loglvl LEVEL   hypervisor log level: error, warn, info (default), debug
   --mem SIZE       guest-physical memory for QEMU's -m (default 256M)
+  --cpu MODEL      QEMU's -cpu (default max: SVM for hvm domains, SMEP,
+                   SMAP, UMIP; qemu64 has none of them)
   --append ARGS    more hypervisor command-line arguments
   --icount         deterministic time: -icount shift=0,sleep=off
   --kargs ARGS     the guest kernel's command line
@@ -93,7 +95,7 @@ need_value() {
     fi
 }
 
-native=0 gdb=0 loglvl=info mem=256M append="" icount=0 dom0="" nodom0=0 kargs=""
+native=0 cpu=max gdb=0 loglvl=info mem=256M append="" icount=0 dom0="" nodom0=0 kargs=""
 script="" timeout=120 quiet=5 hvopt=""
 extra=() modules=()
 while [ $# -gt 0 ]; do
@@ -102,6 +104,7 @@ while [ $# -gt 0 ]; do
     --gdb) gdb=1 ;;
     --loglvl) need_value "$1" "a level" $# "${2-}"; loglvl=$2; hvopt=$1; shift ;;
     --mem) need_value "$1" "a size" $# "${2-}"; mem=$2; shift ;;
+    --cpu) need_value "$1" "a CPU model" $# "${2-}"; cpu=$2; shift ;;
     --append) need_value "$1" "arguments" $# "${2-}"; append=$2; hvopt=$1; shift ;;
     --icount) icount=1 ;;
     --dom0) need_value "$1" "a guest image" $# "${2-}"; dom0=$2; hvopt=$1; shift ;;
@@ -185,7 +188,7 @@ if [ "$native" = 1 ]; then
     who="the native kernel"
     dom0=build/guest-kernel/ramdisk.cpio
 fi
-qemu=(qemu-system-x86_64 -M q35 -cpu max -m "$mem" -smp 1
+qemu=(qemu-system-x86_64 -M q35 -cpu "$cpu" -m "$mem" -smp 1
     -display none -nodefaults -no-reboot
     -device isa-debug-exit,iobase=0xf4,iosize=0x04
     -kernel "$image" -append "$cmdline")

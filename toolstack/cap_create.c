@@ -88,6 +88,7 @@ static int cap_build(const struct config *c, bool paused, int fail_at, bool dry,
         .memory_bytes = c->memory_mib << 20,
         .cmdline = c->cmdline,
         .paused = paused,
+        .hvm = c->hvm,
         .fail_at = fail_at,
     };
     struct domctl_domaininfo d;

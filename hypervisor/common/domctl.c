@@ -12,6 +12,7 @@
 #include <carapace/sched.h>
 #include <carapace/shared.h>
 
+#include "arch.h"
 #include "domain.h"
 #include "evtchn.h"
 #include "frame.h"
@@ -42,7 +43,8 @@ void domctl_info_fill(const struct domain *d, struct domctl_domaininfo *i)
     memset(i, 0, sizeof(*i));
     i->domid = d->id;
     i->state = domctl_state(d);
-    i->flags = d->flags & DOMAIN_F_PRIVILEGED ? DOMCTL_F_PRIVILEGED : 0;
+    i->flags = (d->flags & DOMAIN_F_PRIVILEGED ? DOMCTL_F_PRIVILEGED : 0) |
+               (d->flags & DOMAIN_F_HVM ? DOMCTL_F_HVM : 0);
     i->nr_vcpus = 1;
     i->memory_bytes = d->nr_frames * 4096;
     i->cpu_time_ns = d->vcpu[0].cpu_time_ns;
@@ -108,16 +110,21 @@ static long domctl_createdomain(struct vcpu *v, uint64_t va)
     (void)v;
     if (guestmem_read(&c, gva_init(va), sizeof(c)))
         return -CARAPACE_EFAULT;
-    if (c.domid || c.flags || c.max_memory_bytes % PAGE_SIZE ||
+    if (c.domid || (c.flags & ~(uint32_t)DOMCTL_F_HVM) ||
+        c.max_memory_bytes % PAGE_SIZE ||
         c.max_memory_bytes > P2M_MAX_FRAMES * PAGE_SIZE)
         return -CARAPACE_EINVAL;
     if (!domctl_name_ok(c.name))
         return -CARAPACE_EEXIST; /* taken, or not a name (docs/abi.md) */
+    if ((c.flags & DOMCTL_F_HVM) && !arch_hvm_available())
+        return -CARAPACE_ENOSYS; /* no SVM: nothing is made */
     while (id < DOMAIN_MAX && domain_get(id))
         id++;
     if (id == DOMAIN_MAX)
         return -CARAPACE_ENOSPC;
-    err = domain_create(id, c.name, DOMAIN_F_KEEP, &d);
+    err = domain_create(
+        id, c.name, DOMAIN_F_KEEP | (c.flags & DOMCTL_F_HVM ? DOMAIN_F_HVM : 0),
+        &d);
     if (err)
         return err; /* -ENOMEM: the id is free */
     d->max_frames = c.max_memory_bytes / PAGE_SIZE;

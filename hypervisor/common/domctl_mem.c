@@ -188,6 +188,35 @@ drop_grant:
     return err;
 }
 
+/* An hvm domain's start: its shared page second-last, its RAM below, the
+ * Multiboot entry and information in it (docs/abi.md, "hvm domains"). */
+static long domctl_setvcpucontext_hvm(struct domain *d,
+                                      const struct domctl_vcpucontext *c)
+{
+    uint64_t ram = c->shared_gfn;
+    long err;
+
+    if (c->vcpu || c->rsp || c->l4_gfn || c->hypercall_gfn ||
+        d->nr_frames < 3 || c->shared_gfn != d->nr_frames - 2 ||
+        (gfn_val(d->console_gfn) && gfn_val(d->console_gfn) != ram + 1) ||
+        c->rip >= ram * PAGE_SIZE || c->start_info >= ram * PAGE_SIZE)
+        return -CARAPACE_EINVAL;
+    err = domain_set_shared(d, p2m_get(d, gfn_init(c->shared_gfn)));
+    if (!err)
+        err = arch_hvm_vcpu_init(&d->vcpu[0], c->rip, c->start_info, ram);
+    if (err) {
+        /* What arch_hvm_vcpu_init allocated is the domain's, freed when
+         * it is destroyed; the domain cannot be started any more. */
+        domain_clear_shared(d);
+        log_warn("Domain %u (%s): hvm vCPU refused (error %ld)\n", d->id,
+                 d->name, err);
+        return err;
+    }
+    d->started = true;
+    d->vcpu[0].state = VCPU_RUNNABLE; /* runs once unpaused */
+    return 0;
+}
+
 long domctl_setvcpucontext(struct vcpu *v, uint64_t va)
 {
     struct domctl_vcpucontext c;
@@ -199,6 +228,8 @@ long domctl_setvcpucontext(struct vcpu *v, uint64_t va)
     d = domctl_read_building(va, &c, sizeof(c), &err);
     if (!d)
         return err;
+    if (d->flags & DOMAIN_F_HVM)
+        return domctl_setvcpucontext_hvm(d, &c);
     if (c.vcpu || c.l4_gfn >= d->nr_frames || c.shared_gfn >= d->nr_frames ||
         c.hypercall_gfn >= d->nr_frames ||
         !guestmem_range_ok(gva_init(c.rip), 1) ||

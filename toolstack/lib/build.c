@@ -36,6 +36,7 @@
 #include <carapace/startinfo.h>
 
 #include "build.h"
+#include "build_priv.h"
 #include "elf.h"
 #include "uapi/sys.h"
 
@@ -53,21 +54,7 @@ const char *build_step_name(enum build_step s)
     return (unsigned)s < BUILD_NSTEPS ? build_steps[s] : "?";
 }
 
-struct build {
-    build_domctl_fn domctl;
-    const struct build_params *p;
-    struct elf_image img;
-    struct domlayout l;
-    uint32_t domid;
-    uint32_t port;
-    uint64_t *p2m;
-    char *err;
-    size_t errlen;
-    uint64_t free_before; /* free frames before populating (UINT64_MAX: ?) */
-};
-
-__attribute__((format(printf, 3, 4))) static int
-build_fail(struct build *b, enum build_step s, const char *fmt, ...)
+int build_fail(struct build *b, enum build_step s, const char *fmt, ...)
 {
     char why[256];
     va_list ap;
@@ -113,9 +100,7 @@ static int build_call_fail(struct build *b, enum build_step s, long rc)
     return build_fail(b, s, "%s", strerror((int)-rc));
 }
 
-/* A domctl of step s: 0, or -1 with a message naming the error. */
-static int build_call(struct build *b, enum build_step s, uint64_t op,
-                      void *arg)
+int build_call(struct build *b, enum build_step s, uint64_t op, void *arg)
 {
     long rc;
 
@@ -152,9 +137,8 @@ static int build_layout(struct build *b)
     return 0;
 }
 
-/* Copies len bytes to guest-physical gpa, in DOMCTL_WRITE_MAX chunks. */
-static int build_write(struct build *b, enum build_step s, uint64_t gpa,
-                       const void *src, uint64_t len)
+int build_write(struct build *b, enum build_step s, uint64_t gpa,
+                const void *src, uint64_t len)
 {
     const uint8_t *p = src;
 
@@ -174,9 +158,10 @@ static int build_write(struct build *b, enum build_step s, uint64_t gpa,
     return 0;
 }
 
-static int build_memory(struct build *b)
+int build_memory(struct build *b)
 {
-    struct domctl_createdomain cd = {.max_memory_bytes = b->p->memory_bytes};
+    struct domctl_createdomain cd = {.max_memory_bytes = b->p->memory_bytes,
+                                     .flags = b->p->hvm ? DOMCTL_F_HVM : 0};
     struct domctl_memory m = {.nr_frames = b->l.nr};
     struct domctl_physinfo pi;
 
@@ -191,6 +176,8 @@ static int build_memory(struct build *b)
     if (build_call(b, BUILD_MAX_MEM, DOMCTL_set_max_mem, &m) ||
         build_call(b, BUILD_POPULATE, DOMCTL_populate, &m))
         return -1;
+    if (b->p->hvm)
+        return 0; /* an hvm domain's tables are the hypervisor's (NPT) */
     b->p2m = calloc(b->l.p2m_frames, PAGE);
     if (!b->p2m)
         return build_fail(b, BUILD_P2M, "out of memory in dom0");
@@ -227,9 +214,9 @@ static int build_load(struct build *b)
     return 0;
 }
 
-static int build_console(struct build *b)
+int build_console(struct build *b, uint64_t gfn)
 {
-    struct domctl_console c = {.domid = b->domid, .gfn = b->l.console_gfn};
+    struct domctl_console c = {.domid = b->domid, .gfn = gfn};
 
     if (build_call(b, BUILD_CONSOLE, DOMCTL_console_setup, &c))
         return -1;
@@ -376,6 +363,8 @@ int build_plan(const struct build_params *p, struct build_result *r, char *err,
     struct build b = {.p = p, .err = err, .errlen = errlen};
 
     memset(r, 0, sizeof(*r));
+    if (p->hvm)
+        return build_hvm(NULL, p, r, err, errlen);
     if (elf_parse(p->kernel, p->kernel_size, &b.img))
         return build_fail(&b, BUILD_PARSE, "%s", b.img.why);
     if (build_layout(&b))
@@ -393,6 +382,8 @@ int build_domain(build_domctl_fn domctl, const struct build_params *p,
     int rc;
 
     memset(r, 0, sizeof(*r));
+    if (p->hvm)
+        return build_hvm(domctl, p, r, err, errlen);
     if (elf_parse(p->kernel, p->kernel_size, &b.img))
         return build_fail(&b, BUILD_PARSE, "%s", b.img.why);
     if (build_layout(&b))
@@ -403,7 +394,7 @@ int build_domain(build_domctl_fn domctl, const struct build_params *p,
     if (!rc)
         rc = build_load(&b);
     if (!rc)
-        rc = build_console(&b);
+        rc = build_console(&b, b.l.console_gfn);
     if (!rc)
         rc = build_boot_data(&b);
     if (!rc)

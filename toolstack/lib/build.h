@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "domlayout.h"
+#include "multiboot.h"
 
 /* HC_domctl as the builder sees it: 0 or a non-negative result, or a
  * negative errno value. */
@@ -42,6 +43,7 @@ struct build_params {
     size_t ramdisk_size;
     const char *cmdline;
     bool paused; /* leave it paused */
+    bool hvm;    /* kernel is a Multiboot image, run under SVM */
     int fail_at; /* tests: fail at this step (-1: never) */
 };
 
@@ -50,9 +52,10 @@ struct build_params {
 struct build_result {
     uint32_t domid;
     uint32_t console_port;
-    uint64_t entry;          /* the image's (build_plan) */
-    uint32_t abi_version;    /* the image's ABI note (build_plan) */
-    struct domlayout layout; /* lib/domlayout.h */
+    uint64_t entry;                     /* the image's (build_plan) */
+    uint32_t abi_version;               /* the image's ABI note (build_plan) */
+    struct domlayout layout;            /* lib/domlayout.h (pv) */
+    struct multiboot_layout hvm_layout; /* lib/multiboot.h (hvm) */
 };
 
 /* 0, or -1 with "step: cause" in err (and nothing left behind). */

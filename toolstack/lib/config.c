@@ -32,6 +32,7 @@ static const struct {
     [CONFIG_KEY_ON_POWEROFF] = {"on_poweroff", KIND_ACTION},
     [CONFIG_KEY_ON_REBOOT] = {"on_reboot", KIND_ACTION},
     [CONFIG_KEY_ON_CRASH] = {"on_crash", KIND_ACTION},
+    [CONFIG_KEY_TYPE] = {"type", KIND_STRING},
 };
 
 static const char *const config_actions[] = {
@@ -196,6 +197,12 @@ static int config_apply(struct config *c, const struct config_item *it,
         break;
     case CONFIG_KEY_CMDLINE:
         rc = config_string(c->cmdline, sizeof(c->cmdline), it, err, errlen);
+        break;
+    case CONFIG_KEY_TYPE:
+        if (strcmp(it->value, "pv") != 0 && strcmp(it->value, "hvm") != 0)
+            return ITEM_FAIL(it, "not \"pv\" or \"hvm\"");
+        c->hvm = strcmp(it->value, "hvm") == 0;
+        rc = 0;
         break;
     case CONFIG_KEY_VCPUS:
         rc = config_number(it->value, 1000000, &v);

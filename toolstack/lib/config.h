@@ -11,6 +11,7 @@
 #ifndef CAP_CONFIG_H
 #define CAP_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,7 @@ enum config_key {
     CONFIG_KEY_ON_POWEROFF,
     CONFIG_KEY_ON_REBOOT,
     CONFIG_KEY_ON_CRASH,
+    CONFIG_KEY_TYPE,
     CONFIG_NKEYS,
 };
 
@@ -51,6 +53,7 @@ struct config {
     enum config_action on_poweroff; /* destroy */
     enum config_action on_reboot;   /* restart */
     enum config_action on_crash;    /* destroy */
+    bool hvm; /* type = "hvm" (default "pv"): a Multiboot kernel under SVM */
     /* Where each key was set: its line in the file, CONFIG_LINE_CMDLINE
      * for an override, 0 if never. */
     int line[CONFIG_NKEYS];

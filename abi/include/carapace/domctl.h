@@ -38,6 +38,7 @@
 #define DOMCTL_STATE_DYING    5
 
 #define DOMCTL_F_PRIVILEGED 0x1
+#define DOMCTL_F_HVM        0x2 /* an hvm domain (ABI 1.8) */
 
 /*
  * DOMCTL_getdomaininfo: the domain with the lowest id >= domid. In: domid
@@ -69,7 +70,7 @@ CARAPACE_ABI_CHECK(struct domctl_domaininfo, 96);
  */
 struct domctl_createdomain {
     uint32_t domid; /* out */
-    uint32_t flags; /* 0 */
+    uint32_t flags; /* 0, or DOMCTL_F_HVM (-ENOSYS without SVM) */
     uint64_t max_memory_bytes;
     char name[DOMCTL_NAME_MAX];
 };
@@ -125,7 +126,11 @@ CARAPACE_ABI_CHECK(struct domctl_console, 16);
  * start_info (virtual addresses), the L4 at guest frame l4_gfn (pinned now,
  * with full validation), the shared-info page at shared_gfn, and the
  * hypercall page filled at hypercall_gfn. Once per domain; it stays paused
- * until DOMCTL_unpause. */
+ * until DOMCTL_unpause. For an hvm domain (ABI 1.8): rip is the Multiboot
+ * entry (a guest-physical address), start_info the Multiboot information's,
+ * shared_gfn the shared-info page, which must be the second-last frame
+ * (the last is the console ring): the frames below it are the guest's RAM;
+ * rsp, l4_gfn and hypercall_gfn must be 0. */
 struct domctl_vcpucontext {
     uint32_t domid;
     uint32_t vcpu; /* 0 */

@@ -25,6 +25,8 @@
 #include <arch/cpu.h>
 #include <arch/svm.h>
 
+_Static_assert(sizeof(struct svm_vcpu) <= PAGE_SIZE, "one frame");
+
 #define MSR_VM_CR       0xc0010114
 #define MSR_VM_HSAVE_PA 0xc0010117
 #define VM_CR_SVMDIS    (1u << 4)
@@ -154,7 +156,6 @@ int arch_hvm_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t info_gpa,
     if (!mfn_valid(m))
         return -CARAPACE_ENOMEM;
     s = mfn_to_virt(m);
-    v->arch.svm = s;
     s->vmcb = svm_alloc(d, 0);
     s->iopm = svm_alloc(d, 2);  /* 12 KiB used */
     s->msrpm = svm_alloc(d, 1); /* 8 KiB */
@@ -170,6 +171,7 @@ int arch_hvm_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t info_gpa,
     s->gprs[SVM_GPR_RBX] = info_gpa;
     hvm_dev_init(s);
     svm_vmcb_init(s, entry);
+    v->arch.svm = s; /* only now: a failure above leaves a pv-less vCPU */
     return 0;
 }
 

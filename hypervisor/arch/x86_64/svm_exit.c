@@ -268,6 +268,43 @@ static bool svm_vmmcall(struct vcpu *v, struct vmcb *vm)
     return true;
 }
 
+/* Names for the report of an exit that is not emulated. */
+static const char *svm_exit_code_name(uint64_t code)
+{
+    switch (code) {
+    case 0x076:
+        return "invd";
+    case 0x07d:
+        return "task switch";
+    case 0x080:
+        return "vmrun";
+    case 0x082:
+        return "vmload";
+    case 0x083:
+        return "vmsave";
+    case 0x084:
+        return "stgi";
+    case 0x085:
+        return "clgi";
+    case 0x086:
+        return "skinit";
+    case 0x087:
+        return "rdtscp";
+    case 0x088:
+        return "icebp";
+    case 0x089:
+        return "wbinvd";
+    case 0x08a:
+        return "monitor";
+    case 0x08b:
+        return "mwait";
+    case 0x08d:
+        return "xsetbv";
+    default:
+        return "?";
+    }
+}
+
 static enum hvm_exit_kind svm_exit_kind(uint64_t code)
 {
     switch (code) {
@@ -339,9 +376,9 @@ bool svm_exit_handle(struct vcpu *v)
         break;
     default:
         domain_crash(d, NULL,
-                     "intercepted instruction or event %#lx at rip %#lx: "
-                     "not emulated",
-                     vm->exit_code, vm->rip);
+                     "intercepted instruction or event %#lx (%s) at rip "
+                     "%#lx: not emulated",
+                     vm->exit_code, svm_exit_code_name(vm->exit_code), vm->rip);
         break;
     }
     svm_vcpu_dump(v);
