@@ -66,7 +66,8 @@ static int cap_build_error(const struct config *c, const char *err)
 {
     char where[CONFIG_PATH_MAX + 32];
 
-    if (strncmp(err, "image: ", 7) == 0 && strstr(err, "too small")) {
+    if (strncmp(err, "image: ", 7) == 0 &&
+        (strstr(err, "too small") || strstr(err, "an hvm domain has"))) {
         config_where(c, CONFIG_KEY_MEMORY, where, sizeof(where));
         return cap_error("%s: memory = %llu: %s", where,
                          (unsigned long long)c->memory_mib, err + 7);
@@ -133,6 +134,30 @@ int cap_create_domain(const struct config *c, bool paused, int fail_at,
     return rc;
 }
 
+/* cap create -n for an hvm domain: its guest-physical layout. */
+static int cap_create_dry_hvm(const struct config *c,
+                              const struct build_result *r)
+{
+    const struct multiboot_layout *l = &r->hvm_layout;
+
+    printf("Domain %s: hvm, %llu MiB, 1 vCPU, kernel %s (Multiboot, entry "
+           "%#llx)%s%s\n",
+           c->name, (unsigned long long)c->memory_mib, c->kernel,
+           (unsigned long long)r->entry, c->ramdisk[0] ? ", ramdisk " : "",
+           c->ramdisk);
+    printf("  cmdline \"%s\"; on_poweroff %s, on_reboot %s, on_crash %s\n",
+           c->cmdline, config_action_name(c->on_poweroff),
+           config_action_name(c->on_reboot), config_action_name(c->on_crash));
+    printf("  frames %llu: RAM 0..%llu, Multiboot info at %#llx, module at "
+           "%#llx, shared info %llu, console %llu\n",
+           (unsigned long long)l->nr, (unsigned long long)l->ram_frames - 1,
+           (unsigned long long)l->info_gpa, (unsigned long long)l->mod_gpa,
+           (unsigned long long)l->shared_gfn,
+           (unsigned long long)l->console_gfn);
+    printf("Nothing created (-n).\n");
+    return CAP_OK;
+}
+
 /* cap create -n: what would be made, and where its pieces would go. */
 static int cap_create_dry(const struct config *c)
 {
@@ -141,6 +166,8 @@ static int cap_create_dry(const struct config *c)
 
     if (cap_build(c, false, -1, true, &r))
         return CAP_FAIL;
+    if (c->hvm)
+        return cap_create_dry_hvm(c, &r);
     printf("Domain %s: %llu MiB, %u vCPU, kernel %s (ABI %u.%u, entry %#llx)"
            "%s%s\n",
            c->name, (unsigned long long)c->memory_mib, c->vcpus, c->kernel,

@@ -94,6 +94,10 @@ static int build_call_fail(struct build *b, enum build_step s, long rc)
         return build_fail(b, s,
                           "dom0 has no memory left for its console history "
                           "(64 KiB per domain)");
+    if (s == BUILD_CREATE && rc == -SYS_ENOSYS && b->p->hvm)
+        return build_fail(b, s,
+                          "the CPU has no SVM with nested paging: hvm domains "
+                          "cannot run here (QEMU: -cpu max)");
     if (s == BUILD_POPULATE &&
         (rc == -CARAPACE_ENOSPC || rc == -CARAPACE_ENOMEM))
         return build_populate_fail(b, s, rc);
