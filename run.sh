@@ -22,6 +22,10 @@ Options:
                    straight under QEMU, no hypervisor, into a `native# `
                    shell with the same ramdisk (docs/tradeoffs.md); takes
                    --gdb, --mem, --icount, --kargs and --script
+  --hvm            boot dom0 and, beside it, the native kernel as an hvm
+                   domain under SVM (scripts/hvm-run.dts: 64 MiB, the same
+                   ramdisk), its console on this terminal as "(d1) " lines;
+                   --kargs is its command line (dom0 keeps the default)
   --gdb            start QEMU paused, waiting for gdb on localhost:1234 (or
                    $CARAPACE_GDB_PORT), and print the gdb command that
                    attaches with symbols
@@ -95,12 +99,13 @@ need_value() {
     fi
 }
 
-native=0 cpu=max gdb=0 loglvl=info mem=256M append="" icount=0 dom0="" nodom0=0 kargs=""
+native=0 hvm=0 cpu=max gdb=0 loglvl=info mem=256M append="" icount=0 dom0="" nodom0=0 kargs=""
 script="" timeout=120 quiet=5 hvopt=""
 extra=() modules=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --native) native=1 ;;
+    --hvm) hvm=1 ;;
     --gdb) gdb=1 ;;
     --loglvl) need_value "$1" "a level" $# "${2-}"; loglvl=$2; hvopt=$1; shift ;;
     --mem) need_value "$1" "a size" $# "${2-}"; mem=$2; shift ;;
@@ -122,6 +127,16 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+if [ "$hvm" = 1 ] && [ "$native" = 1 ]; then
+    echo "run.sh: --hvm and --native are two different backends: pick one" >&2
+    exit 2
+fi
+if [ "$hvm" = 1 ]; then
+    # The hvm domain takes --kargs as its kernel module's command line.
+    modules=(build/hvm-run.dtb "build/guest-kernel/kernel-native.elf${kargs:+ $kargs}"
+        build/guest-kernel/ramdisk.cpio ${modules[@]+"${modules[@]}"})
+    kargs=""
+fi
 if [ "$native" = 1 ] && [ -n "$hvopt" ]; then
     echo "run.sh: $hvopt is for the hypervisor: --native boots no hypervisor" >&2
     exit 2

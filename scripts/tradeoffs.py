@@ -53,13 +53,20 @@ import chart  # noqa: E402  (scripts/chart.py, beside this file)
 BACKENDS = [
     ("native", ["--native"], "native (no hypervisor)"),
     ("pv", [], "pv (dom0 on Carapace)"),
+    ("hvm", ["--hvm"], "hvm (native kernel under SVM on Carapace)"),
 ]
+# Backends whose kernel is not the machine's first: the run is a dom0
+# session that waits for /bin/tradeoff's last line (on the serial line,
+# "(d1) " lines), then ends (scripts/console.py types the closing exit).
+SCRIPTED = {"hvm": "scripts/tradeoffs-wait.script"}
 REFERENCE = "native"
 # The first process: nothing is typed, so nothing waits on the wall clock.
 INIT = "init=/bin/tradeoff"
 SESSION_TIMEOUT = 300  # seconds: a run takes a few under TCG
 
 LINE = re.compile(r"^(?:\([^()\s]+\) )?tradeoff: (.*)$")
+EXITS = re.compile(r"^(?:\([^()\s]+\) )?tradeoff-exits: (\S+) ([0-9]+(?:\.[0-9]+)?)$")
+INIT_OK = re.compile(r"^(?:\(d[0-9]+\) )?kernel: init exited with status 0\r?$", re.M)
 OP = re.compile(r"[a-z][a-z0-9-]*")
 VALUE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 BEGIN, END = "<!-- tradeoffs:table -->", "<!-- /tradeoffs:table -->"
@@ -67,6 +74,16 @@ BEGIN, END = "<!-- tradeoffs:table -->", "<!-- /tradeoffs:table -->"
 
 class Failed(Exception):
     pass
+
+
+def exits(text):
+    """{op: exits per op} from a session's tradeoff-exits lines (hvm)."""
+    found = {}
+    for line in text.replace("\r", "").splitlines():
+        m = EXITS.match(line.rstrip())
+        if m:
+            found[m.group(1)] = m.group(2)
+    return found
 
 
 def parse(name, text):
@@ -115,6 +132,8 @@ def compare(results):
 def run_backend(name, flags, out):
     """Boots the backend, keeps its session in OUT/NAME.log, returns it."""
     cmd = [os.path.join(ROOT, "run.sh"), "--icount", *flags, "--kargs", INIT]
+    if name in SCRIPTED:
+        cmd += ["--timeout", str(SESSION_TIMEOUT), "--script", SCRIPTED[name]]
     start = time.monotonic()
     try:
         proc = subprocess.run(cmd, stdout=subprocess.PIPE,
@@ -137,7 +156,7 @@ def run_backend(name, flags, out):
     if status != 0:
         why = "timed out" if status is None else f"exited with status {status}"
         raise Failed(f"backend {name}: ./run.sh {why} (session in {log})")
-    if not re.search(r"^kernel: init exited with status 0\r?$", text, re.M):
+    if not INIT_OK.search(text):
         raise Failed(f"backend {name}: /bin/tradeoff did not exit with "
                      f"status 0 (session in {log})")
     return text
@@ -161,8 +180,10 @@ def ratio(value, base):
     return f"{float(value) / float(base):.1f}x" if float(base) > 0 else "-"
 
 
-def table(results):
-    """Markdown: op, then each backend's figure (and its ratio to native)."""
+def table(results, exit_counts=None):
+    """Markdown: op, then each backend's figure (and its ratio to native),
+    then the exits per op of each backend that counts them (hvm)."""
+    exit_counts = exit_counts or {}
     names = [n for n, _ in results]
     by = {n: dict(ops) for n, ops in results}
     ref = REFERENCE if REFERENCE in names else None
@@ -173,6 +194,10 @@ def table(results):
         if ref and n != ref:
             head.append(f"{n}/{ref}")
             rule.append("--:")
+    counted = [n for n in names if exit_counts.get(n)]
+    for n in counted:
+        head.append(f"{n} exits")
+        rule.append("--:")
     rows = ["| " + " | ".join(head) + " |", "|" + "|".join(rule) + "|"]
     for op, _ in results[0][1]:
         cells = [f"`{op}`"]
@@ -180,17 +205,22 @@ def table(results):
             cells.append(number(by[n][op]))
             if ref and n != ref:
                 cells.append(ratio(by[n][op], by[ref][op]))
+        for n in counted:
+            cells.append(exit_counts[n].get(op, "-"))
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows) + "\n"
 
 
-def write_csv(results, path):
+def write_csv(results, path, exit_counts=None):
+    exit_counts = exit_counts or {}
+    counted = [n for n, _ in results if exit_counts.get(n)]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["op"] + [n for n, _ in results])
+    w.writerow(["op"] + [n for n, _ in results] + [f"{n}-exits" for n in counted])
     by = {n: dict(ops) for n, ops in results}
     for op, _ in results[0][1]:
-        w.writerow([op] + [by[n][op] for n, _ in results])
+        w.writerow([op] + [by[n][op] for n, _ in results] +
+                   [exit_counts[n].get(op, "") for n in counted])
     with open(path, "w") as f:
         f.write(buf.getvalue())
 
@@ -246,7 +276,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     # Every backend is read, and the ops compared, before failing: one run
     # then names every problem (a lost line shows in both checks).
-    results, errors = [], []
+    results, errors, exit_counts = [], [], {}
     for name in chosen:
         try:
             text = (read_log(name, args.from_logs) if args.from_logs
@@ -256,17 +286,18 @@ def main():
             continue
         ops, problems = parse(name, text)
         results.append((name, ops))
+        exit_counts[name] = exits(text)
         errors += problems
     if results:
         errors += compare(results)
     if errors:
         print("tradeoffs: FAILED:\n" + "\n".join(errors), file=sys.stderr)
         return 1
-    md = table(results)
+    md = table(results, exit_counts)
     print(md, end="", flush=True)
     csv_path = os.path.join(args.out, "tradeoffs.csv")
     svg_path = os.path.join(args.out, "tradeoffs.svg")
-    write_csv(results, csv_path)
+    write_csv(results, csv_path, exit_counts)
     write_svg(results, {n: known[n][1] for n in chosen}, svg_path)
     print(f"tradeoffs: wrote {csv_path} and {svg_path}", file=sys.stderr)
     if args.docs:

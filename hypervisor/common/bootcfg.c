@@ -18,7 +18,7 @@
 
 /* Properties a domain node may have; anything else is a mistake. */
 static const char *const bootcfg_props[] = {"kernel", "memory", "bootargs",
-                                            "ramdisk", "type"};
+                                            "ramdisk", "type", "console"};
 
 bool bootcfg_is_config(const void *blob, size_t size)
 {
@@ -90,7 +90,7 @@ static int bootcfg_check_props(const void *blob, int node, const char *where,
         if (!known) {
             format_snprintf(err, errlen,
                             "%s: unknown property '%s' (known: kernel, "
-                            "memory, bootargs, ramdisk, type)",
+                            "memory, bootargs, ramdisk, type, console)",
                             where, name);
             return -CARAPACE_EINVAL;
         }
@@ -108,7 +108,7 @@ static int bootcfg_domain(const void *blob, int node, struct bootcfg_domain *d,
 {
     char where[BOOTCFG_NAME_MAX + 16];
     const char *name = fdt_get_name(blob, node, NULL);
-    const char *k, *r, *b, *t;
+    const char *k, *r, *b, *t, *con;
     int rc;
 
     if (!name || !*name || strlen(name) >= BOOTCFG_NAME_MAX ||
@@ -127,8 +127,10 @@ static int bootcfg_domain(const void *blob, int node, struct bootcfg_domain *d,
     r = bootcfg_string(blob, node, "ramdisk", where, err, errlen);
     b = bootcfg_string(blob, node, "bootargs", where, err, errlen);
     t = bootcfg_string(blob, node, "type", where, err, errlen);
+    con = bootcfg_string(blob, node, "console", where, err, errlen);
     if (k == (const char *)-1 || r == (const char *)-1 ||
-        b == (const char *)-1 || t == (const char *)-1)
+        b == (const char *)-1 || t == (const char *)-1 ||
+        con == (const char *)-1)
         return -CARAPACE_EINVAL;
     if (t && strcmp(t, "pv") != 0 && strcmp(t, "hvm") != 0) {
         format_snprintf(err, errlen,
@@ -140,12 +142,21 @@ static int bootcfg_domain(const void *blob, int node, struct bootcfg_domain *d,
         format_snprintf(err, errlen, "%s: property 'kernel' is missing", where);
         return -CARAPACE_EINVAL;
     }
+    if (con && strcmp(con, "ring") != 0 &&
+        !(strcmp(con, "serial") == 0 && t && strcmp(t, "hvm") == 0)) {
+        format_snprintf(err, errlen,
+                        "%s: console = \"%.40s\": must be \"ring\", or "
+                        "\"serial\" for an hvm domain",
+                        where, con);
+        return -CARAPACE_EINVAL;
+    }
     memset(d, 0, sizeof(*d));
     memcpy(d->name, name, strlen(name) + 1);
     d->kernel = k;
     d->ramdisk = r;
     d->bootargs = b;
     d->hvm = t && strcmp(t, "hvm") == 0;
+    d->console_serial = con && strcmp(con, "serial") == 0;
     return bootcfg_memory(blob, node, where, &d->memory_mib, err, errlen);
 }
 

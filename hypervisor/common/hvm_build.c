@@ -70,12 +70,14 @@ static void hvm_build_load(struct domain *d, const struct builder_config *c,
 }
 
 /* The shared-info page and the console ring, outside the guest's RAM. */
-static int hvm_build_console(struct domain *d, const struct multiboot_layout *l)
+static int hvm_build_console(struct domain *d, const struct multiboot_layout *l,
+                             bool serial)
 {
     int err = domain_set_shared(d, p2m_get(d, gfn_init(l->shared_gfn)));
 
-    if (!err)
-        err = evtchn_alloc_unbound(d, 0, &d->console_port);
+    if (err || serial)
+        return err; /* serial: COM1 writes to the hypervisor console */
+    err = evtchn_alloc_unbound(d, 0, &d->console_port);
     if (!err)
         err = grant_domain_init(d, 1);
     if (!err)
@@ -141,7 +143,7 @@ int hvm_build(const struct builder_config *c, struct domain **out)
         goto fail;
     }
     hvm_build_load(d, c, &img, &l);
-    err = hvm_build_console(d, &l);
+    err = hvm_build_console(d, &l, c->console_serial);
     if (!err)
         err = arch_hvm_vcpu_init(&d->vcpu[0], img.entry, l.info_gpa,
                                  l.ram_frames);

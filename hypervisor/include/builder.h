@@ -30,6 +30,7 @@ struct builder_config {
     const struct builder_module *modules; /* copied into guest memory */
     unsigned nmodules;
     bool hvm; /* an hvm domain: image is a Multiboot kernel (hvm_build.c) */
+    bool console_serial; /* hvm: COM1 to the hypervisor console, no ring */
 };
 
 /* Largest domain the builder makes, and the smallest useful one. */

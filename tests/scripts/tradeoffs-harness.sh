@@ -53,7 +53,7 @@ printf '%s\n' 'dom0# tradeoff' '(d0) tradeoff: syscall-null 1350.0' \
 mkdir -p "$tmp/good.docs"
 printf '%s\n' '# Tradeoffs' '<!-- tradeoffs:table -->' 'old table' \
     '<!-- /tradeoffs:table -->' 'after' >"$tmp/good.docs/tradeoffs.md"
-harness good --docs --docs-dir "$tmp/good.docs"
+harness good --backends native,pv --docs --docs-dir "$tmp/good.docs"
 [ "$rc" = 0 ] || failed "good pair: exit status $rc"
 cat >"$tmp/want" <<'EOF'
 | operation | native | pv | pv/native |
@@ -67,6 +67,28 @@ printf '%s\n' op,native,pv syscall-null,100.0,1350.0 page-fault,1000.0,4770.5 \
     cpu-loop,4.0,4.0 >"$tmp/want.csv"
 cmp -s "$tmp/want.csv" "$tmp/good.o/tradeoffs.csv" ||
     failed "good pair: not the expected CSV"
+# An hvm session: dom0's shell around the hvm domain's "(d1) " lines, with
+# its exit counts, which become a column of their own (and of the CSV).
+mkdir -p "$tmp/exits"
+cp "$tmp/good/native.log" "$tmp/exits/native.log"
+printf '%s\n' 'dom0# ' '(d1) tradeoff: syscall-null 300.0' \
+    '(d1) tradeoff-exits: syscall-null 0.0' '(d1) tradeoff: page-fault 1000.0' \
+    '(d1) tradeoff-exits: page-fault 0.5' '(d1) tradeoff: cpu-loop 4.0' \
+    '(d1) tradeoff-exits: cpu-loop 0.0' '(d1) tradeoff: done 3' \
+    '(d1) kernel: init exited with status 0' 'dom0# exit' >"$tmp/exits/hvm.log"
+harness exits --backends native,hvm
+[ "$rc" = 0 ] || failed "hvm exits: exit status $rc"
+cat >"$tmp/want.exits" <<'EOF'
+| operation | native | hvm | hvm/native | hvm exits |
+|---|--:|--:|--:|--:|
+| `syscall-null` | 100 | 300 | 3.0x | 0.0 |
+| `page-fault` | 1,000 | 1,000 | 1.0x | 0.5 |
+| `cpu-loop` | 4.0 | 4.0 | 1.0x | 0.0 |
+EOF
+cmp -s "$tmp/want.exits" "$tmp/exits.out" || failed "hvm exits: not the expected table"
+grep -qx 'op,native,hvm,hvm-exits' "$tmp/exits.o/tradeoffs.csv" ||
+    failed "hvm exits: the CSV has no hvm-exits column"
+
 # The chart: well-formed, six bars (three ops, two backends), both labels.
 python3 - "$tmp/good.o/tradeoffs.svg" <<'EOF' || failed "good pair: bad SVG"
 import sys, xml.etree.ElementTree as ET

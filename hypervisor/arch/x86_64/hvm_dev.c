@@ -208,7 +208,10 @@ static void uart_tx(struct vcpu *v, uint8_t c)
     struct console_ring *r = uart_ring(v);
 
     if (!r) {
-        console_out(v->domain, (const char *)&c, 1);
+        /* The hypervisor console ends its lines itself; the budget keeps
+         * a chatty domain from flooding it, as for HC_console_write. */
+        if (c != '\r' && console_budget(v->domain, 1))
+            console_out(v->domain, (const char *)&c, 1);
         return;
     }
     if (u->dropping && !uart_room(r))

@@ -18,8 +18,10 @@
  * KERNEL_GS_BASE, the SYSENTER MSRs and PAT are the guest's own, in the
  * VMCB; the TSC reads as the host's; APIC_BASE reads as the default and
  * ignores writes; any other MSR is a #GP in the guest, as on hardware that
- * lacks it. VMMCALL: rax = 0, version (returns 1); rax = 1, print the byte
- * in rbx on the domain's console; anything else returns -ENOSYS in rax.
+ * lacks it. VMMCALL, from any ring of the guest: rax = 0, version (returns
+ * 1); rax = 1, print the byte in rbx on the domain's console; rax = 2, the
+ * exits of this vCPU so far (for /bin/tradeoff's exit counts); anything
+ * else returns -ENOSYS in rax.
  */
 #include <string.h>
 
@@ -257,6 +259,8 @@ static bool svm_vmmcall(struct vcpu *v, struct vmcb *vm)
         return false;
     if (vm->rax == 0) {
         vm->rax = 1;
+    } else if (vm->rax == 2) {
+        vm->rax = v->arch.svm->exits_total; /* this one included */
     } else if (vm->rax == 1) {
         uint32_t c = (uint8_t)g[SVM_GPR_RBX];
 
