@@ -17,8 +17,8 @@
 #include "format.h"
 
 /* Properties a domain node may have; anything else is a mistake. */
-static const char *const bootcfg_props[] = {"kernel", "memory", "bootargs",
-                                            "ramdisk", "type", "console"};
+static const char *const bootcfg_props[] = {"kernel",  "memory", "bootargs",
+                                            "ramdisk", "type",   "console"};
 
 bool bootcfg_is_config(const void *blob, size_t size)
 {

@@ -35,14 +35,15 @@
 #define PAGE 4096u
 
 static unsigned ops;
-static bool hvm;           /* under Carapace's SVM backend */
-static uint64_t exits_at;  /* the exit count after the last report */
+static bool hvm;          /* under Carapace's SVM backend */
+static uint64_t exits_at; /* the exit count after the last report */
 
 static bool carapace_hvm(void)
 {
     uint32_t a, b, c, d;
 
-    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+    __asm__ volatile("cpuid"
+                     : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
                      : "a"(0x40000000u), "c"(0));
     return memcmp(&b, "Cara", 4) == 0 && memcmp(&c, "pace", 4) == 0 &&
            memcmp(&d, "HVM", 4) == 0;
