@@ -173,6 +173,8 @@ void domain_destroy(struct domain *d)
     uint64_t n = frame_table_size(), freed = 0;
     int busy;
 
+    if (d->flags & DOMAIN_F_HVM)
+        arch_hvm_report(&d->vcpu[0]);
     d->state = DOMAIN_DYING;
     evtchn_domain_destroy(d); /* peers' ports become unbound */
     sched_stop(&d->vcpu[0]);

@@ -135,6 +135,8 @@ bool arch_hvm_available(void);
  * the domain holds what was allocated, for domain_destroy. */
 int arch_hvm_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t info_gpa,
                        uint64_t ram_frames);
+/* Log v's exits per kind (at destroy). */
+void arch_hvm_report(const struct vcpu *v);
 /* v's exits so far, and per kind (the first nkinds kinds). */
 uint64_t arch_hvm_exits(const struct vcpu *v, uint64_t *per_kind,
                         unsigned nkinds);

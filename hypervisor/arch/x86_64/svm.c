@@ -18,6 +18,7 @@
 
 #include "arch.h"
 #include "domain.h"
+#include "format.h"
 #include "frame.h"
 #include "log.h"
 #include "multiboot.h"
@@ -242,6 +243,23 @@ void svm_vcpu_dump(const struct vcpu *v)
             s->gprs[SVM_GPR_RBX], s->gprs[SVM_GPR_RCX], s->gprs[SVM_GPR_RDX]);
     log_err("  exit %#lx (info %#lx, %#lx) after %lu exits\n", vm->exit_code,
             vm->exit_info1, vm->exit_info2, s->exits_total);
+}
+
+void arch_hvm_report(const struct vcpu *v)
+{
+    const struct svm_vcpu *s = v->arch.svm;
+    char line[256];
+    int n;
+
+    if (!s)
+        return;
+    n = format_snprintf(line, sizeof(line), "%lu exits:", s->exits_total);
+    for (unsigned k = 0;
+         k < HVM_EXIT_KINDS && n > 0 && (size_t)n < sizeof(line); k++)
+        if (s->exits[k])
+            n += format_snprintf(line + n, sizeof(line) - (size_t)n, " %s %lu",
+                                 svm_exit_name(k), s->exits[k]);
+    log_info("Domain %u (%s): %s\n", v->domain->id, v->domain->name, line);
 }
 
 uint64_t arch_hvm_exits(const struct vcpu *v, uint64_t *per_kind,
