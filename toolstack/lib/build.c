@@ -104,6 +104,18 @@ static int build_call_fail(struct build *b, enum build_step s, long rc)
     return build_fail(b, s, "%s", strerror((int)-rc));
 }
 
+void build_mark(struct build *b, enum build_step s)
+{
+    uint64_t now;
+
+    if (!b->p->clock || !b->stage_ns)
+        return;
+    now = b->p->clock();
+    if (b->mark)
+        b->stage_ns[s] += now - b->mark;
+    b->mark = now;
+}
+
 int build_call(struct build *b, enum build_step s, uint64_t op, void *arg)
 {
     long rc;
@@ -388,23 +400,32 @@ int build_domain(build_domctl_fn domctl, const struct build_params *p,
     memset(r, 0, sizeof(*r));
     if (p->hvm)
         return build_hvm(domctl, p, r, err, errlen);
+    b.stage_ns = r->stage_ns;
+    build_mark(&b, BUILD_PARSE);
     if (elf_parse(p->kernel, p->kernel_size, &b.img))
         return build_fail(&b, BUILD_PARSE, "%s", b.img.why);
     if (build_layout(&b))
         return -1;
     if (p->fail_at == BUILD_PARSE)
         return build_fail(&b, BUILD_PARSE, "failed on purpose (--fail-at)");
+    build_mark(&b, BUILD_PARSE);
     rc = build_memory(&b);
+    build_mark(&b, BUILD_POPULATE);
     if (!rc)
         rc = build_load(&b);
+    build_mark(&b, BUILD_LOAD);
     if (!rc)
         rc = build_console(&b, b.l.console_gfn);
+    build_mark(&b, BUILD_CONSOLE);
     if (!rc)
         rc = build_boot_data(&b);
+    build_mark(&b, BUILD_START_INFO);
     if (!rc)
         rc = build_tables(&b);
+    build_mark(&b, BUILD_PAGE_TABLES);
     if (!rc)
         rc = build_start(&b);
+    build_mark(&b, BUILD_CONTEXT);
     free(b.p2m);
     if (rc) {
         if (b.domid)

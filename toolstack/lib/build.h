@@ -45,6 +45,9 @@ struct build_params {
     bool paused; /* leave it paused */
     bool hvm;    /* kernel is a Multiboot image, run under SVM */
     int fail_at; /* tests: fail at this step (-1: never) */
+    /* Profiling (cap bench): a clock in ns, or NULL; build_result's
+     * stage_ns then gets the time spent in each step. */
+    uint64_t (*clock)(void);
 };
 
 /* Where everything went, in guest frames. */
@@ -56,6 +59,7 @@ struct build_result {
     uint32_t abi_version;               /* the image's ABI note (build_plan) */
     struct domlayout layout;            /* lib/domlayout.h (pv) */
     struct multiboot_layout hvm_layout; /* lib/multiboot.h (hvm) */
+    uint64_t stage_ns[BUILD_NSTEPS];    /* with build_params.clock */
 };
 
 /* 0, or -1 with "step: cause" in err (and nothing left behind). */

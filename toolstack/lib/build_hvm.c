@@ -91,8 +91,11 @@ int build_hvm(build_domctl_fn domctl, const struct build_params *p,
     struct multiboot_layout l;
     int rc;
 
+    b.stage_ns = r->stage_ns;
+    build_mark(&b, BUILD_PARSE);
     if (build_hvm_layout(&b, &img, &l))
         return -1;
+    build_mark(&b, BUILD_PARSE);
     r->entry = img.entry;
     r->hvm_layout = l;
     if (!domctl)
@@ -100,12 +103,16 @@ int build_hvm(build_domctl_fn domctl, const struct build_params *p,
     if (p->fail_at == BUILD_PARSE)
         return build_fail(&b, BUILD_PARSE, "failed on purpose (--fail-at)");
     rc = build_memory(&b);
+    build_mark(&b, BUILD_POPULATE);
     if (!rc)
         rc = build_hvm_load(&b, &img, &l);
+    build_mark(&b, BUILD_LOAD);
     if (!rc)
         rc = build_console(&b, l.console_gfn);
+    build_mark(&b, BUILD_CONSOLE);
     if (!rc)
         rc = build_hvm_start(&b, &img, &l);
+    build_mark(&b, BUILD_CONTEXT);
     if (rc) {
         if (b.domid)
             domctl(DOMCTL_destroy, (void *)(uintptr_t)b.domid);

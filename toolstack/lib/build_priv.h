@@ -21,11 +21,15 @@ struct build {
     char *err;
     size_t errlen;
     uint64_t free_before; /* free frames before populating (UINT64_MAX: ?) */
+    uint64_t *stage_ns;   /* build_result's, for build_mark */
+    uint64_t mark;        /* the clock at the last build_mark */
 };
 
 /* "step: cause" into b->err; returns -1. */
 __attribute__((format(printf, 3, 4))) int
 build_fail(struct build *b, enum build_step s, const char *fmt, ...);
+/* Profiling: the time since the last mark goes to step s. */
+void build_mark(struct build *b, enum build_step s);
 /* A domctl of step s: 0, or -1 with a message naming the error. */
 int build_call(struct build *b, enum build_step s, uint64_t op, void *arg);
 /* Copies len bytes to guest-physical gpa, in DOMCTL_WRITE_MAX chunks. */

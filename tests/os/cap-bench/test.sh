@@ -9,7 +9,10 @@
 set -u
 . tests/os/lib.sh
 os_run tests/os/cap-bench/script --icount --mem 256M
-check "create figure" has '^bench: create to first console byte: [0-9]+ ns$'
+check "create figure (first, images read)" has '^bench: first create \(images read\) to first console byte: [0-9]+ ns$'
+check "create figure (images cached)" has '^bench: create to first console byte \(images cached\): [0-9]+ ns$'
+check "its stages" has '^bench:   populate \(with createdomain, set_max_mem\): [0-9]+ ns$'
+check "the cache reads nothing" has '^bench:   read kernel and ramdisk: [0-9]{1,5} ns$'
 check "destroy figure" has '^bench: destroy to memory free: [0-9]+ ns$'
 check "a few dozen domains at once" has '^bench: [1-9][0-9] domains of 4 MiB at once'
 check "a clean out-of-memory error" \
