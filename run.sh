@@ -211,7 +211,7 @@ qemu=(qemu-system-x86_64 -M q35 -cpu "$cpu" -m "$mem" -smp 1
 [ -n "$dom0" ] && qemu+=(-initrd "$dom0")
 # The console: for a script, pipes; on a terminal, raw mode with Ctrl-C
 # passed to the guest (signal=off) and Ctrl-A x to quit (mux).
-if [ -n "$script" ]; then
+if [ -n "$script" ] || [ -n "${CARAPACE_PRINT_QEMU:-}" ]; then
     qemu+=(-serial stdio)
 else
     qemu+=(-chardev stdio,id=con,mux=on,signal=off -serial chardev:con)
@@ -247,6 +247,12 @@ is linked at its own fixed address; every process of a program shares it):
 GDB
         ;;
     esac
+fi
+
+# scripts/boot-time.py: the QEMU command, NUL-separated, and no boot.
+if [ -n "${CARAPACE_PRINT_QEMU:-}" ]; then
+    printf '%s\0' "${qemu[@]}" "${extra[@]}"
+    exit 0
 fi
 
 if [ -n "$script" ]; then
