@@ -231,6 +231,7 @@ void domain_unpause(struct domain *d)
     if (d->state != DOMAIN_PAUSED)
         return;
     d->state = DOMAIN_ACTIVE;
+    sched_deadlines(v); /* a poll that came due while paused */
     /* An event that came while paused could not wake it: look again. */
     if (v->state == VCPU_RUNNABLE ||
         (d->shared && d->shared->vcpu[v->id].upcall_pending))

@@ -113,6 +113,7 @@ static long hypercall_sched_poll(struct vcpu *v, uint64_t deadline)
         return 0;
     sched_block(v);
     v->poll_deadline = deadline;
+    sched_deadlines(v);
     if (deadline)
         arch_timer_kick(deadline);
     return 0;
@@ -145,10 +146,12 @@ long hypercall_set_timer(struct vcpu *v, const uint64_t a[5])
 
     if (deadline && deadline <= arch_time_ns()) {
         v->timer_deadline = 0;
+        sched_deadlines(v);
         domain_virq(v->domain, VIRQ_TIMER);
         return 0;
     }
     v->timer_deadline = deadline;
+    sched_deadlines(v);
     if (deadline)
         arch_timer_kick(deadline);
     return 0;

@@ -12,7 +12,13 @@
 
 #include "arch.h"
 #include "domain.h"
+#include "panic.h"
 #include "sched.h"
+#include "timerq.h"
+
+/* Every vCPU with a deadline, by the earliest (one vCPU per domain). */
+static struct timerq_node *sched_timer_heap[DOMAIN_MAX];
+static struct timerq sched_tq = {sched_timer_heap, 0, DOMAIN_MAX};
 
 /* --- Round robin ------------------------------------------------------- */
 
@@ -95,6 +101,7 @@ void sched_wake(struct vcpu *v)
     if (v->state == VCPU_DOWN || v->domain->state != DOMAIN_ACTIVE)
         return;
     v->poll_deadline = 0;
+    sched_deadlines(v);
     v->state = VCPU_RUNNABLE;
     if (v != sched_cur)
         sched_policy->enqueue(v);
@@ -117,33 +124,54 @@ void sched_stop(struct vcpu *v)
     v->state = VCPU_DOWN;
     v->timer_deadline = 0;
     v->poll_deadline = 0;
+    sched_deadlines(v);
     sched_policy->dequeue(v);
+}
+
+void sched_deadlines(struct vcpu *v)
+{
+    uint64_t t = v->timer_deadline, p = v->poll_deadline;
+    uint64_t key = !t ? p : !p ? t : t < p ? t : p;
+
+    /* One node per vCPU and room for DOMAIN_MAX: it cannot be full. */
+    if (timerq_set(&sched_tq, &v->timer_node, key))
+        panic("timer queue full with %u vCPUs", sched_tq.n);
 }
 
 /* Fire the one-shot timers that are due (HC_set_timer) and end the
  * SCHED_polls whose time is up (a wake-up with no event); return the
- * earliest deadline still to come (UINT64_MAX: none). */
+ * earliest deadline still to come (UINT64_MAX: none). Only the due vCPUs
+ * are looked at. A paused domain's poll stays due: it is left out of the
+ * queue until domain_unpause requeues it. */
 static uint64_t sched_timers(uint64_t now)
 {
-    uint64_t next = UINT64_MAX;
+    struct timerq_node *n;
+    struct vcpu *defer = NULL;
 
-    for (struct domain *d = domain_first(); d; d = d->next) {
-        struct vcpu *v = &d->vcpu[0];
+    while ((n = timerq_first(&sched_tq)) && n->key <= now) {
+        struct vcpu *v =
+            (struct vcpu *)((char *)n - offsetof(struct vcpu, timer_node));
 
-        if (!d->shared)
-            continue;
+        timerq_set(&sched_tq, n, 0);
         if (v->poll_deadline && v->poll_deadline <= now)
             sched_wake(v);
-        else if (v->poll_deadline && v->poll_deadline < next)
-            next = v->poll_deadline;
         if (v->timer_deadline && v->timer_deadline <= now) {
             v->timer_deadline = 0;
-            domain_virq(d, VIRQ_TIMER);
-        } else if (v->timer_deadline && v->timer_deadline < next) {
-            next = v->timer_deadline;
+            domain_virq(v->domain, VIRQ_TIMER);
+        }
+        if (v->poll_deadline && v->poll_deadline <= now) {
+            v->timer_defer = defer; /* paused: sched_wake left it */
+            defer = v;
         }
     }
-    return next;
+    for (; defer; defer = defer->timer_defer) {
+        uint64_t t = defer->timer_deadline;
+
+        if (t) /* its timer still counts; the poll waits for unpause */
+            timerq_set(&sched_tq, &defer->timer_node, t);
+    }
+    n = timerq_first(&sched_tq);
+    return n ? n->key : UINT64_MAX;
 }
 
 /* A tick: the running vCPU spends one unit of its slice. Once the slice

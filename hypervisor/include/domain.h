@@ -17,6 +17,7 @@
 #include <carapace/shared.h>
 
 #include "addr.h"
+#include "timerq.h"
 
 #define DOMAIN_MAX          1024
 #define DOMAIN_NAME_MAX     32
@@ -50,6 +51,10 @@ struct vcpu {
     uint64_t run_start_ns;   /* when it last started running */
     struct vcpu *runq_next;  /* sched.c's run queue link */
     bool on_runq;
+    /* In sched.c's timer queue while it has a deadline (sched_deadlines);
+     * timer_defer links the due ones it could not end (paused). */
+    struct timerq_node timer_node;
+    struct vcpu *timer_defer;
     struct arch_vcpu arch;
 };
 

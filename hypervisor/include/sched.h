@@ -31,6 +31,9 @@ void sched_wake(struct vcpu *v);
 void sched_block(struct vcpu *v);
 /* v will never run again. */
 void sched_stop(struct vcpu *v);
+/* v's timer_deadline or poll_deadline changed: requeue it in the timer
+ * queue (the timer interrupt looks at the due vCPUs only). */
+void sched_deadlines(struct vcpu *v);
 /* From the timer interrupt: accounting, vCPU timers, preemption. */
 /* The timer interrupt, at system time `now`; `tick` if a scheduler tick
  * (a time slice unit) has passed. Fires due guest timers; returns the

@@ -117,6 +117,7 @@ static void pit_arm(struct vcpu *v)
     struct hvm_pit *t = &v->arch.svm->pit;
 
     v->timer_deadline = t->start_ns[0] + pit_ns(t->count[0]);
+    sched_deadlines(v);
     arch_timer_kick(v->timer_deadline);
 }
 
