@@ -7,6 +7,7 @@
  *   n  a store to guest-physical 0xf0000000, outside its RAM (an NPT fault)
  *   u  wbinvd, an intercepted instruction the hypervisor does not emulate
  *   s  string port I/O (rep outsb), which is not emulated either
+ *   d  a write to a debug register (DR0), which is intercepted
  *   anything else: print "hvm-bad: up" on COM1 and halt for good
  * Entered as a Multiboot loader leaves it: 32-bit protected mode, flat
  * segments, ebx = the Multiboot information (cmdline at offset 16).
@@ -35,6 +36,8 @@ bad_entry:
     je unknown
     cmp $'s', %al
     je string
+    cmp $'d', %al
+    je debugreg
     mov $msg, %esi
 1:  movzbl (%esi), %eax
     test %al, %al
@@ -54,6 +57,9 @@ npt:
 unknown:
     wbinvd
     jmp unknown
+debugreg:
+    mov %eax, %dr0
+    jmp debugreg
 string:
     mov $msg, %esi
     mov $4, %ecx

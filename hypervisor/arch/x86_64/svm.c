@@ -113,9 +113,14 @@ static void svm_vmcb_init(struct svm_vcpu *s, uint64_t entry)
 {
     struct vmcb *vm = svm_vmcb(s);
 
+    /* The debug registers are not switched by VMRUN (DR0-3) or would let
+     * one hvm guest see another's: any access exits, and is not emulated.
+     * RDPMC would read the host's performance counters. */
+    vm->intercept_dr = 0xffffffff;
     vm->intercept1 = SVM_I1_INTR | SVM_I1_NMI | SVM_I1_SMI | SVM_I1_INIT |
-                     SVM_I1_CPUID | SVM_I1_INVD | SVM_I1_HLT | SVM_I1_INVLPGA |
-                     SVM_I1_IOIO | SVM_I1_MSR | SVM_I1_TASKSW | SVM_I1_SHUTDOWN;
+                     SVM_I1_RDPMC | SVM_I1_CPUID | SVM_I1_INVD | SVM_I1_HLT |
+                     SVM_I1_INVLPGA | SVM_I1_IOIO | SVM_I1_MSR | SVM_I1_TASKSW |
+                     SVM_I1_SHUTDOWN;
     vm->intercept2 = SVM_I2_VMRUN | SVM_I2_VMMCALL | SVM_I2_VMLOAD |
                      SVM_I2_VMSAVE | SVM_I2_STGI | SVM_I2_CLGI | SVM_I2_SKINIT |
                      SVM_I2_RDTSCP | SVM_I2_ICEBP | SVM_I2_WBINVD |

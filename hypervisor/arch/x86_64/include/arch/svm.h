@@ -90,6 +90,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB");
 #define SVM_I1_SMI      (1u << 2)
 #define SVM_I1_INIT     (1u << 3)
 #define SVM_I1_VINTR    (1u << 4)
+#define SVM_I1_RDPMC    (1u << 15)
 #define SVM_I1_CPUID    (1u << 18)
 #define SVM_I1_INVD     (1u << 22)
 #define SVM_I1_HLT      (1u << 24)
