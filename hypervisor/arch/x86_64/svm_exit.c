@@ -275,7 +275,13 @@ static bool svm_vmmcall(struct vcpu *v, struct vmcb *vm)
 /* Names for the report of an exit that is not emulated. */
 static const char *svm_exit_code_name(uint64_t code)
 {
+    if (code >= 0x020 && code <= 0x02f)
+        return "mov from a debug register";
+    if (code >= 0x030 && code <= 0x03f)
+        return "mov to a debug register";
     switch (code) {
+    case 0x06f:
+        return "rdpmc";
     case 0x076:
         return "invd";
     case 0x07d:
