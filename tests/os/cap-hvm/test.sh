@@ -14,7 +14,7 @@ os_timeout=110
 os_run tests/os/cap-hvm/script --loglvl warn
 check "the shell in the hvm domain answers" has '^inside a cap-created hvm domain$'
 check "its ramdisk is the domUs'" has '^native# ls /bin$'
-check "cap list -l shows it" has '^hvm +1 +16 +1 -b---- '
+check "cap list -l shows it" has '^hvm +1 +16 +1 (-b----|r-----) '
 check "cap top shows it" has '^hvm +1 +[rb] '
 check "hvm-hello printed and powered off" has '^Hello from user space! I am process 1 on native\.$'
 check "hvm-hello is kept, shut down" has '^hvm-hello +1 +4 +1 ---s-- '
