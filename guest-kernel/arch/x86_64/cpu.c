@@ -8,10 +8,14 @@
  */
 #include <string.h>
 
+#include <carapace/mmu.h>
+
 #include "arch.h"
 #include "cpu.h"
+#include "frame.h"
 #include "print.h"
 #include "regs.h"
+#include "uapi/sys.h"
 
 void __stack_chk_fail(void);
 
@@ -69,4 +73,57 @@ void arch_fpu_save(struct arch_fpu *f)
 void arch_fpu_restore(const struct arch_fpu *f)
 {
     asm volatile("fxrstor64 %0" : : "m"(*f));
+}
+
+/* --- User address spaces -------------------------------------------------- */
+
+int cpu_space_tables(struct arch_space *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->l4 = frame_alloc();
+    s->l3 = frame_alloc();
+    s->l2 = frame_alloc();
+    if (s->l4 && s->l3 && s->l2)
+        return 0;
+    if (s->l4)
+        frame_free(s->l4);
+    if (s->l3)
+        frame_free(s->l3);
+    if (s->l2)
+        frame_free(s->l2);
+    memset(s, 0, sizeof(*s));
+    return -SYS_ENOMEM;
+}
+
+uint32_t cpu_space_lookup(struct arch_space *s, uint64_t va,
+                          unsigned int *flags)
+{
+    uint32_t l1 = va < ARCH_USER_END ? s->l1[(va >> 21) & 511] : 0;
+    uint64_t e;
+
+    if (!l1)
+        return 0;
+    e = ((const uint64_t *)frame_va(l1))[(va >> 12) & 511];
+    if (!(e & MMU_PTE_PRESENT))
+        return 0;
+    if (flags) {
+        *flags = (e & MMU_PTE_WRITE) ? ARCH_MAP_WRITE : 0;
+        *flags |= (e & MMU_PTE_NX) ? 0 : ARCH_MAP_EXEC;
+    }
+    return frame_of_mfn((e & MMU_PTE_ADDR) >> ARCH_PAGE_SHIFT);
+}
+
+void cpu_space_each(struct arch_space *s, void (*fn)(uint32_t gfn))
+{
+    for (unsigned int i2 = 0; i2 < ARCH_SPACE_L1S; i2++) {
+        const uint64_t *l1;
+
+        if (!s->l1[i2])
+            continue;
+        l1 = frame_va(s->l1[i2]);
+        for (unsigned int i1 = 0; i1 < 512; i1++) {
+            if (l1[i1] & MMU_PTE_PRESENT)
+                fn(frame_of_mfn((l1[i1] & MMU_PTE_ADDR) >> ARCH_PAGE_SHIFT));
+        }
+    }
 }

@@ -14,4 +14,16 @@
  * %fs:0x28. */
 uint64_t cpu_percpu_base(void);
 
+/* User address spaces, the parts both backends' mmu.c share (the tables
+ * have the same x86_64 format on both; pv must have pushed its queued
+ * updates first). */
+struct arch_space;
+/* s's root, L3 and L2 (zeroed frames): 0, or -SYS_ENOMEM with none kept. */
+int cpu_space_tables(struct arch_space *s);
+/* The frame mapped at user address va in s (0 if none), *flags ARCH_MAP_*. */
+uint32_t cpu_space_lookup(struct arch_space *s, uint64_t va,
+                          unsigned int *flags);
+/* fn for the frame of every present page of s. */
+void cpu_space_each(struct arch_space *s, void (*fn)(uint32_t gfn));
+
 #endif /* GK_X86_CPU_H */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "arch.h"
+#include "cpu.h"
 #include "frame.h"
 #include "native.h"
 #include "print.h"
@@ -27,7 +28,6 @@
 #define PTE_W    0x002ULL
 #define PTE_U    0x004ULL
 #define PTE_NX   (1ULL << 63)
-#define PTE_ADDR 0x000ffffffffff000ULL
 
 #define MMU_TABLE (PTE_P | PTE_W | PTE_U)
 
@@ -63,19 +63,8 @@ int arch_space_create(struct arch_space *s)
 {
     uint64_t *l4, *l3;
 
-    memset(s, 0, sizeof(*s));
-    s->l4 = frame_alloc();
-    s->l3 = frame_alloc();
-    s->l2 = frame_alloc();
-    if (!s->l4 || !s->l3 || !s->l2) {
-        if (s->l4)
-            frame_free(s->l4);
-        if (s->l3)
-            frame_free(s->l3);
-        if (s->l2)
-            frame_free(s->l2);
+    if (cpu_space_tables(s))
         return -SYS_ENOMEM;
-    }
     l4 = mmu_table(s->l4);
     l3 = mmu_table(s->l3);
     l4[0] = mmu_pte(s->l3, MMU_TABLE);
@@ -116,34 +105,12 @@ int arch_space_map(struct arch_space *s, uint64_t va, uint32_t gfn,
 uint32_t arch_space_lookup(struct arch_space *s, uint64_t va,
                            unsigned int *flags)
 {
-    uint32_t l1 = va < ARCH_USER_END ? s->l1[(va >> 21) & 511] : 0;
-    uint64_t e;
-
-    if (!l1)
-        return 0;
-    e = mmu_table(l1)[(va >> 12) & 511];
-    if (!(e & PTE_P))
-        return 0;
-    if (flags) {
-        *flags = (e & PTE_W) ? ARCH_MAP_WRITE : 0;
-        *flags |= (e & PTE_NX) ? 0 : ARCH_MAP_EXEC;
-    }
-    return frame_of_mfn((e & PTE_ADDR) >> ARCH_PAGE_SHIFT);
+    return cpu_space_lookup(s, va, flags);
 }
 
 void arch_space_each(struct arch_space *s, void (*fn)(uint32_t gfn))
 {
-    for (unsigned int i2 = 0; i2 < ARCH_SPACE_L1S; i2++) {
-        const uint64_t *l1;
-
-        if (!s->l1[i2])
-            continue;
-        l1 = mmu_table(s->l1[i2]);
-        for (unsigned int i1 = 0; i1 < 512; i1++) {
-            if (l1[i1] & PTE_P)
-                fn(frame_of_mfn((l1[i1] & PTE_ADDR) >> ARCH_PAGE_SHIFT));
-        }
-    }
+    cpu_space_each(s, fn);
 }
 
 void arch_space_destroy(struct arch_space *s)

@@ -21,6 +21,7 @@
 
 #include "uapi/sys.h"
 #include "arch.h"
+#include "cpu.h"
 #include "frame.h"
 #include "hypercall.h"
 #include "print.h"
@@ -120,19 +121,8 @@ int arch_space_create(struct arch_space *s)
     uint64_t *l4, *l3;
     long rc;
 
-    memset(s, 0, sizeof(*s));
-    s->l4 = frame_alloc();
-    s->l3 = frame_alloc();
-    s->l2 = frame_alloc();
-    if (!s->l4 || !s->l3 || !s->l2) {
-        if (s->l4)
-            frame_free(s->l4);
-        if (s->l3)
-            frame_free(s->l3);
-        if (s->l2)
-            frame_free(s->l2);
+    if (cpu_space_tables(s))
         return -SYS_ENOMEM;
-    }
     /* Filled while writable: the pin below validates them as they are. */
     l4 = frame_va(s->l4);
     l3 = frame_va(s->l3);
@@ -176,36 +166,14 @@ int arch_space_map(struct arch_space *s, uint64_t va, uint32_t gfn,
 uint32_t arch_space_lookup(struct arch_space *s, uint64_t va,
                            unsigned int *flags)
 {
-    uint32_t l1 = va < ARCH_USER_END ? s->l1[(va >> 21) & 511] : 0;
-    uint64_t e;
-
-    if (!l1)
-        return 0;
     mmu_flush();
-    e = ((const uint64_t *)frame_va(l1))[(va >> 12) & 511];
-    if (!(e & MMU_PTE_PRESENT))
-        return 0;
-    if (flags) {
-        *flags = (e & MMU_PTE_WRITE) ? ARCH_MAP_WRITE : 0;
-        *flags |= (e & MMU_PTE_NX) ? 0 : ARCH_MAP_EXEC;
-    }
-    return frame_of_mfn((e & MMU_PTE_ADDR) >> ARCH_PAGE_SHIFT);
+    return cpu_space_lookup(s, va, flags);
 }
 
 void arch_space_each(struct arch_space *s, void (*fn)(uint32_t gfn))
 {
     mmu_flush();
-    for (unsigned int i2 = 0; i2 < ARCH_SPACE_L1S; i2++) {
-        const uint64_t *l1;
-
-        if (!s->l1[i2])
-            continue;
-        l1 = frame_va(s->l1[i2]);
-        for (unsigned int i1 = 0; i1 < 512; i1++) {
-            if (l1[i1] & MMU_PTE_PRESENT)
-                fn(frame_of_mfn((l1[i1] & MMU_PTE_ADDR) >> ARCH_PAGE_SHIFT));
-        }
-    }
+    cpu_space_each(s, fn);
 }
 
 void arch_space_destroy(struct arch_space *s)
