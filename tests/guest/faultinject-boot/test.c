@@ -4,10 +4,13 @@
  * to fail (failalloc=N on the hypervisor's command line; the test.cfg of
  * each guest/faultinject-boot* folder says which). As a domU, this image
  * only says it runs. As dom0 (which runs first), it watches until every
- * domU that was built has ended and been reaped, and checks that the
- * domains it saw are the ones its bootargs name (built=12: the ids, one digit
- * each). The hypervisor's own report of the failure (free frames before and
- * after, the domain gone, frame_check) is matched by the test.cfg.
+ * domU that was built has ended and been reaped, and checks that it saw
+ * none that its bootargs do not name (built=12: the ids, one digit each).
+ * That a named one was built is the test.cfg's to check, in the log ("w2:
+ * domain 2 built", its own line): a small domU can run to its end and be
+ * reaped before dom0 first looks, so not seeing it proves nothing. The
+ * hypervisor's own report of the failure (free frames before and after,
+ * the domain gone, frame_check) is matched by the test.cfg.
  */
 #include <string.h>
 
@@ -67,6 +70,6 @@ void test_main(void)
         expect[*p - '0'] = 1;
     fib_watch();
     for (unsigned id = 1; id < ARRAY_SIZE(fib_seen); id++)
-        test_check(fib_seen[id] == expect[id], "domain %u %s", id,
-                   expect[id] ? "was built" : "was not built");
+        if (!expect[id])
+            test_check(!fib_seen[id], "domain %u was not built", id);
 }

@@ -24,10 +24,10 @@
 #include "print.h"
 #include "uapi/sys.h"
 
-#define PTE_P    0x001ULL
-#define PTE_W    0x002ULL
-#define PTE_U    0x004ULL
-#define PTE_NX   (1ULL << 63)
+#define PTE_P  0x001ULL
+#define PTE_W  0x002ULL
+#define PTE_U  0x004ULL
+#define PTE_NX (1ULL << 63)
 
 #define MMU_TABLE (PTE_P | PTE_W | PTE_U)
 
