@@ -117,6 +117,10 @@ int multiboot_layout(const struct multiboot_image *img, uint64_t memory_bytes,
     l->info_gpa = MULTIBOOT_INFO_GPA;
     l->cmdline_gpa = strings;
     l->mod_cmdline_gpa = strings + cmdline_len + 1;
+    /* A module larger than the domain cannot fit; refusing it here also
+     * keeps its rounding up to pages below from wrapping to 0. */
+    if (mod_size > memory_bytes)
+        return -CARAPACE_ENOMEM;
     img_end = (img->bss_end + MB_PAGE - 1) & ~(MB_PAGE - 1);
     l->mod_gpa = mod_size ? img_end : 0;
     mod_end = img_end + ((mod_size + MB_PAGE - 1) & ~(MB_PAGE - 1));

@@ -464,7 +464,12 @@ static void test_fit(void)
     CHECK_EQ(multiboot_layout(&img, MULTIBOOT_HVM_MAX,
                               ram - LOAD - 0x5000 + PAGE, 0, 0, &l),
              -CARAPACE_ENOMEM);
-    /* A module far too big. */
+    /* A module size the page rounding would wrap: too big, not zero. */
+    CHECK_EQ(multiboot_layout(&img, MULTIBOOT_HVM_MAX, UINT64_MAX, 0, 0, &l),
+             -CARAPACE_ENOMEM);
+    CHECK_EQ(
+        multiboot_layout(&img, MULTIBOOT_HVM_MAX, UINT64_MAX - PAGE, 0, 0, &l),
+        -CARAPACE_ENOMEM);
     CHECK_EQ(multiboot_layout(&img, MULTIBOOT_HVM_MAX, 1ULL << 63, 0, 0, &l),
              -CARAPACE_ENOMEM);
     /* An image whose bss ends past 4 GiB (load_addr near 4 GiB). */
