@@ -31,6 +31,7 @@
 /* The reasons multiboot_parse documents, one per refusal. */
 #define R_NONE   "no Multiboot header in its first 8 KiB"
 #define R_SHORT  "the Multiboot header is cut short"
+#define R_PAST   "the Multiboot header runs past the first 8 KiB"
 #define R_NOADDR "the Multiboot header carries no load addresses (flag bit 16)"
 #define R_VIDEO  "the image asks for a video mode"
 #define R_HDR                                                                  \
@@ -185,11 +186,17 @@ static void test_search(void)
     CHECK_STR(img.why, R_NONE);
 
     /* The last 4-byte step whose magic, flags and checksum are in the
-     * first 8 KiB is searched, the next is not. */
+     * first 8 KiB is searched, the next is not; a header must also end
+     * within the 8 KiB (the Multiboot specification; QEMU's loader is
+     * stricter still). */
     h.header_addr = LOAD + 8160;
     h.load_end_addr = 0;
     h.bss_end_addr = 0;
-    ACCEPTED(h, 8160, 0x4000);
+    ACCEPTED(h, 8160, 0x4000); /* ends at exactly 8 KiB */
+    h.header_addr = LOAD + 8164;
+    REFUSED(h, 8164, 0x4000, R_PAST);
+    h.header_addr = LOAD + 8180;
+    REFUSED(h, 8180, 0x4000, R_PAST);
     h.header_addr = LOAD + 8184;
     REFUSED(h, 8184, 0x4000, R_NONE);
     h.header_addr = LOAD + 8192;
