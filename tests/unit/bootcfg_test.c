@@ -179,6 +179,29 @@ static void test_bad(void)
     CHECK(!bootcfg_is_config("not a tree at all", 18));
 }
 
+/* Only version 17 trees: an older version's layout differs, and libfdt
+ * 1.6.1's fdt_check_full reads address 0 on a version 2 tree whose root
+ * name has no '/' (fuzz/bootcfg's regress-libfdt-v2-root-name). */
+static void test_version(void)
+{
+    static const struct dom d[] = {{"ping", "k", NULL, NULL, 4, NULL}};
+    struct bootcfg_domain out[4];
+    char err[256];
+    void *b = blob_make(BOOTCFG_COMPATIBLE, d, 1);
+
+    CHECK_EQ(fdt_version(b), 17);
+    CHECK(bootcfg_is_config(b, fdt_totalsize(b)));
+    for (uint32_t v = 2; v <= 16; v++) {
+        fdt_set_version(b, v);
+        fdt_set_last_comp_version(b, v < 16 ? v : 16);
+        CHECK(!bootcfg_is_config(b, fdt_totalsize(b)));
+        CHECK_EQ(parse(b, out, err), -EINVAL);
+    }
+    fdt_set_version(b, 17);
+    fdt_set_last_comp_version(b, 16);
+    CHECK_EQ(parse(b, out, err), 1);
+}
+
 /* The domain w with properties p, read back. */
 static struct bootcfg_domain read_back(struct props p)
 {
@@ -349,6 +372,7 @@ int main(void)
     test_good();
     test_bad();
     test_type_console();
+    test_version();
     test_matches();
     test_corrupt();
     return check_finish();
