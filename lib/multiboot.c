@@ -64,6 +64,11 @@ int multiboot_parse(const void *image, size_t size, struct multiboot_image *img)
         return mb_refuse(img, "no Multiboot header in its first 8 KiB");
     if (off + sizeof(h) > size)
         return mb_refuse(img, "the Multiboot header is cut short");
+    /* The search finds the magic in the first 8 KiB, but the specification
+     * wants the whole header there (QEMU's loader searches only to 8 KiB
+     * less 48 bytes). */
+    if (off + sizeof(h) > MULTIBOOT_SEARCH)
+        return mb_refuse(img, "the Multiboot header runs past the first 8 KiB");
     mb_header_at(p + off, &h);
     if (!(h.flags & MULTIBOOT_F_ADDRESSES))
         return mb_refuse(img, "the Multiboot header carries no load "
@@ -117,6 +122,10 @@ int multiboot_layout(const struct multiboot_image *img, uint64_t memory_bytes,
     l->info_gpa = MULTIBOOT_INFO_GPA;
     l->cmdline_gpa = strings;
     l->mod_cmdline_gpa = strings + cmdline_len + 1;
+    /* A module larger than the domain cannot fit; refusing it here also
+     * keeps its rounding up to pages below from wrapping to 0. */
+    if (mod_size > memory_bytes)
+        return -CARAPACE_ENOMEM;
     img_end = (img->bss_end + MB_PAGE - 1) & ~(MB_PAGE - 1);
     l->mod_gpa = mod_size ? img_end : 0;
     mod_end = img_end + ((mod_size + MB_PAGE - 1) & ~(MB_PAGE - 1));

@@ -40,8 +40,12 @@ static bool fdtcheck_names(const void *fdt)
 
 bool fdtcheck_sound(const void *blob, size_t size)
 {
+    /* Version 17 only, as dtc and libfdt's writer make them: before 16 a
+     * node's name is its path, and fdt_check_full dereferences the NULL
+     * name libfdt gives for a root without '/' (fuzz/bootcfg); before 3
+     * there is no size_dt_strings for the walk below. */
     if (!blob || size < sizeof(struct fdt_header) || fdt_check_header(blob) ||
-        fdt_totalsize(blob) > size)
+        fdt_totalsize(blob) > size || fdt_version(blob) < 17)
         return false;
     if (fdt_off_dt_strings(blob) > fdt_totalsize(blob) ||
         fdt_size_dt_strings(blob) >

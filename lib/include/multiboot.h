@@ -32,7 +32,7 @@
 
 #define MULTIBOOT_HEADER_MAGIC 0x1badb002u
 #define MULTIBOOT_BOOT_MAGIC   0x2badb002u /* in eax at entry */
-#define MULTIBOOT_SEARCH       8192        /* the header is in these bytes */
+#define MULTIBOOT_SEARCH       8192        /* the whole header is in these */
 #define MULTIBOOT_F_ADDRESSES  0x00010000u /* load addresses in the header */
 
 #define MULTIBOOT_INFO_GPA 0x9000ULL  /* struct multiboot_info goes here */

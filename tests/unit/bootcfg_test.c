@@ -3,8 +3,10 @@
  * Boot configurations: good ones read back exactly; each kind of mistake
  * (missing or unknown property, bad memory, duplicate or bad name, too
  * many domains, not a config at all) gives its error naming the node and
- * value; module references match by path or basename; and 20,000
- * corrupted blobs are parsed without an out-of-bounds read (ASan).
+ * value; type = "pv" | "hvm" and console = "ring" | "serial" (serial only
+ * for hvm) read back, and their bad values are refused; module references
+ * match by path or basename; and 20,000 corrupted blobs are parsed
+ * without an out-of-bounds read (ASan).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -25,10 +27,20 @@ struct dom {
     const char *extra;
 };
 
+/* More properties of a domain: type and console (NULL: leave out), and
+ * one written as raw bytes (any value, any length). */
+struct props {
+    const char *type, *console;
+    const char *raw_name, *raw;
+    int raw_len;
+};
+
 static uint64_t blob_buf[BLOB_SIZE / 8];
 
-/* A config with the given domains, built with libfdt's sequential writer. */
-static void *blob_make(const char *compat, const struct dom *d, unsigned n)
+/* A config with the given domains, built with libfdt's sequential writer;
+ * p (NULL: none) adds properties to each. */
+static void *blob_make_props(const char *compat, const struct dom *d,
+                             const struct props *p, unsigned n)
 {
     void *b = blob_buf;
 
@@ -49,12 +61,23 @@ static void *blob_make(const char *compat, const struct dom *d, unsigned n)
             fdt_property_string(b, "bootargs", d[i].bootargs);
         if (d[i].extra)
             fdt_property_u32(b, d[i].extra, 1);
+        if (p && p[i].type)
+            fdt_property_string(b, "type", p[i].type);
+        if (p && p[i].console)
+            fdt_property_string(b, "console", p[i].console);
+        if (p && p[i].raw_name)
+            fdt_property(b, p[i].raw_name, p[i].raw, p[i].raw_len);
         fdt_end_node(b);
     }
     fdt_end_node(b);
     fdt_end_node(b);
     CHECK_EQ(fdt_finish(b), 0);
     return b;
+}
+
+static void *blob_make(const char *compat, const struct dom *d, unsigned n)
+{
+    return blob_make_props(compat, d, NULL, n);
 }
 
 /* The buffer's real size: a corrupted header's totalsize is not trusted. */
@@ -88,6 +111,10 @@ static void test_good(void)
     CHECK_STR(out[0].bootargs, "count=5");
     CHECK(out[0].ramdisk == NULL);
     CHECK_EQ(out[0].memory_mib, 4);
+    CHECK(!out[0].hvm);            /* type defaults to "pv" ... */
+    CHECK(!out[0].console_serial); /* ... and console to "ring" */
+    CHECK(!out[1].hvm);
+    CHECK(!out[1].console_serial);
     CHECK_STR(out[1].ramdisk, "pong.cpio");
     CHECK_EQ(out[1].memory_mib, 1024);
     /* No domains at all is a valid, empty configuration. */
@@ -95,17 +122,22 @@ static void test_good(void)
 }
 
 /* One bad domain: the error code and a piece of the message. */
-static void bad(struct dom d, int want, const char *says)
+static void bad_props(struct dom d, struct props p, int want, const char *says)
 {
     struct bootcfg_domain out[4];
     char err[256];
-    int rc = parse(blob_make(BOOTCFG_COMPATIBLE, &d, 1), out, err);
+    int rc = parse(blob_make_props(BOOTCFG_COMPATIBLE, &d, &p, 1), out, err);
 
     CHECK_EQ(rc, want);
     if (!strstr(err, says)) {
         printf("error \"%s\" does not say \"%s\"\n", err, says);
         CHECK(0);
     }
+}
+
+static void bad(struct dom d, int want, const char *says)
+{
+    bad_props(d, (struct props){0}, want, says);
 }
 
 static void test_bad(void)
@@ -127,7 +159,8 @@ static void test_bad(void)
     bad((struct dom){"w", "k", NULL, NULL, 1025, NULL}, -EINVAL,
         "memory = <1025>");
     bad((struct dom){"w", "k", NULL, NULL, 4, "memroy"}, -EINVAL,
-        "/domains/w: unknown property 'memroy'");
+        "/domains/w: unknown property 'memroy' (known: kernel, memory, "
+        "bootargs, ramdisk, type, console)");
     bad((struct dom){"w", "", NULL, NULL, 4, NULL}, -EINVAL,
         "property 'kernel' must be one non-empty string");
     bad((struct dom){"w@1", "k", NULL, NULL, 4, NULL}, -EINVAL, "without '@'");
@@ -144,6 +177,154 @@ static void test_bad(void)
              -EINVAL);
     CHECK(strstr(err, "carapace,boot-config") != NULL);
     CHECK(!bootcfg_is_config("not a tree at all", 18));
+}
+
+/* Only version 17 trees: an older version's layout differs, and libfdt
+ * 1.6.1's fdt_check_full reads address 0 on a version 2 tree whose root
+ * name has no '/' (fuzz/bootcfg's regress-libfdt-v2-root-name). */
+static void test_version(void)
+{
+    static const struct dom d[] = {{"ping", "k", NULL, NULL, 4, NULL}};
+    struct bootcfg_domain out[4];
+    char err[256];
+    void *b = blob_make(BOOTCFG_COMPATIBLE, d, 1);
+
+    CHECK_EQ(fdt_version(b), 17);
+    CHECK(bootcfg_is_config(b, fdt_totalsize(b)));
+    for (uint32_t v = 2; v <= 16; v++) {
+        fdt_set_version(b, v);
+        fdt_set_last_comp_version(b, v < 16 ? v : 16);
+        CHECK(!bootcfg_is_config(b, fdt_totalsize(b)));
+        CHECK_EQ(parse(b, out, err), -EINVAL);
+    }
+    fdt_set_version(b, 17);
+    fdt_set_last_comp_version(b, 16);
+    CHECK_EQ(parse(b, out, err), 1);
+}
+
+/* The domain w with properties p, read back. */
+static struct bootcfg_domain read_back(struct props p)
+{
+    static const struct dom d = {"w", "k", NULL, NULL, 4, NULL};
+    struct bootcfg_domain out[4];
+    char err[256];
+    int rc = parse(blob_make_props(BOOTCFG_COMPATIBLE, &d, &p, 1), out, err);
+
+    CHECK_EQ(rc, 1);
+    if (rc != 1) {
+        printf("unexpected error: %s\n", err);
+        memset(&out[0], 0, sizeof(out[0]));
+        return out[0];
+    }
+    CHECK_STR(out[0].name, "w");
+    CHECK_STR(out[0].kernel, "k");
+    CHECK_EQ(out[0].memory_mib, 4);
+    return out[0];
+}
+
+/* The domain w with properties p is refused with a message saying says. */
+static void refused(struct props p, const char *says)
+{
+    bad_props((struct dom){"w", "k", NULL, NULL, 4, NULL}, p, -EINVAL, says);
+}
+
+static void test_type_console(void)
+{
+    static const char not_string[] =
+        "/domains/w: property '%s' must be one non-empty string";
+    const uint8_t cell[4] = {0, 0, 0, 1};
+    struct bootcfg_domain o;
+    char longval[61], want[96];
+
+    /* type: "pv" (also the default) or "hvm". */
+    o = read_back((struct props){.type = "pv"});
+    CHECK(!o.hvm);
+    CHECK(!o.console_serial);
+    o = read_back((struct props){.type = "hvm"});
+    CHECK(o.hvm);
+    CHECK(!o.console_serial);
+    /* console: "ring" (also the default) for either; "serial" for hvm. */
+    o = read_back((struct props){.type = "hvm", .console = "serial"});
+    CHECK(o.hvm);
+    CHECK(o.console_serial);
+    o = read_back((struct props){.type = "hvm", .console = "ring"});
+    CHECK(o.hvm);
+    CHECK(!o.console_serial);
+    o = read_back((struct props){.type = "pv", .console = "ring"});
+    CHECK(!o.hvm);
+    CHECK(!o.console_serial);
+    o = read_back((struct props){.console = "ring"});
+    CHECK(!o.hvm);
+    CHECK(!o.console_serial);
+
+    /* Per domain: an hvm one beside a pv one. */
+    {
+        static const struct dom two[] = {{"h", "k", NULL, NULL, 4, NULL},
+                                         {"p", "k", NULL, NULL, 4, NULL}};
+        static const struct props tp[] = {{.type = "hvm", .console = "serial"},
+                                          {0}};
+        struct bootcfg_domain out[4];
+        char err[256];
+
+        CHECK_EQ(
+            parse(blob_make_props(BOOTCFG_COMPATIBLE, two, tp, 2), out, err),
+            2);
+        CHECK(out[0].hvm && out[0].console_serial);
+        CHECK(!out[1].hvm && !out[1].console_serial);
+    }
+
+    /* Bad type values: the node, the property and the value. */
+    refused((struct props){.type = "xen"},
+            "/domains/w: type = \"xen\": must be \"pv\" or \"hvm\"");
+    refused((struct props){.type = "HVM"}, "/domains/w: type = \"HVM\"");
+    refused((struct props){.type = "hvm "}, "/domains/w: type = \"hvm \"");
+    refused((struct props){.type = "xen", .console = "serial"},
+            "/domains/w: type = \"xen\"");
+    /* A long value is cut to 40 characters in the message. */
+    memset(longval, 'x', sizeof(longval) - 1);
+    longval[sizeof(longval) - 1] = '\0';
+    refused((struct props){.type = longval},
+            "/domains/w: type = \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\": "
+            "must be");
+
+    /* console = "serial" only with type = "hvm"; other values never. */
+    refused((struct props){.console = "serial"},
+            "/domains/w: console = \"serial\": must be \"ring\", or "
+            "\"serial\" for an hvm domain");
+    refused((struct props){.type = "pv", .console = "serial"},
+            "/domains/w: console = \"serial\": must be");
+    refused((struct props){.type = "hvm", .console = "vga"},
+            "/domains/w: console = \"vga\": must be \"ring\", or \"serial\" "
+            "for an hvm domain");
+    refused((struct props){.type = "hvm", .console = "Serial"},
+            "/domains/w: console = \"Serial\"");
+    refused((struct props){.console = "vga"}, "/domains/w: console = \"vga\"");
+
+    /* Not one non-empty string: a cell, an empty string, no bytes at all,
+     * two strings, no terminating NUL. */
+    snprintf(want, sizeof(want), not_string, "type");
+    refused((struct props){.raw_name = "type",
+                           .raw = (const char *)cell,
+                           .raw_len = 4},
+            want);
+    refused((struct props){.type = ""}, want);
+    refused((struct props){.raw_name = "type", .raw = "", .raw_len = 0}, want);
+    refused((struct props){.raw_name = "type", .raw = "hvm\0pv", .raw_len = 7},
+            want);
+    refused((struct props){.raw_name = "type", .raw = "hvm", .raw_len = 3},
+            want);
+    snprintf(want, sizeof(want), not_string, "console");
+    refused((struct props){.type = "hvm",
+                           .raw_name = "console",
+                           .raw = (const char *)cell,
+                           .raw_len = 4},
+            want);
+    refused((struct props){.type = "hvm", .console = ""}, want);
+    refused((struct props){.type = "hvm",
+                           .raw_name = "console",
+                           .raw = "serial",
+                           .raw_len = 6},
+            want);
 }
 
 static void test_matches(void)
@@ -168,7 +349,8 @@ static void test_corrupt(void)
     };
     struct bootcfg_domain out[4];
     char err[256];
-    void *good = blob_make(BOOTCFG_COMPATIBLE, d, 2);
+    static const struct props p[] = {{0}, {.type = "hvm", .console = "serial"}};
+    void *good = blob_make_props(BOOTCFG_COMPATIBLE, d, p, 2);
     size_t size = fdt_totalsize(good);
     unsigned ok = 0;
     uint8_t *copy = malloc(size);
@@ -189,6 +371,8 @@ int main(void)
 {
     test_good();
     test_bad();
+    test_type_console();
+    test_version();
     test_matches();
     test_corrupt();
     return check_finish();

@@ -3,7 +3,8 @@
  * The toolstack's configuration parser (toolstack/lib/config.c) on the
  * host, with ASan and UBSan: a full file, defaults, comments and escapes,
  * every error message (file:line, key and value), overrides from the
- * command line winning over the file, and files on disk (config_load).
+ * command line winning over the file, the domain type ("pv" or "hvm"),
+ * and files on disk (config_load).
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -73,12 +74,83 @@ static void test_defaults(void)
     CHECK_EQ(c.on_poweroff, CONFIG_DESTROY);
     CHECK_EQ(c.on_reboot, CONFIG_RESTART);
     CHECK_EQ(c.on_crash, CONFIG_DESTROY);
+    CHECK(!c.hvm); /* type = "pv" */
+    CHECK_EQ(c.line[CONFIG_KEY_TYPE], 0);
     config_where(&c, CONFIG_KEY_KERNEL, where, sizeof(where));
     CHECK_STR(where, "hello.cfg:2");
     config_where(&c, CONFIG_KEY_MEMORY, where, sizeof(where));
     CHECK_STR(where, "hello.cfg");
     CHECK_STR(config_key_name(CONFIG_KEY_ON_REBOOT), "on_reboot");
     CHECK_STR(config_action_name(CONFIG_PRESERVE), "preserve");
+    config_where(&c, CONFIG_KEY_TYPE, where, sizeof(where));
+    CHECK_STR(where, "hello.cfg");
+}
+
+/* type = "pv" | "hvm": in a file, bad values, and from the command line. */
+static void test_type(void)
+{
+    struct config c;
+    char where[64];
+
+    CHECK_STR(config_key_name(CONFIG_KEY_TYPE), "type");
+    CHECK_EQ(parse(&c, "name = \"h\"\nkernel = \"k\"\ntype = \"hvm\"\n"), 0);
+    CHECK(c.hvm);
+    CHECK_EQ(c.line[CONFIG_KEY_TYPE], 3);
+    config_where(&c, CONFIG_KEY_TYPE, where, sizeof(where));
+    CHECK_STR(where, "hello.cfg:3");
+    CHECK_EQ(parse(&c, "type = \"pv\"  # the default\nname = \"p\"\n"
+                       "kernel = \"k\"\n"),
+             0);
+    CHECK(!c.hvm);
+    CHECK_EQ(c.line[CONFIG_KEY_TYPE], 1);
+
+    /* Refused, naming file:line, the key and the value as written. */
+    bad("name = \"x\"\ntype = \"xen\"\n",
+        "hello.cfg:2: type = \"xen\": not \"pv\" or \"hvm\"");
+    bad("type = \"HVM\"\n",
+        "hello.cfg:1: type = \"HVM\": not \"pv\" or \"hvm\"");
+    bad("type = \"hvm \"\n",
+        "hello.cfg:1: type = \"hvm \": not \"pv\" or \"hvm\"");
+    bad("type = \"\"\n", "hello.cfg:1: type = \"\": not \"pv\" or \"hvm\"");
+    /* A bare word is not a string in a file, even a good one. */
+    bad("\ntype = hvm\n",
+        "hello.cfg:2: type = hvm: a string in double quotes expected");
+    bad("type = pv\n", "hello.cfg:1: type = pv: a string in double quotes "
+                       "expected");
+    bad("type = 1\n", "hello.cfg:1: type = 1: a string in double quotes "
+                      "expected");
+    bad("type = \"hvm\"\ntype = \"pv\"\n",
+        "hello.cfg:2: type = \"pv\": set twice (first on line 1)");
+    bad("type = \"hvm\" x\n",
+        "hello.cfg:1: type = \"hvm\": unexpected \"x\" after the value");
+    /* A failed line changes nothing. */
+    {
+        static const char twice[] = "type = \"hvm\"\ntype = \"pv\"\n";
+
+        config_init(&c, "hello.cfg");
+        CHECK_EQ(config_parse(&c, twice, strlen(twice), err, sizeof(err)), -1);
+    }
+    CHECK(c.hvm);
+    CHECK_EQ(c.line[CONFIG_KEY_TYPE], 1);
+
+    /* From the command line: bare or quoted, over the file's. */
+    CHECK_EQ(parse(&c, "name = \"h\"\nkernel = \"k\"\ntype = \"pv\"\n"), 0);
+    CHECK_EQ(config_override(&c, "type=hvm", err, sizeof(err)), 0);
+    CHECK(c.hvm);
+    CHECK_EQ(c.line[CONFIG_KEY_TYPE], CONFIG_LINE_CMDLINE);
+    config_where(&c, CONFIG_KEY_TYPE, where, sizeof(where));
+    CHECK_STR(where, "command line");
+    CHECK_EQ(config_override(&c, "type=\"pv\"", err, sizeof(err)), 0);
+    CHECK(!c.hvm);
+    CHECK_EQ(config_override(&c, "type=hvm", err, sizeof(err)), 0);
+    CHECK_EQ(config_override(&c, "type=xen", err, sizeof(err)), -1);
+    CHECK_STR(err, "command line: type = xen: not \"pv\" or \"hvm\"");
+    CHECK(c.hvm); /* unchanged by the failure */
+    CHECK_EQ(config_override(&c, "type=", err, sizeof(err)), -1);
+    CHECK_STR(err, "command line: type = : no value");
+    CHECK_EQ(config_override(&c, "type=\"\"", err, sizeof(err)), -1);
+    CHECK_STR(err, "command line: type = \"\": not \"pv\" or \"hvm\"");
+    CHECK(c.hvm);
 }
 
 static void test_errors(void)
@@ -197,6 +269,7 @@ static void test_files(void)
 {
     char dir[] = "/tmp/config_testXXXXXX", path[64], missing[80];
     char *ov[] = {"memory=32", "on_reboot=preserve"};
+    char *hvmov[] = {"type=hvm"};
     char *badov[] = {"memory=0"};
     struct config c;
     FILE *f;
@@ -213,6 +286,10 @@ static void test_files(void)
     CHECK_EQ(c.memory_mib, 32);
     CHECK_EQ(c.on_reboot, CONFIG_PRESERVE);
     CHECK_STR(c.name, "ok");
+    CHECK(!c.hvm);
+    CHECK_EQ(config_load(&c, path, 1, hvmov, err, sizeof(err)), 0);
+    CHECK(c.hvm);
+    CHECK_EQ(c.line[CONFIG_KEY_TYPE], CONFIG_LINE_CMDLINE);
     CHECK_EQ(config_load(&c, path, 1, badov, err, sizeof(err)), -1);
     CHECK_STR(err, "command line: memory = 0: out of range (1 .. 1024 MiB)");
     snprintf(missing, sizeof(missing), "%s/none.cfg", dir);
@@ -234,6 +311,7 @@ int main(void)
     test_defaults();
     test_errors();
     test_overrides();
+    test_type();
     test_files();
     return check_finish();
 }
