@@ -16,9 +16,9 @@
  * redirect control (HC_iret, HC_set_callbacks, HC_set_trap_table,
  * SCHED_shutdown) only get forms the hypervisor must refuse. No frame
  * number it generates lets a call write its own frames (text, data, stack,
- * page tables, grant table): a PTE naming one is read-only, a table to
- * update or pin is never one of them. A fault in the fuzzer says whether
- * its text is still what it was (if not, it died by its own hand).
+ * page tables, grant table): a PTE naming one is read-only, a table
+ * picked to update, pin or unpin is never one of them. A fault in the fuzzer
+ * says whether its text is still what it was (if not, it died by its own hand).
  *
  * bootargs: [fuzz|canary] [seed=N] [calls=N]; dom0 runs the domU fuzzer
  * (domain 1) to its end beside the canary (domain 2), then fuzzes itself
@@ -79,10 +79,11 @@ static uint64_t own_l4_mfn, own_text_mfn, own_pt_mfn;
  * stack, the start info, the p2m list, the page tables) and the grant
  * table's; sorted, and which of them are page tables. A PTE value naming
  * one is made read-only (unless it is a page table, which the hypervisor
- * must refuse to map writable), and one named as a page table to update
- * or pin is replaced by an absurd frame: the fuzzer once mapped its first
- * text frame writable at the last page of its memory (update_va_mapping at
- * the "straddling" address end - 4), and a later out-pointer there, which
+ * must refuse to map writable), and one picked as a page table to update,
+ * pin or unpin is replaced by an absurd frame (the scratch PTEs are the only
+ * entries of our own tables the fuzzing updates): the fuzzer once mapped its
+ * first text frame writable at the last page of its memory (update_va_mapping
+ * at the "straddling" address end - 4), and a later out-pointer there, which
  * the hypervisor rightly writes up to the end of the page, overwrote the
  * last bytes of its text. */
 #define PROTECT_MAX 4096
@@ -1274,10 +1275,10 @@ static uint64_t fuzz_run(void)
                    (unsigned long)(i + 1));
     }
     ns = system_time_ns() - t0;
+    reap_created(true);
+    console_refill(); /* else a domU's check line is lost */
     test_check(text_changed() < 0, "d%u: the fuzzer's text is intact",
                start_info.domid);
-    reap_created(true);
-    console_refill();
     print_tally();
     printf("fuzz: d%u %lu calls (+%lu in multicalls) in %lu ms: %lu calls/s\n",
            start_info.domid, (unsigned long)calls, (unsigned long)nested_calls,
