@@ -25,8 +25,10 @@
  * its VIRQ's binding; a free port is never pending; a pending unmasked
  * port has its selector bit and upcall_pending set; a send to a masked
  * port raises nothing until unmask; the port tables in use are exactly
- * the live domains' (no frame leaked across destroy). A broken rule
- * aborts.
+ * the live domains' (no frame leaked across destroy). Each port table's
+ * two frames are followed by guard frames whose bytes read as ports in
+ * use, so that a slot read past a table's end changes a result. A broken
+ * rule aborts.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -48,12 +50,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define NDOM     4
-#define NFRAMES  32
-#define RESERVED 4
-#define PORTS    EVTCHN_PORTS_MAX
-#define BITS     (EVTCHN_WORDS * 64)
-#define MAX_OPS  1000
+#define NDOM        4
+#define NFRAMES     32
+#define RESERVED    4
+#define FREE_FRAMES ((NFRAMES - RESERVED) / 2) /* the rest are guards */
+#define GUARD_BYTE  0x01 /* a guard's slots read as UNBOUND ports */
+#define PORTS       EVTCHN_PORTS_MAX
+#define BITS        (EVTCHN_WORDS * 64)
+#define MAX_OPS     1000
 
 #define NOCOV __attribute__((no_sanitize("coverage")))
 
@@ -896,7 +900,7 @@ NOCOV static void check_all(bool full)
         check_domain(d, full);
     }
     /* The frames in use are the live tables' (2 frames each). */
-    CHECK(frame_count_free() == NFRAMES - RESERVED - 2 * tables);
+    CHECK(frame_count_free() == FREE_FRAMES - 2 * tables);
     check_bits(&scratch, &scratch_model, SHARED_MAX_VCPUS);
 }
 
@@ -911,7 +915,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_many_budget = 3 * PORTS;
     CHECK(frame_table_init(frames, NFRAMES) == 0);
     CHECK(frame_mark_reserved(mfn_init(0), RESERVED, FRAME_OWNER_HYP) == 0);
-    CHECK(frame_add_free(mfn_init(RESERVED), NFRAMES - RESERVED) == 0);
+    /* Free pairs of frames (a port table each) between guard pairs that
+     * read as ports in use: a slot read past a table's end shows. */
+    for (uint64_t f = RESERVED; f < NFRAMES; f += 4) {
+        CHECK(frame_add_free(mfn_init(f), 2) == 0);
+        CHECK(frame_mark_reserved(mfn_init(f + 2), 2, FRAME_OWNER_HYP) == 0);
+        memset(&mem[(f + 2) * PAGE_SIZE], GUARD_BYTE, 2 * PAGE_SIZE);
+    }
     frame_fault_arm(0);
     memset(M, 0, sizeof(M));
     memset(doms, 0, sizeof(doms));
@@ -983,7 +993,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fz_destroy(d);
         check_all(true);
     }
-    CHECK(frame_count_free() == NFRAMES - RESERVED);
+    CHECK(frame_count_free() == FREE_FRAMES);
     CHECK(frame_check() == 0);
     return 0;
 }
