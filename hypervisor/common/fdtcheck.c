@@ -38,14 +38,16 @@ static bool fdtcheck_names(const void *fdt)
     }
 }
 
+/* Trees of version 17 only, what dtc and libfdt's writer make: below 16,
+ * libfdt 1.6.1 fdt_check_full reads address 0 when the root's name has no
+ * '/' (fdt_get_name fails for old trees and it uses the name anyway), and
+ * below 17 the header has no size of the structure block. */
+#define FDTCHECK_VERSION 17
+
 bool fdtcheck_sound(const void *blob, size_t size)
 {
-    /* Version 17 only, as dtc and libfdt's writer make them: before 16 a
-     * node's name is its path, and fdt_check_full dereferences the NULL
-     * name libfdt gives for a root without '/' (fuzz/bootcfg); before 3
-     * there is no size_dt_strings for the walk below. */
     if (!blob || size < sizeof(struct fdt_header) || fdt_check_header(blob) ||
-        fdt_totalsize(blob) > size || fdt_version(blob) < 17)
+        fdt_totalsize(blob) > size || fdt_version(blob) < FDTCHECK_VERSION)
         return false;
     if (fdt_off_dt_strings(blob) > fdt_totalsize(blob) ||
         fdt_size_dt_strings(blob) >

@@ -3,9 +3,8 @@
  * A flattened device tree that came from outside (a boot module, the
  * loader's tree) checked before libfdt reads it. Debian's libfdt 1.6.1
  * fdt_check_full() itself reads address 0 on some corrupted trees (found by
- * tests/fuzz/bootcfg and bootinfo), so the header (version 17 only),
- * and every property's name are checked here first, then
- * fdt_check_full() runs.
+ * tests/fuzz/bootcfg and bootinfo), so the header (version 17 only) and
+ * every property's name are checked here first, then fdt_check_full() runs.
  */
 #ifndef CARAPACE_FDTCHECK_H
 #define CARAPACE_FDTCHECK_H

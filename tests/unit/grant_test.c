@@ -18,7 +18,9 @@
 #define NFRAMES 1024
 #define NDOM    3
 #define DOMMEM  16 /* guest frames per domain */
-#define NSLOTS  64 /* fake vas: slot * 4096, slot < NSLOTS */
+#ifndef NSLOTS
+#define NSLOTS 64 /* fake vas: slot * 4096, slot < NSLOTS */
+#endif
 
 static struct frame frames[NFRAMES];
 static _Alignas(4096) uint8_t mem[NFRAMES * PAGE_SIZE];

@@ -14,7 +14,11 @@
  * scratch range of free frames, out-pointers only a scratch buffer (or
  * memory the hypervisor must refuse to write), and the calls that would
  * redirect control (HC_iret, HC_set_callbacks, HC_set_trap_table,
- * SCHED_shutdown) only get forms the hypervisor must refuse.
+ * SCHED_shutdown) only get forms the hypervisor must refuse. No frame
+ * number it generates lets a call write its own frames (text, data, stack,
+ * page tables, grant table): a PTE naming one is read-only, a table
+ * picked to update, pin or unpin is never one of them. A fault in the fuzzer
+ * says whether its text is still what it was (if not, it died by its own hand).
  *
  * bootargs: [fuzz|canary] [seed=N] [calls=N]; dom0 runs the domU fuzzer
  * (domain 1) to its end beside the canary (domain 2), then fuzzes itself
@@ -69,6 +73,28 @@ static uint64_t scratch_pte_ma[SCRATCH_MAX];
 static uint64_t foreign_mfn[8];
 static unsigned int nr_foreign;
 static uint64_t own_l4_mfn, own_text_mfn, own_pt_mfn;
+
+/* Frames of ours that no generated frame number may let the fuzzing write:
+ * every frame below the first free gfn (the image with its text, data and
+ * stack, the start info, the p2m list, the page tables) and the grant
+ * table's; sorted, and which of them are page tables. A PTE value naming
+ * one is made read-only (unless it is a page table, which the hypervisor
+ * must refuse to map writable), and one picked as a page table to update,
+ * pin or unpin is replaced by an absurd frame (the scratch PTEs are the only
+ * entries of our own tables the fuzzing updates): the fuzzer once mapped its
+ * first text frame writable at the last page of its memory (update_va_mapping
+ * at the "straddling" address end - 4), and a later out-pointer there, which
+ * the hypervisor rightly writes up to the end of the page, overwrote the
+ * last bytes of its text. */
+#define PROTECT_MAX 4096
+static uint64_t protected_mfn[PROTECT_MAX];
+static bool protected_pt[PROTECT_MAX];
+static unsigned int nr_protected;
+
+/* A copy of the text, to tell a fault of our own making (text changed)
+ * from one of the hypervisor's. */
+static uint8_t text_copy[0x20000];
+static size_t text_size;
 static struct grant_entry *grants;
 static unsigned int nr_grants;
 
@@ -280,9 +306,45 @@ static uint32_t pick_victim(void)
     return d;
 }
 
+/* The index of mfn among the protected frames, or -1. */
+static int protected_index(uint64_t mfn)
+{
+    unsigned int lo = 0, hi = nr_protected;
+
+    while (lo < hi) {
+        unsigned int mid = (lo + hi) / 2;
+
+        if (protected_mfn[mid] == mfn)
+            return (int)mid;
+        if (protected_mfn[mid] < mfn)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* A frame to name as a page table (to update, pin, unpin): never ours. */
+static uint64_t tame_table_mfn(uint64_t mfn)
+{
+    return protected_index(mfn) >= 0 ? M2P_INVALID : mfn;
+}
+
+/* A PTE value: one that maps a protected frame other than a page table
+ * writable maps it read-only. */
+static uint64_t tame_pte(uint64_t pte)
+{
+    int i = protected_index((pte & 0x000ffffffffff000ULL) >> 12);
+
+    if ((pte & MMU_PTE_PRESENT) && (pte & MMU_PTE_WRITE) && i >= 0 &&
+        !protected_pt[i])
+        pte &= ~MMU_PTE_WRITE;
+    return pte;
+}
+
 static uint64_t pick_mfn(bool any)
 {
-    switch (below(any ? 9 : 6)) {
+    switch (below(any ? 10 : 6)) {
     case 0:
     case 1:
         return scratch_mfn[below(nr_scratch)];
@@ -293,11 +355,13 @@ static uint64_t pick_mfn(bool any)
     case 4:
         return M2P_INVALID;
     case 5:
-        return below(16);
+        return any ? below(16) : tame_table_mfn(below(16));
     case 6:
         return own_text_mfn;
     case 7:
         return own_pt_mfn;
+    case 8:
+        return protected_mfn[below(nr_protected)];
     default:
         return own_l4_mfn;
     }
@@ -315,9 +379,10 @@ static uint64_t pick_pte(void)
                                   PTE_GUEST_RW | (1ULL << 52)};
 
     if (chance(10))
-        return pick_u64();
-    return pte_of_mfn(pick_mfn(true), chance(80) ? fl[below(ARRAY_SIZE(fl))]
-                                                 : below(1ULL << 12));
+        return tame_pte(pick_u64());
+    return tame_pte(pte_of_mfn(pick_mfn(true), chance(80)
+                                                   ? fl[below(ARRAY_SIZE(fl))]
+                                                   : below(1ULL << 12)));
 }
 
 /* A virtual address a mapping call may change: a scratch page, or one the
@@ -489,6 +554,8 @@ static void gen_mmu_update(struct call *c)
             break;
         case 2:
             u[i].ptr = pick_u64() & ~7ULL;
+            u[i].ptr =
+                tame_table_mfn(u[i].ptr >> 12) << 12 | (u[i].ptr & 0xfff);
             break;
         default:
             u[i].ptr = scratch_pte_ma[k];
@@ -518,7 +585,9 @@ static uint64_t mmuext_arg(uint32_t cmd)
     case MMUEXT_UNPIN_TABLE:
         return pick_mfn(false);
     case MMUEXT_NEW_BASEPTR: /* our own root, or one that must be refused */
-        return chance(30) ? own_l4_mfn : chance(50) ? M2P_INVALID : below(16);
+        return chance(30)   ? own_l4_mfn
+               : chance(50) ? M2P_INVALID
+                            : tame_table_mfn(below(16));
     case MMUEXT_NEW_USER_BASEPTR: /* never used: we stay in kernel mode */
         return chance(30) ? 0 : pick_mfn(false);
     case MMUEXT_INVLPG_LOCAL:
@@ -892,6 +961,16 @@ static void scribble_grant(void)
                    : (uint16_t)rnd();
 }
 
+/* The offset of the first byte of our text that differs from its copy,
+ * or -1. */
+static int64_t text_changed(void)
+{
+    for (size_t i = 0; i < text_size; i++)
+        if (((const volatile uint8_t *)_image_start)[i] != text_copy[i])
+            return (int64_t)i;
+    return -1;
+}
+
 /* The last call made, for the report of a fault. */
 static struct call last_call;
 static uint64_t calls_done;
@@ -901,6 +980,13 @@ static uint64_t calls_done;
 static void fuzz_fault(struct trap_frame *f)
 {
     const uint64_t *a = last_call.a;
+    int64_t at = text_changed();
+
+    if (at >= 0)
+        printf("fuzz: d%u died by its own hand: its text changed at %lx\n",
+               start_info.domid, (unsigned long)_image_start + at);
+    else
+        printf("fuzz: d%u text intact\n", start_info.domid);
 
     test_fail("fuzz: d%u vector %lu (error %lx) at rip %lx after call %lu: "
               "nr %lu (%lx, %lx, %lx, %lx, %lx)",
@@ -1012,6 +1098,43 @@ static bool arg_has(const char *word)
     return false;
 }
 
+/* Add mfn to the protected frames (kept sorted). */
+static void protect(uint64_t mfn, bool pt)
+{
+    unsigned int i = nr_protected;
+
+    if (nr_protected == PROTECT_MAX || protected_index(mfn) >= 0)
+        return;
+    for (; i > 0 && protected_mfn[i - 1] > mfn; i--) {
+        protected_mfn[i] = protected_mfn[i - 1];
+        protected_pt[i] = protected_pt[i - 1];
+    }
+    protected_mfn[i] = mfn;
+    protected_pt[i] = pt;
+    nr_protected++;
+}
+
+/* Everything below the first free gfn, and the text's copy. */
+static bool setup_protected(void)
+{
+    uint64_t pt0 = va_to_gfn(start_info.pt_base_va);
+
+    if (start_info.first_free_gfn > PROTECT_MAX - GNTTAB_MAX_FRAMES) {
+        test_error("%lu frames to protect",
+                   (unsigned long)start_info.first_free_gfn);
+        return false;
+    }
+    for (uint64_t g = 0; g < start_info.first_free_gfn; g++)
+        protect(p2m[g], g >= pt0 && g < pt0 + start_info.pt_frames);
+    text_size = (size_t)(_text_end - _image_start);
+    if (text_size > sizeof(text_copy)) {
+        test_error("text of %lu bytes", (unsigned long)text_size);
+        return false;
+    }
+    memcpy(text_copy, _image_start, text_size);
+    return true;
+}
+
 /* Map the grant table (all of it, so later setups allocate nothing) at the
  * last scratch pages, which the fuzzing then leaves alone. */
 static void setup_grants(uint64_t last_gfn)
@@ -1029,6 +1152,8 @@ static void setup_grants(uint64_t last_gfn)
     }
     grants = (struct grant_entry *)gfn_to_va(last_gfn);
     nr_grants = st.nr_frames * GRANT_ENTRIES_PER_FRAME;
+    for (unsigned int i = 0; i < st.nr_frames; i++)
+        protect(st.frames[i], false);
 }
 
 /* The hypervisor allocates a domain's event-channel table and grant
@@ -1108,6 +1233,8 @@ static bool setup_fuzzer(void)
     own_l4_mfn = va_to_mfn(start_info.pt_base_va);
     own_pt_mfn = va_to_mfn(start_info.pt_base_va + PAGE_SIZE);
     own_text_mfn = va_to_mfn((uint64_t)_image_start);
+    if (!setup_protected())
+        return false;
     setup_grants(scratch_gfn0 + nr_scratch);
     setup_foreign();
     warm_up();
@@ -1149,7 +1276,9 @@ static uint64_t fuzz_run(void)
     }
     ns = system_time_ns() - t0;
     reap_created(true);
-    console_refill();
+    console_refill(); /* else a domU's check line is lost */
+    test_check(text_changed() < 0, "d%u: the fuzzer's text is intact",
+               start_info.domid);
     print_tally();
     printf("fuzz: d%u %lu calls (+%lu in multicalls) in %lu ms: %lu calls/s\n",
            start_info.domid, (unsigned long)calls, (unsigned long)nested_calls,
