@@ -8,6 +8,8 @@
  *   u  wbinvd, an intercepted instruction the hypervisor does not emulate
  *   s  string port I/O (rep outsb), which is not emulated either
  *   d  a write to a debug register (DR0), which is intercepted
+ *   m  wrmsr of a non-canonical FS base: a #GP, which with no IDT is a
+ *      triple fault (had the write been taken, "hvm-bad: up" would print)
  *   anything else: print "hvm-bad: up" on COM1 and halt for good
  * Entered as a Multiboot loader leaves it: 32-bit protected mode, flat
  * segments, ebx = the Multiboot information (cmdline at offset 16).
@@ -38,6 +40,9 @@ bad_entry:
     je string
     cmp $'d', %al
     je debugreg
+    cmp $'m', %al
+    je badmsr
+print:
     mov $msg, %esi
 1:  movzbl (%esi), %eax
     test %al, %al
@@ -60,6 +65,13 @@ unknown:
 debugreg:
     mov %eax, %dr0
     jmp debugreg
+badmsr:
+    lidt null_idtr
+    mov $0xc0000100, %ecx
+    xor %eax, %eax
+    mov $0x8000, %edx
+    wrmsr
+    jmp print
 string:
     mov $msg, %esi
     mov $4, %ecx

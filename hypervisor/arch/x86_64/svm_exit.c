@@ -16,9 +16,10 @@
  * set; leaf 0x40000000 says "CarapaceHVM\0" (the VMMCALL interface).
  * MSR policy: EFER (SVME hidden), STAR, LSTAR, CSTAR, SFMASK, FS/GS bases,
  * KERNEL_GS_BASE, the SYSENTER MSRs and PAT are the guest's own, in the
- * VMCB; the TSC reads as the host's; APIC_BASE reads as the default and
- * ignores writes; any other MSR is a #GP in the guest, as on hardware that
- * lacks it. VMMCALL, from any ring of the guest: rax = 0, version (returns
+ * VMCB (a non-canonical address or an undefined PAT type is a #GP, as on
+ * hardware); the TSC reads as the host's; APIC_BASE reads as the default
+ * and ignores writes; any other MSR is a #GP in the guest, as on hardware
+ * that lacks it. VMMCALL, from any ring of the guest: rax = 0, version (returns
  * 1); rax = 1, print the byte in rbx on the domain's console; rax = 2, the
  * exits of this vCPU so far (for /bin/tradeoff's exit counts); anything
  * else returns -ENOSYS in rax.
@@ -162,6 +163,34 @@ static uint64_t *svm_msr_slot(struct vmcb *vm, uint32_t msr)
     }
 }
 
+/* Would hardware take val in msr? An address must be canonical (VMLOAD
+ * would put it in the CPU as it is), a PAT entry a memory type that
+ * exists (else VMRUN refuses the VMCB); EFER and the rest are masked or
+ * checked where they are used. */
+static bool svm_msr_value_ok(uint32_t msr, uint64_t val)
+{
+    switch (msr) {
+    case 0xc0000082: /* LSTAR */
+    case 0xc0000083: /* CSTAR */
+    case 0xc0000100: /* FS_BASE */
+    case 0xc0000101: /* GS_BASE */
+    case 0xc0000102: /* KERNEL_GS_BASE */
+    case 0x175:      /* SYSENTER_ESP */
+    case 0x176:      /* SYSENTER_EIP */
+        return (uint64_t)((int64_t)(val << 16) >> 16) == val;
+    case 0x277: /* PAT: each byte 0, 1, 4, 5, 6 or 7 */
+        for (int i = 0; i < 8; i++) {
+            uint8_t t = (uint8_t)(val >> (8 * i));
+
+            if (t > 7 || t == 2 || t == 3)
+                return false;
+        }
+        return true;
+    default:
+        return true;
+    }
+}
+
 static bool svm_msr(struct vcpu *v, struct vmcb *vm)
 {
     static const uint8_t rd[] = {0x0f, 0x32}, wr[] = {0x0f, 0x30};
@@ -178,8 +207,9 @@ static bool svm_msr(struct vcpu *v, struct vmcb *vm)
                      write ? "wrmsr" : "rdmsr", vm->rip);
         return false;
     }
-    if (msr != MSR_EFER && !slot && msr != MSR_APIC_BASE &&
-        !(msr == 0x10 && !write)) {
+    if ((msr != MSR_EFER && !slot && msr != MSR_APIC_BASE &&
+         !(msr == 0x10 && !write)) ||
+        (write && !svm_msr_value_ok(msr, val))) {
         svm_inject_gp(vm); /* on the instruction: it faults */
         return true;
     }
