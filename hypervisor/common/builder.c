@@ -116,18 +116,7 @@ static int builder_alloc(struct builder *b)
 static void builder_copy(struct builder *b, gva_t va, const void *src,
                          uint64_t len)
 {
-    const uint8_t *s = src;
-
-    while (len) {
-        uint64_t off = gva_val(va) & (PAGE_SIZE - 1);
-        uint64_t n = len < PAGE_SIZE - off ? len : PAGE_SIZE - off;
-        mfn_t m = p2m_get(b->d, builder_va_to_gfn(b, va));
-
-        memcpy((uint8_t *)mfn_to_virt(m) + off, s, n);
-        va = gva_add(va, n);
-        s += n;
-        len -= n;
-    }
+    p2m_copy(b->d, gva_val(va) - b->l.virt_base, src, len);
 }
 
 static int builder_load(struct builder *b)

@@ -26,27 +26,6 @@
 #include "p2m.h"
 #include "sched.h"
 
-/* Copy len bytes (NULL: zeroes) to guest-physical gpa. */
-static void hvm_build_copy(struct domain *d, uint64_t gpa, const void *src,
-                           uint64_t len)
-{
-    const uint8_t *s = src;
-
-    while (len) {
-        uint64_t off = gpa & (PAGE_SIZE - 1);
-        uint64_t n = len < PAGE_SIZE - off ? len : PAGE_SIZE - off;
-        uint8_t *dst = mfn_to_virt(p2m_get(d, gfn_init(gpa >> PAGE_SHIFT)));
-
-        if (s)
-            memcpy(dst + off, s, n);
-        else
-            memset(dst + off, 0, n);
-        gpa += n;
-        s = s ? s + n : NULL;
-        len -= n;
-    }
-}
-
 static void hvm_build_load(struct domain *d, const struct builder_config *c,
                            const struct multiboot_image *img,
                            const struct multiboot_layout *l)
@@ -57,16 +36,15 @@ static void hvm_build_load(struct domain *d, const struct builder_config *c,
     struct multiboot_info info;
     struct multiboot_module mod;
 
-    hvm_build_copy(d, img->load_addr,
-                   (const uint8_t *)c->image + img->file_offset,
-                   img->load_size);
+    p2m_copy(d, img->load_addr, (const uint8_t *)c->image + img->file_offset,
+             img->load_size);
     if (m)
-        hvm_build_copy(d, l->mod_gpa, m->data, m->size);
+        p2m_copy(d, l->mod_gpa, m->data, m->size);
     multiboot_info_fill(l, m ? m->size : 0, &info, &mod);
-    hvm_build_copy(d, l->info_gpa, &info, sizeof(info));
-    hvm_build_copy(d, l->info_gpa + sizeof(info), &mod, sizeof(mod));
-    hvm_build_copy(d, l->cmdline_gpa, cmd, strlen(cmd) + 1);
-    hvm_build_copy(d, l->mod_cmdline_gpa, mcmd, strlen(mcmd) + 1);
+    p2m_copy(d, l->info_gpa, &info, sizeof(info));
+    p2m_copy(d, l->info_gpa + sizeof(info), &mod, sizeof(mod));
+    p2m_copy(d, l->cmdline_gpa, cmd, strlen(cmd) + 1);
+    p2m_copy(d, l->mod_cmdline_gpa, mcmd, strlen(mcmd) + 1);
 }
 
 /* The shared-info page and the console ring, outside the guest's RAM. */

@@ -136,6 +136,23 @@ mfn_t p2m_get(const struct domain *d, gfn_t gfn)
     return leaf[g % P2M_PER_FRAME];
 }
 
+void p2m_copy(const struct domain *d, uint64_t gpa, const void *src,
+              uint64_t len)
+{
+    const uint8_t *s = src;
+
+    while (len) {
+        uint64_t off = gpa & (PAGE_SIZE - 1);
+        uint64_t n = len < PAGE_SIZE - off ? len : PAGE_SIZE - off;
+        mfn_t m = p2m_get(d, gfn_init(gpa >> PAGE_SHIFT));
+
+        memcpy((uint8_t *)mfn_to_virt(m) + off, s, n);
+        gpa += n;
+        s += n;
+        len -= n;
+    }
+}
+
 void p2m_free(struct domain *d)
 {
     mfn_t *dir;

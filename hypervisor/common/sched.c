@@ -100,8 +100,10 @@ void sched_wake(struct vcpu *v)
      * still ends it once the domain is unpaused. */
     if (v->state == VCPU_DOWN || v->domain->state != DOMAIN_ACTIVE)
         return;
-    v->poll_deadline = 0;
-    sched_deadlines(v);
+    if (v->poll_deadline) { /* event delivery: requeue only if it polled */
+        v->poll_deadline = 0;
+        sched_deadlines(v);
+    }
     v->state = VCPU_RUNNABLE;
     if (v != sched_cur)
         sched_policy->enqueue(v);

@@ -137,9 +137,6 @@ int arch_hvm_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t info_gpa,
                        uint64_t ram_frames);
 /* Log v's exits per kind (at destroy). */
 void arch_hvm_report(const struct vcpu *v);
-/* v's exits so far, and per kind (the first nkinds kinds). */
-uint64_t arch_hvm_exits(const struct vcpu *v, uint64_t *per_kind,
-                        unsigned nkinds);
 
 /* --- Grant mappings (arch/x86_64/pv_grant.c; rules: common/grant.c) --- */
 

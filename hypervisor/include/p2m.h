@@ -27,6 +27,11 @@ int p2m_grow(struct domain *d, uint64_t nr);
 int p2m_shrink(struct domain *d, uint64_t nr);
 /* The machine frame of gfn, or an invalid mfn past the end. */
 mfn_t p2m_get(const struct domain *d, gfn_t gfn);
+/* Copy len bytes to d's guest-physical address gpa, page by page through
+ * the direct map (the builders, before the domain runs; the caller has
+ * checked the range against d's frames). */
+void p2m_copy(const struct domain *d, uint64_t gpa, const void *src,
+              uint64_t len);
 /* Free the map itself (the domain's frames are freed by their owner). */
 void p2m_free(struct domain *d);
 

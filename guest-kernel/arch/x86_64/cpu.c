@@ -95,6 +95,18 @@ int cpu_space_tables(struct arch_space *s)
     return -SYS_ENOMEM;
 }
 
+void cpu_space_free(struct arch_space *s)
+{
+    for (unsigned int i2 = 0; i2 < ARCH_SPACE_L1S; i2++) {
+        if (s->l1[i2])
+            frame_free(s->l1[i2]);
+    }
+    frame_free(s->l2);
+    frame_free(s->l3);
+    frame_free(s->l4);
+    memset(s, 0, sizeof(*s));
+}
+
 uint32_t cpu_space_lookup(struct arch_space *s, uint64_t va,
                           unsigned int *flags)
 {

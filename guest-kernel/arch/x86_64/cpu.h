@@ -20,6 +20,8 @@ uint64_t cpu_percpu_base(void);
 struct arch_space;
 /* s's root, L3 and L2 (zeroed frames): 0, or -SYS_ENOMEM with none kept. */
 int cpu_space_tables(struct arch_space *s);
+/* Free every table of s (no longer a root anywhere) and clear it. */
+void cpu_space_free(struct arch_space *s);
 /* The frame mapped at user address va in s (0 if none), *flags ARCH_MAP_*. */
 uint32_t cpu_space_lookup(struct arch_space *s, uint64_t va,
                           unsigned int *flags);

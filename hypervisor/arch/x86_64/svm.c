@@ -266,13 +266,3 @@ void arch_hvm_report(const struct vcpu *v)
                                  svm_exit_name(k), s->exits[k]);
     log_info("Domain %u (%s): %s\n", v->domain->id, v->domain->name, line);
 }
-
-uint64_t arch_hvm_exits(const struct vcpu *v, uint64_t *per_kind,
-                        unsigned nkinds)
-{
-    const struct svm_vcpu *s = v->arch.svm;
-
-    for (unsigned i = 0; i < nkinds; i++)
-        per_kind[i] = s && i < HVM_EXIT_KINDS ? s->exits[i] : 0;
-    return s ? s->exits_total : 0;
-}

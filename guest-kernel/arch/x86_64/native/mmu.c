@@ -120,14 +120,7 @@ void arch_space_destroy(struct arch_space *s)
         mmu_load_root(native_phys(native_boot_l4));
         mmu_current = NULL;
     }
-    for (unsigned int i2 = 0; i2 < ARCH_SPACE_L1S; i2++) {
-        if (s->l1[i2])
-            frame_free(s->l1[i2]);
-    }
-    frame_free(s->l2);
-    frame_free(s->l3);
-    frame_free(s->l4);
-    memset(s, 0, sizeof(*s));
+    cpu_space_free(s);
 }
 
 void arch_space_switch(struct arch_space *s, uint64_t kstack_top)

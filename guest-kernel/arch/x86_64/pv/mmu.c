@@ -198,14 +198,7 @@ void arch_space_destroy(struct arch_space *s)
     mmu_remap(s->l3, true);
     mmu_remap(s->l4, true);
     mmu_flush();
-    for (unsigned int i2 = 0; i2 < ARCH_SPACE_L1S; i2++) {
-        if (s->l1[i2])
-            frame_free(s->l1[i2]);
-    }
-    frame_free(s->l2);
-    frame_free(s->l3);
-    frame_free(s->l4);
-    memset(s, 0, sizeof(*s));
+    cpu_space_free(s);
 }
 
 void arch_space_switch(struct arch_space *s, uint64_t kstack_top)
