@@ -216,7 +216,7 @@ static void uart_tx(struct vcpu *v, uint8_t c)
         return;
     }
     if (!uart_room(r))
-        return; /* full: dropping, or the guest did not wait for it */
+        return;          /* full: dropping, or the guest did not wait for it */
     u->dropping = false; /* a reader is back */
     r->out[CONSOLE_RING_IDX(r->out_prod, CONSOLE_RING_OUT_SIZE)] = (char)c;
     __atomic_store_n(&r->out_prod, r->out_prod + 1, __ATOMIC_RELEASE);
