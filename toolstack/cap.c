@@ -462,6 +462,10 @@ static const struct cap_command {
     {"bench", cmd_bench, "bench FILE",
      "(benchmark) create to first console byte, destroy to memory free,\n"
      "and how many such domains fit at once."},
+    {"density", cmd_density, "density FILE [-n MAX]",
+     "(benchmark) run domains from FILE (tiny.cfg) until memory runs out\n"
+     "or MAX run; check their greetings, time a scheduler pass over them,\n"
+     "destroy them all and check every frame came back."},
 };
 
 #define CAP_NCOMMANDS (sizeof(cap_commands) / sizeof(cap_commands[0]))

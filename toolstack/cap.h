@@ -34,6 +34,9 @@ uint64_t cap_free_frames(void);
 int cap_create_domain(const struct config *c, bool paused, int fail_at,
                       uint32_t *domid);
 int cap_console_attach(uint32_t domid, const char *name);
+/* From now on, the domains this process creates have consoles that dom0
+ * connects to only when attached (SYS_DOMCTL_CONSOLE_LATER). */
+void cap_create_console_later(bool on);
 
 int cmd_create(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
@@ -41,5 +44,6 @@ int cmd_cycle(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_density(int argc, char **argv);
 
 #endif /* CAP_CAP_H */

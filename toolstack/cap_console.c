@@ -23,6 +23,10 @@ int cap_console_attach(uint32_t domid, const char *name)
     bool gone = false;
 
     snprintf(path, sizeof(path), "/dev/dom/%u/console", domid);
+    /* A console made to be attached on demand (cap density's domains)
+     * is connected now; others already are (0 all the same). */
+    if (sys_domcons(SYS_DOMCONS_ATTACH, domid) < 0 && errno != ESRCH)
+        return cap_error("console of domain %u: %s", domid, strerror(errno));
     fd = open(path, O_RDWR | O_NONBLOCK);
     if (fd < 0)
         return cap_error("%s: %s", path, strerror(errno));

@@ -87,6 +87,17 @@ static void *cap_read(const struct config *c, enum config_key k,
     return buf;
 }
 
+/* c's memory for messages: "4 MiB", or "256 KiB" when not whole MiB. */
+static const char *cap_mem(const struct config *c, char *buf, size_t len)
+{
+    if (c->memory_kib % 1024)
+        snprintf(buf, len, "%llu KiB", (unsigned long long)c->memory_kib);
+    else
+        snprintf(buf, len, "%llu MiB",
+                 (unsigned long long)(c->memory_kib / 1024));
+    return buf;
+}
+
 /* A build's error, naming the config line it comes from where it can. */
 static int cap_build_error(const struct config *c, const char *err)
 {
@@ -94,9 +105,14 @@ static int cap_build_error(const struct config *c, const char *err)
 
     if (strncmp(err, "image: ", 7) == 0 &&
         (strstr(err, "too small") || strstr(err, "an hvm domain has"))) {
-        config_where(c, CONFIG_KEY_MEMORY, where, sizeof(where));
-        return cap_error("%s: memory = %llu: %s", where,
-                         (unsigned long long)c->memory_mib, err + 7);
+        bool kib = c->line[CONFIG_KEY_MEMORY_KIB] != 0;
+
+        config_where(c, kib ? CONFIG_KEY_MEMORY_KIB : CONFIG_KEY_MEMORY, where,
+                     sizeof(where));
+        return cap_error(
+            "%s: %s = %llu: %s", where, kib ? "memory_kib" : "memory",
+            (unsigned long long)(kib ? c->memory_kib : c->memory_kib / 1024),
+            err + 7);
     }
     if (strncmp(err, "image: ", 7) == 0) {
         config_where(c, CONFIG_KEY_KERNEL, where, sizeof(where));
@@ -109,10 +125,27 @@ static int cap_build_error(const struct config *c, const char *err)
  * step (build_result.stage_ns), when cap_profile is set. */
 static bool cap_profile;
 static uint64_t cap_read_ns, cap_stage_ns[BUILD_NSTEPS];
+/* cap_create_console_later(): dom0 attaches consoles on demand. */
+static bool cap_console_later;
+
+void cap_create_console_later(bool on)
+{
+    cap_console_later = on;
+}
 
 static uint64_t cap_clock(void)
 {
     return sys_uptime();
+}
+
+static int cap_name_taken(const struct config *c,
+                          const struct domctl_domaininfo *d)
+{
+    char where[CONFIG_PATH_MAX + 32];
+
+    config_where(c, CONFIG_KEY_NAME, where, sizeof(where));
+    return cap_error("%s: name = \"%s\": domain %u has that name", where,
+                     c->name, d->domid);
 }
 
 /* Read the images and build (or, dry, only plan) the domain of c; errors
@@ -122,10 +155,11 @@ static int cap_build(const struct config *c, bool paused, int fail_at, bool dry,
 {
     struct build_params p = {
         .name = c->name,
-        .memory_bytes = c->memory_mib << 20,
+        .memory_bytes = c->memory_kib << 10,
         .cmdline = c->cmdline,
         .paused = paused,
         .hvm = c->hvm,
+        .console_later = cap_console_later,
         .fail_at = fail_at,
     };
     struct domctl_domaininfo d;
@@ -133,13 +167,11 @@ static int cap_build(const struct config *c, bool paused, int fail_at, bool dry,
     void *kernel, *ramdisk = NULL;
     int rc;
 
-    if (cap_find_quiet(c->name, &d) == 0) {
-        char where[CONFIG_PATH_MAX + 32];
-
-        config_where(c, CONFIG_KEY_NAME, where, sizeof(where));
-        return cap_error("%s: name = \"%s\": domain %u has that name", where,
-                         c->name, d.domid);
-    }
+    /* A name in use: said with the domain that has it. Only -n asks
+     * first; a create finds out from createdomain (-EEXIST), so that it
+     * does not walk every domain (cap density makes thousands). */
+    if (dry && cap_find_quiet(c->name, &d) == 0)
+        return cap_name_taken(c, &d);
     uint64_t t0 = sys_uptime();
 
     if (cap_profile)
@@ -158,6 +190,9 @@ static int cap_build(const struct config *c, bool paused, int fail_at, bool dry,
     rc = dry ? build_plan(&p, r, err, sizeof(err))
              : build_domain(cap_domctl, &p, r, err, sizeof(err));
     memcpy(cap_stage_ns, r->stage_ns, sizeof(cap_stage_ns));
+    if (rc && !dry && strncmp(err, "createdomain: ", 14) == 0 &&
+        cap_find_quiet(c->name, &d) == 0)
+        return cap_name_taken(c, &d);
     return rc ? cap_build_error(c, err) : CAP_OK;
 }
 
@@ -178,9 +213,11 @@ static int cap_create_dry_hvm(const struct config *c,
 {
     const struct multiboot_layout *l = &r->hvm_layout;
 
-    printf("Domain %s: hvm, %llu MiB, 1 vCPU, kernel %s (Multiboot, entry "
+    char mem[32];
+
+    printf("Domain %s: hvm, %s, 1 vCPU, kernel %s (Multiboot, entry "
            "%#llx)%s%s\n",
-           c->name, (unsigned long long)c->memory_mib, c->kernel,
+           c->name, cap_mem(c, mem, sizeof(mem)), c->kernel,
            (unsigned long long)r->entry, c->ramdisk[0] ? ", ramdisk " : "",
            c->ramdisk);
     printf("  cmdline \"%s\"; on_poweroff %s, on_reboot %s, on_crash %s\n",
@@ -201,14 +238,15 @@ static int cap_create_dry(const struct config *c)
 {
     struct build_result r;
     const struct domlayout *l = &r.layout;
+    char mem[32];
 
     if (cap_build(c, false, -1, true, &r))
         return CAP_FAIL;
     if (c->hvm)
         return cap_create_dry_hvm(c, &r);
-    printf("Domain %s: %llu MiB, %u vCPU, kernel %s (ABI %u.%u, entry %#llx)"
+    printf("Domain %s: %s, %u vCPU, kernel %s (ABI %u.%u, entry %#llx)"
            "%s%s\n",
-           c->name, (unsigned long long)c->memory_mib, c->vcpus, c->kernel,
+           c->name, cap_mem(c, mem, sizeof(mem)), c->vcpus, c->kernel,
            r.abi_version >> 16, r.abi_version & 0xffff,
            (unsigned long long)r.entry, c->ramdisk[0] ? ", ramdisk " : "",
            c->ramdisk);
@@ -490,6 +528,7 @@ int cmd_bench(int argc, char **argv)
     uint64_t t0 = 0, t1 = 0, t2, t3, before = 0;
     uint32_t domid, ids[1024];
     unsigned n = 0;
+    char mem[32];
     int fd;
 
     if (argc != 2)
@@ -540,8 +579,8 @@ int cmd_bench(int argc, char **argv)
                (strrchr(c.name, '-') ? strlen(strrchr(c.name, '-')) : 0)] =
             '\0';
     }
-    printf("bench: %u domains of %llu MiB at once; free frames left: %llu\n", n,
-           (unsigned long long)c.memory_mib,
+    printf("bench: %u domains of %s at once; free frames left: %llu\n", n,
+           cap_mem(&c, mem, sizeof(mem)),
            (unsigned long long)cap_free_frames());
     for (unsigned i = 0; i < n; i++)
         cap_domctl(DOMCTL_destroy, (void *)(uintptr_t)ids[i]);

@@ -22,6 +22,12 @@ void conback_init(void);
  * -SYS_ENOSPC (CONBACK_DOMAINS domains connected), -SYS_ENOMEM (no frames
  * for its history) or -SYS_EIO (its ring could not be mapped or bound). */
 int conback_setup(uint32_t domid);
+/* SYS_domcons: connect to domid's console now (a domain made with
+ * SYS_DOMCTL_CONSOLE_LATER, or one whose slot was taken), or disconnect
+ * and free its slot. Errors: uapi/sys.h, SYS_DOMCONS_*. -SYS_EPERM
+ * where there is no back end (a domU's kernel). */
+int conback_attach(uint32_t domid);
+int conback_detach(uint32_t domid);
 /* dev: the fs node's device number (FS_DEV_DOMCONS + domid). */
 long conback_read(uint32_t domid, uint64_t *pos, int flags, struct vm *vm,
                   uint64_t ubuf, uint64_t len);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * dom0's console back end. At boot and on every VIRQ_DOM_EXC it walks the
- * domains (arch_domctl_getdomaininfo). A domU with a console port that it
- * has not connected to yet gets connected: its ring (grant ref
+ * dom0's console back end. At boot it walks the domains
+ * (arch_domctl_getdomaininfo); later it connects to a new domain when the
+ * toolstack sets up its console (conback_setup, at DOMCTL_console_setup)
+ * or, for one made with SYS_DOMCTL_CONSOLE_LATER, when it is attached
+ * (conback_attach, SYS_domcons); on every VIRQ_DOM_EXC it looks again at
+ * the domains it is connected to. Connecting: its ring (grant ref
  * console_gref of that domain) is mapped read-write into the kernel and
  * its console port bound. Output is drained into a per-domain history of
  * the last CONBACK_HISTORY bytes whenever the port fires; a domain that
@@ -298,6 +301,30 @@ static void conback_scan(void)
             conback_disconnect(conback_at(i)); /* gone */
 }
 
+/* On VIRQ_DOM_EXC: what changed for the domains we are connected to (a
+ * new domain is connected by conback_setup or conback_attach, not found
+ * here): a walk of the connected slots, not of every domain, so that
+ * thousands of domains whose consoles wait unattached cost nothing. */
+static void conback_check(void)
+{
+    struct arch_domaininfo d;
+
+    for (unsigned int i = 0; i < conback_count; i++) {
+        struct conback *c = conback_at(i);
+        int rc;
+
+        if (!c->connected)
+            continue;
+        rc = arch_domctl_getdomaininfo(c->domid, &d);
+        if (rc == 0 && d.domid == c->domid)
+            conback_domain(&d);
+        else if (rc == 0 || rc == -SYS_ESRCH)
+            conback_disconnect(c); /* gone */
+        else
+            kprintf("kernel: console back end: domain info failed: %d\n", rc);
+    }
+}
+
 void conback_init(void)
 {
     struct arch_domaininfo d;
@@ -310,8 +337,8 @@ void conback_init(void)
         return;
     }
     conback_on = true;
-    event_on_dom_exc(conback_scan);
-    conback_scan();
+    event_on_dom_exc(conback_check);
+    conback_scan(); /* the domains the hypervisor built at boot */
 }
 
 int conback_setup(uint32_t domid)
@@ -330,6 +357,44 @@ int conback_setup(uint32_t domid)
     if (rc == 0 && (!c || !c->connected))
         rc = -SYS_EIO; /* it said why (cannot map or bind) */
     return rc;
+}
+
+int conback_attach(uint32_t domid)
+{
+    struct arch_domaininfo d;
+    struct conback *c = conback_find(domid);
+    int rc;
+
+    if (!conback_on)
+        return -SYS_EPERM;
+    if (c && c->connected)
+        return 0;
+    rc = arch_domctl_getdomaininfo(domid, &d);
+    if (rc || d.domid != domid || !d.console_port || domid == 0)
+        return -SYS_ESRCH;
+    rc = conback_domain(&d);
+    if (rc)
+        return rc;
+    c = conback_find(domid);
+    /* A stopped domain is drained once and disconnected: its history
+     * is what there is to read. */
+    if (!c || (!c->connected && conback_alive(d.state)))
+        return -SYS_EIO;
+    return 0;
+}
+
+int conback_detach(uint32_t domid)
+{
+    struct conback *c = conback_find(domid);
+
+    if (!conback_on)
+        return -SYS_EPERM;
+    if (!c)
+        return -SYS_ESRCH;
+    conback_disconnect(c);
+    c->used = false; /* the slot (and its frames) for the next domain */
+    sched_wakeup(c);
+    return 0;
 }
 
 long conback_read(uint32_t domid, uint64_t *pos, int flags, struct vm *vm,

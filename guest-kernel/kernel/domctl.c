@@ -134,6 +134,8 @@ static long domctl_readlog(struct proc *p, struct domctl_readlog *a)
 
 long domctl_syscall(struct proc *p, uint64_t cmd, uint64_t uarg)
 {
+    /* SYS_DOMCTL_CONSOLE_LATER: the kernel's flag, not the hypervisor's. */
+    const bool console_later = (cmd & SYS_DOMCTL_CONSOLE_LATER) != 0;
     union {
         struct domctl_domaininfo info;
         struct domctl_createdomain create;
@@ -146,7 +148,10 @@ long domctl_syscall(struct proc *p, uint64_t cmd, uint64_t uarg)
         struct domctl_physinfo phys;
         struct domctl_readlog log;
     } a;
-    long size = domctl_arg_size(cmd), rc;
+    long size, rc;
+
+    cmd &= ~(uint64_t)SYS_DOMCTL_CONSOLE_LATER;
+    size = domctl_arg_size(cmd);
 
     /* A domU's call goes to the hypervisor too: it is the one that says
      * -EPERM (and a test in a domU checks that it does). */
@@ -170,8 +175,10 @@ long domctl_syscall(struct proc *p, uint64_t cmd, uint64_t uarg)
         rc = arch_domctl(cmd, (uint64_t)&a);
     }
     /* Serve the new console now, or refuse the domain while it is still
-     * being built (the toolstack then destroys it). */
-    if (cmd == DOMCTL_console_setup && rc == 0 && domctl_dom0)
+     * being built (the toolstack then destroys it); with
+     * SYS_DOMCTL_CONSOLE_LATER, only when first attached (SYS_domcons). */
+    if (cmd == DOMCTL_console_setup && rc == 0 && domctl_dom0 &&
+        !console_later)
         rc = conback_setup(a.console.domid);
     /* Out fields (and what the hypervisor left of the in fields). */
     if (vm_copy_out(&p->vm, uarg, &a, (size_t)size))

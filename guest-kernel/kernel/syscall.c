@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "arch.h"
+#include "conback.h"
 #include "console.h"
 #include "domctl.h"
 #include "file.h"
@@ -404,6 +405,21 @@ static long sys_mapcycle(struct proc *p, const uint64_t *a)
     return vm_map_cycle(a[0]);
 }
 
+static long sys_domcons(struct proc *p, const uint64_t *a)
+{
+    (void)p;
+    if (a[1] > UINT32_MAX)
+        return -SYS_ESRCH;
+    switch (a[0]) {
+    case SYS_DOMCONS_ATTACH:
+        return conback_attach((uint32_t)a[1]);
+    case SYS_DOMCONS_DETACH:
+        return conback_detach((uint32_t)a[1]);
+    default:
+        return -SYS_EINVAL;
+    }
+}
+
 static const syscall_fn syscall_table[SYS_NR] = {
     [SYS_exit] = sys_exit,         [SYS_write] = sys_write,
     [SYS_read] = sys_read,         [SYS_open] = sys_open,
@@ -420,6 +436,7 @@ static const syscall_fn syscall_table[SYS_NR] = {
     [SYS_grant] = sys_grant,       [SYS_dup2] = sys_dup2,
     [SYS_chdir] = sys_chdir,       [SYS_getcwd] = sys_getcwd,
     [SYS_mapcycle] = sys_mapcycle,
+    [SYS_domcons] = sys_domcons,
 };
 
 void syscall_dispatch(struct arch_regs *r)

@@ -27,15 +27,62 @@
 _Static_assert(sizeof(struct domain) <= PAGE_SIZE, "one frame per domain");
 
 static struct domain *domain_table[DOMAIN_MAX];
+/* Every id below it is taken (ids 1 up: dom0 is made by the boot code):
+ * where the search for a free id starts, so that making the 10,000th
+ * domain does not look at the 9,999 before it. */
+static uint32_t domain_free_hint = 1;
 /* domUs that have stopped and wait for domain_reap (linked by reap_next). */
 static struct domain *domain_reap_list;
 /* Every domain, in id order (linked by next): what walks all domains
  * (timers every tick, domctl) pays for those that exist, not for 1024. */
 static struct domain *domain_list;
+static struct domain *domain_list_tail; /* its last: ids mostly grow */
+/* Names, hashed (linked by name_next): a create's "name taken?" check
+ * looks at one bucket, not at every domain. */
+#define DOMAIN_NAME_BUCKETS 4096
+static struct domain *domain_names[DOMAIN_NAME_BUCKETS];
+
+static unsigned domain_name_hash(const char *name)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+
+    for (; *name; name++)
+        h = (h ^ (uint8_t)*name) * 16777619u;
+    return h % DOMAIN_NAME_BUCKETS;
+}
+
+struct domain *domain_find_name(const char *name)
+{
+    struct domain *d = domain_names[domain_name_hash(name)];
+
+    while (d && strcmp(d->name, name) != 0)
+        d = d->name_next;
+    return d;
+}
+
+static void domain_name_del(struct domain *d)
+{
+    struct domain **pp = &domain_names[domain_name_hash(d->name)];
+
+    while (*pp && *pp != d)
+        pp = &(*pp)->name_next;
+    if (*pp)
+        *pp = d->name_next;
+}
 
 struct domain *domain_get(uint32_t id)
 {
     return id < DOMAIN_MAX ? domain_table[id] : NULL;
+}
+
+uint32_t domain_free_id(void)
+{
+    uint32_t id = domain_free_hint;
+
+    while (id < DOMAIN_MAX && domain_table[id])
+        id++;
+    domain_free_hint = id;
+    return id;
 }
 
 struct domain *domain_first(void)
@@ -46,21 +93,33 @@ struct domain *domain_first(void)
 static void domain_list_add(struct domain *d)
 {
     struct domain **pp = &domain_list;
+    unsigned h = domain_name_hash(d->name);
 
+    d->name_next = domain_names[h];
+    domain_names[h] = d;
+    if (domain_list_tail && domain_list_tail->id < d->id)
+        pp = &domain_list_tail->next; /* the usual case: at the end */
     while (*pp && (*pp)->id < d->id)
         pp = &(*pp)->next;
     d->next = *pp;
     *pp = d;
+    if (!d->next)
+        domain_list_tail = d;
 }
 
 static void domain_list_del(struct domain *d)
 {
-    struct domain **pp = &domain_list;
+    struct domain **pp = &domain_list, *prev = NULL;
 
-    while (*pp && *pp != d)
+    domain_name_del(d);
+    while (*pp && *pp != d) {
+        prev = *pp;
         pp = &(*pp)->next;
+    }
     if (*pp)
         *pp = d->next;
+    if (domain_list_tail == d)
+        domain_list_tail = prev;
 }
 
 /* Tell dom0 that another domain came, stopped or went (VIRQ_DOM_EXC). */
@@ -194,6 +253,8 @@ void domain_destroy(struct domain *d)
     log_info("Domain %u (%s) destroyed: %lu frames freed, %d still in use\n",
              d->id, d->name, freed, busy);
     domain_table[d->id] = NULL;
+    if (d->id && d->id < domain_free_hint)
+        domain_free_hint = d->id;
     domain_list_del(d);
     domain_exc(d);
     frame_free(virt_to_mfn(d), 0);

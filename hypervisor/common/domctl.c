@@ -69,8 +69,12 @@ static long domctl_getdomaininfo(struct vcpu *v, uint64_t va)
                (const char *)&zero + sizeof(in.domid),
                sizeof(in) - sizeof(in.domid)) != 0)
         return -CARAPACE_EINVAL;
-    for (const struct domain *d = domain_first(); d; d = d->next) {
-        if (d->id < in.domid)
+    /* The first domain from in.domid up: by id, not a walk of the list
+     * (a toolstack asks for each of 10,000 domains in turn). */
+    for (uint64_t id = in.domid; id < DOMAIN_MAX; id++) {
+        const struct domain *d = domain_get((uint32_t)id);
+
+        if (!d)
             continue;
         domctl_info_fill(d, &out);
         return guestmem_write(gva_init(va), &out, sizeof(out))
@@ -94,17 +98,14 @@ static bool domctl_name_ok(const char *name)
     }
     if (n == 0 || n == DOMCTL_NAME_MAX)
         return false;
-    for (const struct domain *d = domain_first(); d; d = d->next)
-        if (strcmp(d->name, name) == 0)
-            return false;
-    return true;
+    return domain_find_name(name) == NULL;
 }
 
 static long domctl_createdomain(struct vcpu *v, uint64_t va)
 {
     struct domctl_createdomain c;
     struct domain *d = NULL;
-    uint32_t id = 1;
+    uint32_t id;
     int err;
 
     (void)v;
@@ -118,8 +119,7 @@ static long domctl_createdomain(struct vcpu *v, uint64_t va)
         return -CARAPACE_EEXIST; /* taken, or not a name (docs/abi.md) */
     if ((c.flags & DOMCTL_F_HVM) && !arch_hvm_available())
         return -CARAPACE_ENOSYS; /* no SVM: nothing is made */
-    while (id < DOMAIN_MAX && domain_get(id))
-        id++;
+    id = domain_free_id();
     if (id == DOMAIN_MAX)
         return -CARAPACE_ENOSPC;
     err = domain_create(

@@ -79,6 +79,9 @@ static uint64_t frame_nframes;                        /* set at boot */
 static uint32_t frame_free_head[FRAME_MAX_ORDER + 1]; /* frame_lock */
 static uint64_t frame_nfree;                          /* frame_lock */
 static uint64_t frame_nram;                           /* frame_lock */
+/* frame_lock: frames owned by FRAME_OWNER_HYP, so that DOMCTL_physinfo,
+ * on every create, does not count them in a walk of the whole table. */
+static uint64_t frame_nhyp;
 static uint64_t frame_fault_at;     /* frame_lock: the call that fails, 0 */
 static uint64_t frame_fault_allocs; /* frame_lock: calls since the arm */
 static bool frame_fault_fired;      /* frame_lock */
@@ -105,6 +108,7 @@ int frame_table_init(struct frame *table, uint64_t nframes)
     frame_nframes = nframes;
     frame_nfree = 0;
     frame_nram = 0;
+    frame_nhyp = 0;
     spinlock_unlock(&frame_lock);
     return 0;
 }
@@ -153,6 +157,7 @@ static void frame_insert_free(uint64_t idx, unsigned order)
     struct frame *b;
 
     for (i = idx; i < idx + n; i++) {
+        frame_nhyp -= frame_table[i].owner == FRAME_OWNER_HYP;
         frame_table[i].owner = FRAME_OWNER_FREE;
         frame_table[i].type = FRAME_TYPE_NONE;
         frame_table[i].flags = 0;
@@ -258,6 +263,8 @@ int frame_mark_reserved(mfn_t first, uint64_t count, uint32_t owner)
             frame_table[i].ref_count = 0;
         }
         frame_nram += count;
+        if (owner == FRAME_OWNER_HYP)
+            frame_nhyp += count;
     }
     spinlock_unlock(&frame_lock);
     return rc;
@@ -370,6 +377,8 @@ int frame_set_owner(mfn_t mfn, uint32_t from, uint32_t to)
         rc = -CARAPACE_EPERM;
     else
         frame_table[idx].owner = to;
+    if (rc == 0)
+        frame_nhyp += (to == FRAME_OWNER_HYP) - (from == FRAME_OWNER_HYP);
     spinlock_unlock(&frame_lock);
     return rc;
 }
@@ -423,6 +432,8 @@ mfn_t frame_alloc(unsigned order, uint32_t owner)
         frame_table[i].ref_count = 0;
     }
     frame_nfree -= 1ULL << order;
+    if (owner == FRAME_OWNER_HYP)
+        frame_nhyp += 1ULL << order;
     spinlock_unlock(&frame_lock);
     return mfn_init(idx);
 }
@@ -464,6 +475,11 @@ uint64_t frame_count_owned(uint32_t owner)
     uint64_t i, n = 0;
 
     spinlock_lock(&frame_lock);
+    if (owner == FRAME_OWNER_HYP) {
+        n = frame_nhyp;
+        spinlock_unlock(&frame_lock);
+        return n;
+    }
     for (i = 0; i < frame_nframes; i++) {
         if (frame_table[i].owner == owner)
             n++;
@@ -557,7 +573,8 @@ static int frame_check_list(unsigned order, uint64_t *frames, uint64_t *heads)
 }
 
 /* Check every entry, count free frames, heads and RAM. frame_lock held. */
-static int frame_check_table(uint64_t *nfree, uint64_t *heads, uint64_t *ram)
+static int frame_check_table(uint64_t *nfree, uint64_t *heads, uint64_t *ram,
+                             uint64_t *hyp)
 {
     uint64_t i;
     int rc;
@@ -569,18 +586,19 @@ static int frame_check_table(uint64_t *nfree, uint64_t *heads, uint64_t *ram)
         *nfree += frame_table[i].owner == FRAME_OWNER_FREE;
         *heads += (frame_table[i].flags & FRAME_F_FREE_HEAD) != 0;
         *ram += frame_table[i].owner != FRAME_OWNER_NONE;
+        *hyp += frame_table[i].owner == FRAME_OWNER_HYP;
     }
     return 0;
 }
 
 int frame_check(void)
 {
-    uint64_t nfree = 0, heads = 0, ram = 0, lfree = 0, lheads = 0;
+    uint64_t nfree = 0, heads = 0, ram = 0, hyp = 0, lfree = 0, lheads = 0;
     unsigned o;
     int rc;
 
     spinlock_lock(&frame_lock);
-    rc = frame_check_table(&nfree, &heads, &ram);
+    rc = frame_check_table(&nfree, &heads, &ram, &hyp);
     for (o = 0; rc == 0 && o <= FRAME_MAX_ORDER; o++)
         rc = frame_check_list(o, &lfree, &lheads);
     if (rc)
@@ -592,6 +610,8 @@ int frame_check(void)
         rc = frame_check_fail("free head not in any list", heads);
     else if (ram != frame_nram)
         rc = frame_check_fail("RAM count mismatch", frame_nram);
+    else if (hyp != frame_nhyp)
+        rc = frame_check_fail("hypervisor frame count mismatch", frame_nhyp);
 out:
     spinlock_unlock(&frame_lock);
     return rc;

@@ -19,7 +19,7 @@
 #include "addr.h"
 #include "timerq.h"
 
-#define DOMAIN_MAX          1024
+#define DOMAIN_MAX          16384
 #define DOMAIN_NAME_MAX     32
 #define DOMAIN_F_PRIVILEGED 0x1 /* may use domain-control hypercalls */
 #define DOMAIN_F_KEEP       0x2 /* the toolstack's: kept when it stops */
@@ -76,6 +76,7 @@ struct domain {
     uint64_t console_tick;        /* timer tick of the last budget refill */
     struct domain *reap_next;     /* domain.c's list of stopped domains */
     struct domain *next;          /* all domains, in id order (domain_first) */
+    struct domain *name_next;     /* domain.c's name hash chain */
     struct grant_domain *grant;   /* grant tables (grant.c), or NULL */
     struct evtchn_domain *evtchn; /* its ports (evtchn.c); NULL: none yet */
     uint32_t console_port;        /* its end of the console channel (domU) */
@@ -89,6 +90,10 @@ struct domain {
 int domain_create(uint32_t id, const char *name, uint32_t flags,
                   struct domain **out);
 struct domain *domain_get(uint32_t id);
+/* The domain called name, or NULL. */
+struct domain *domain_find_name(const char *name);
+/* The lowest id from 1 up that no domain has, or DOMAIN_MAX if none. */
+uint32_t domain_free_id(void);
 /* Every domain in id order: for (d = domain_first(); d; d = d->next). */
 struct domain *domain_first(void);
 /* Stop the domain for good: reason is a SHUTDOWN_* value. */

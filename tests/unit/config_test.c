@@ -49,7 +49,7 @@ static void test_full(void)
                        "\ton_crash = \"restart\"\n"),
              0);
     CHECK_STR(c.name, "hello");
-    CHECK_EQ(c.memory_mib, 4);
+    CHECK_EQ(c.memory_kib, 4 * 1024);
     CHECK_STR(c.kernel, "/boot/kernel.elf");
     CHECK_STR(c.ramdisk, "/boot/hello.cpio");
     CHECK_STR(c.cmdline, "init=/bin/hello a#b \"q\" \\");
@@ -67,7 +67,7 @@ static void test_defaults(void)
     char where[64];
 
     CHECK_EQ(parse(&c, "name = \"a-b_c.9\"\nkernel = \"k\""), 0);
-    CHECK_EQ(c.memory_mib, 16);
+    CHECK_EQ(c.memory_kib, 16 * 1024);
     CHECK_EQ(c.vcpus, 1);
     CHECK_STR(c.ramdisk, "");
     CHECK_STR(c.cmdline, "");
@@ -240,7 +240,7 @@ static void test_overrides(void)
 
     CHECK_EQ(parse(&c, "name = \"hello\"\nmemory = 4\nkernel = \"k\"\n"), 0);
     CHECK_EQ(config_override(&c, "memory=8", err, sizeof(err)), 0);
-    CHECK_EQ(c.memory_mib, 8);
+    CHECK_EQ(c.memory_kib, 8 * 1024);
     CHECK_EQ(c.line[CONFIG_KEY_MEMORY], CONFIG_LINE_CMDLINE);
     CHECK_EQ(config_override(&c, "name=hello2", err, sizeof(err)), 0);
     CHECK_STR(c.name, "hello2");
@@ -252,7 +252,7 @@ static void test_overrides(void)
     CHECK_STR(c.cmdline, "init=/bin/sh");
     CHECK_EQ(config_override(&c, "memory=lots", err, sizeof(err)), -1);
     CHECK_STR(err, "command line: memory = lots: not a number of MiB");
-    CHECK_EQ(c.memory_mib, 8); /* unchanged by the failure */
+    CHECK_EQ(c.memory_kib, 8 * 1024); /* unchanged by the failure */
     CHECK_EQ(config_override(&c, "size=3", err, sizeof(err)), -1);
     CHECK_STR(err, "command line: size = 3: unknown key");
     CHECK_EQ(config_override(&c, "memory", err, sizeof(err)), -1);
@@ -283,7 +283,7 @@ static void test_files(void)
     fputs("name = \"ok\"\nmemory = 4\nkernel = \"/boot/kernel.elf\"\n", f);
     fclose(f);
     CHECK_EQ(config_load(&c, path, 2, ov, err, sizeof(err)), 0);
-    CHECK_EQ(c.memory_mib, 32);
+    CHECK_EQ(c.memory_kib, 32 * 1024);
     CHECK_EQ(c.on_reboot, CONFIG_PRESERVE);
     CHECK_STR(c.name, "ok");
     CHECK(!c.hvm);

@@ -73,12 +73,17 @@ static int build_populate_fail(struct build *b, enum build_step s, long rc)
 {
     if (b->free_before == UINT64_MAX)
         return build_fail(b, s, "%s", strerror((int)-rc));
+    uint64_t need = b->l.nr * PAGE, have = b->free_before * PAGE;
+    /* MiB, as the config says; KiB for a domain smaller than that. */
+    bool kib = need < (1u << 20);
+
     return build_fail(b, s,
-                      "not enough free memory: %llu MiB needed, %llu MiB "
+                      "not enough free memory: %llu %s needed, %llu %s "
                       "(%llu frames) free",
-                      (unsigned long long)(b->l.nr * PAGE >> 20),
-                      (unsigned long long)(b->free_before * PAGE >> 20),
-                      (unsigned long long)b->free_before);
+                      (unsigned long long)(need >> (kib ? 10 : 20)),
+                      kib ? "KiB" : "MiB",
+                      (unsigned long long)(have >> (kib ? 10 : 20)),
+                      kib ? "KiB" : "MiB", (unsigned long long)b->free_before);
 }
 
 /* Why step s failed with rc: dom0's kernel refuses a console it cannot
@@ -233,8 +238,11 @@ static int build_load(struct build *b)
 int build_console(struct build *b, uint64_t gfn)
 {
     struct domctl_console c = {.domid = b->domid, .gfn = gfn};
+    uint64_t op = DOMCTL_console_setup;
 
-    if (build_call(b, BUILD_CONSOLE, DOMCTL_console_setup, &c))
+    if (b->p->console_later)
+        op |= SYS_DOMCTL_CONSOLE_LATER; /* dom0's kernel: attach later */
+    if (build_call(b, BUILD_CONSOLE, op, &c))
         return -1;
     b->port = c.port;
     return 0;

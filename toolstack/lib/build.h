@@ -44,6 +44,9 @@ struct build_params {
     const char *cmdline;
     bool paused; /* leave it paused */
     bool hvm;    /* kernel is a Multiboot image, run under SVM */
+    /* dom0's console back end connects only when the console is attached
+     * (SYS_domcons), not at once: for domains by the thousand. */
+    bool console_later;
     int fail_at; /* tests: fail at this step (-1: never) */
     /* Profiling (cap bench): a clock in ns, or NULL; build_result's
      * stage_ns then gets the time spent in each step. */

@@ -33,6 +33,7 @@ static const struct {
     [CONFIG_KEY_ON_REBOOT] = {"on_reboot", KIND_ACTION},
     [CONFIG_KEY_ON_CRASH] = {"on_crash", KIND_ACTION},
     [CONFIG_KEY_TYPE] = {"type", KIND_STRING},
+    [CONFIG_KEY_MEMORY_KIB] = {"memory_kib", KIND_NUMBER},
 };
 
 static const char *const config_actions[] = {
@@ -65,7 +66,7 @@ void config_init(struct config *c, const char *file)
 {
     memset(c, 0, sizeof(*c));
     snprintf(c->file, sizeof(c->file), "%s", file);
-    c->memory_mib = 16;
+    c->memory_kib = 16 * 1024;
     c->vcpus = 1;
     c->on_poweroff = CONFIG_DESTROY;
     c->on_reboot = CONFIG_RESTART;
@@ -157,6 +158,12 @@ static int config_apply(struct config *c, const struct config_item *it,
         return ITEM_FAIL(it, "unknown key");
     if (strict && c->line[k] > 0)
         return ITEM_FAIL(it, "set twice (first on line %d)", c->line[k]);
+    if (strict && k == CONFIG_KEY_MEMORY_KIB && c->line[CONFIG_KEY_MEMORY] > 0)
+        return ITEM_FAIL(it, "memory is set too (line %d): one of the two",
+                         c->line[CONFIG_KEY_MEMORY]);
+    if (strict && k == CONFIG_KEY_MEMORY && c->line[CONFIG_KEY_MEMORY_KIB] > 0)
+        return ITEM_FAIL(it, "memory_kib is set too (line %d): one of the two",
+                         c->line[CONFIG_KEY_MEMORY_KIB]);
     switch (config_keys[k].kind) {
     case KIND_STRING:
     case KIND_ACTION:
@@ -167,7 +174,9 @@ static int config_apply(struct config *c, const struct config_item *it,
         if (strict && it->quoted)
             return ITEM_FAIL(it, "%s",
                              k == CONFIG_KEY_MEMORY ? "not a number of MiB"
-                                                    : "not a number");
+                             : k == CONFIG_KEY_MEMORY_KIB
+                                 ? "not a number of KiB"
+                                 : "not a number");
         break;
     }
     switch (k) {
@@ -186,7 +195,16 @@ static int config_apply(struct config *c, const struct config_item *it,
         if (rc == -2 || v < CONFIG_MEMORY_MIN)
             return ITEM_FAIL(it, "out of range (%d .. %d MiB)",
                              CONFIG_MEMORY_MIN, CONFIG_MEMORY_MAX);
-        c->memory_mib = v;
+        c->memory_kib = v * 1024;
+        break;
+    case CONFIG_KEY_MEMORY_KIB:
+        rc = config_number(it->value, CONFIG_MEMORY_KIB_MAX, &v);
+        if (rc == -1)
+            return ITEM_FAIL(it, "not a number of KiB");
+        if (rc == -2 || v < CONFIG_MEMORY_KIB_MIN || v % 4)
+            return ITEM_FAIL(it, "out of range (%d .. %d KiB, a multiple of 4)",
+                             CONFIG_MEMORY_KIB_MIN, CONFIG_MEMORY_KIB_MAX);
+        c->memory_kib = v;
         break;
     case CONFIG_KEY_KERNEL:
     case CONFIG_KEY_RAMDISK:

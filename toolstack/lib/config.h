@@ -20,6 +20,9 @@
 #define CONFIG_CMDLINE_MAX 1024
 #define CONFIG_MEMORY_MIN  1    /* MiB */
 #define CONFIG_MEMORY_MAX  1024 /* MiB */
+/* memory_kib: small domains (a test guest built for it), whole frames */
+#define CONFIG_MEMORY_KIB_MIN 128
+#define CONFIG_MEMORY_KIB_MAX (CONFIG_MEMORY_MAX * 1024)
 #define CONFIG_ERR_MAX     384
 
 enum config_action {
@@ -39,13 +42,14 @@ enum config_key {
     CONFIG_KEY_ON_REBOOT,
     CONFIG_KEY_ON_CRASH,
     CONFIG_KEY_TYPE,
+    CONFIG_KEY_MEMORY_KIB,
     CONFIG_NKEYS,
 };
 
 struct config {
     char file[CONFIG_PATH_MAX]; /* for messages */
     char name[CONFIG_NAME_MAX];
-    uint64_t memory_mib; /* default 16 */
+    uint64_t memory_kib; /* memory (MiB) or memory_kib; default 16 MiB */
     char kernel[CONFIG_PATH_MAX];
     char ramdisk[CONFIG_PATH_MAX]; /* "": none */
     char cmdline[CONFIG_CMDLINE_MAX];

@@ -70,7 +70,9 @@
  * fresh scratch address space, then unmaps them all; 0, or -SYS_EINVAL
  * above SYS_MAPCYCLE_MAX: a page-table benchmark (bin/tradeoff) */
 #define SYS_mapcycle 28
-#define SYS_NR       29
+/* (uint64_t op, uint32_t domid): dom0's console back end, SYS_DOMCONS_* */
+#define SYS_domcons 29
+#define SYS_NR      30
 
 /* Errors (negated in rax). Values match newlib's errno.h. */
 #define SYS_EPERM        1
@@ -230,6 +232,17 @@ struct sys_procinfo {
 #define SYS_ARG_MAX  4096        /* bytes of argv strings: -E2BIG */
 #define SYS_ARGV_MAX 32          /* arguments: -E2BIG */
 #define SYS_PROC_MEM (64u << 20) /* heap + stack per process: -ENOMEM */
+/* SYS_domctl: or'ed into the op of DOMCTL_console_setup, the back end
+ * does not connect to the new console until SYS_DOMCONS_ATTACH (output
+ * waits in the domain's ring meanwhile): how dom0 keeps no state for
+ * thousands of domains nobody watches. */
+#define SYS_DOMCTL_CONSOLE_LATER (1ull << 31)
+/* SYS_domcons ops. ATTACH: connect to domain domid's console now (0 if
+ * connected already; -ESRCH: no such domain or no console, -ENOSPC /
+ * -ENOMEM as for DOMCTL_console_setup, -EIO: ring or port refused).
+ * DETACH: disconnect and forget its history (-ESRCH: not attached). */
+#define SYS_DOMCONS_ATTACH 0
+#define SYS_DOMCONS_DETACH 1
 /* SYS_DOMCONS_MAX: domUs whose consoles dom0 serves at once:
  * DOMCTL_console_setup gives -ENOSPC (-ENOMEM: no memory for the 64 KiB
  * history) */

@@ -71,4 +71,8 @@ int sys_set_tls(void *fs_base);
  * address space and unmap them again: a page-table benchmark. */
 int sys_mapcycle(uint64_t npages);
 
+/* dom0's console back end (SYS_DOMCONS_ATTACH or _DETACH) for domain
+ * DOMID: 0, or -1 with errno. */
+int sys_domcons(int op, uint32_t domid);
+
 #endif /* CARAPACE_OS_H */

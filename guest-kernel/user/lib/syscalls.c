@@ -240,3 +240,8 @@ int sys_mapcycle(uint64_t npages)
 {
     return check(sys_call(SYS_mapcycle, (long)npages, 0, 0, 0));
 }
+
+int sys_domcons(int op, uint32_t domid)
+{
+    return check(sys_call(SYS_domcons, op, (long)domid, 0, 0));
+}
