@@ -25,6 +25,7 @@
 #include "sched.h"
 
 _Static_assert(sizeof(struct domain) <= PAGE_SIZE, "one frame per domain");
+_Static_assert(DOMAIN_MAX <= FRAME_COUNTED_OWNERS, "frames counted per id");
 
 static struct domain *domain_table[DOMAIN_MAX];
 /* Every id below it is taken (ids 1 up: dom0 is made by the boot code):
@@ -227,9 +228,38 @@ void domain_crash(struct domain *d, const struct cpu_regs *regs,
     domain_stop(d, DOMAIN_CRASHED, SHUTDOWN_crash);
 }
 
-void domain_destroy(struct domain *d)
+/* Free what d still owns: its memory through its p2m, then, only if the
+ * frame counts say something is left (an hvm domain's nested tables, a
+ * frame another domain still held), by a search of the frame table. */
+static uint64_t domain_free_frames(struct domain *d)
 {
     uint64_t n = frame_table_size(), freed = 0;
+
+    for (uint64_t g = 0; g < d->nr_frames; g++) {
+        mfn_t m = p2m_get(d, gfn_init(g));
+        const struct frame *f = frame_get(m);
+
+        if (f && f->owner == d->id && frame_free(m, 0) == 0) {
+            m2p_clear(m);
+            freed++;
+        }
+    }
+    if (frame_count_owned(d->id) == 0)
+        return freed;
+    for (uint64_t i = 0; i < n; i++) {
+        struct frame *f = frame_get(mfn_init(i));
+
+        if (f && f->owner == d->id && frame_free(mfn_init(i), 0) == 0) {
+            m2p_clear(mfn_init(i));
+            freed++;
+        }
+    }
+    return freed;
+}
+
+void domain_destroy(struct domain *d)
+{
+    uint64_t freed;
     int busy;
 
     if (d->flags & DOMAIN_F_HVM)
@@ -241,14 +271,8 @@ void domain_destroy(struct domain *d)
     domain_clear_shared(d);
     arch_vcpu_release(&d->vcpu[0]);
     busy = arch_domain_release_memory(d);
-    for (uint64_t i = 0; i < n; i++) {
-        struct frame *f = frame_get(mfn_init(i));
-
-        if (f && f->owner == d->id && frame_free(mfn_init(i), 0) == 0) {
-            m2p_clear(mfn_init(i));
-            freed++;
-        }
-    }
+    freed = grant_domain_release(d);
+    freed += domain_free_frames(d);
     p2m_free(d);
     log_info("Domain %u (%s) destroyed: %lu frames freed, %d still in use\n",
              d->id, d->name, freed, busy);

@@ -50,6 +50,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <carapace/errno.h>
 
@@ -82,6 +83,20 @@ static uint64_t frame_nram;                           /* frame_lock */
 /* frame_lock: frames owned by FRAME_OWNER_HYP, so that DOMCTL_physinfo,
  * on every create, does not count them in a walk of the whole table. */
 static uint64_t frame_nhyp;
+/* frame_lock: frames each domain owns (ids below FRAME_COUNTED_OWNERS),
+ * so that a domain's teardown can tell whether anything of it is left
+ * without walking the frame table (1 M entries in 4 GiB). */
+static uint32_t frame_owned[FRAME_COUNTED_OWNERS];
+
+/* owner gets (delta > 0) or gives up n frames. frame_lock held. */
+static void frame_count(uint32_t owner, uint64_t n, bool gets)
+{
+    if (owner == FRAME_OWNER_HYP)
+        frame_nhyp = gets ? frame_nhyp + n : frame_nhyp - n;
+    else if (owner < FRAME_COUNTED_OWNERS)
+        frame_owned[owner] =
+            (uint32_t)(gets ? frame_owned[owner] + n : frame_owned[owner] - n);
+}
 static uint64_t frame_fault_at;     /* frame_lock: the call that fails, 0 */
 static uint64_t frame_fault_allocs; /* frame_lock: calls since the arm */
 static bool frame_fault_fired;      /* frame_lock */
@@ -109,6 +124,7 @@ int frame_table_init(struct frame *table, uint64_t nframes)
     frame_nfree = 0;
     frame_nram = 0;
     frame_nhyp = 0;
+    memset(frame_owned, 0, sizeof(frame_owned));
     spinlock_unlock(&frame_lock);
     return 0;
 }
@@ -157,7 +173,7 @@ static void frame_insert_free(uint64_t idx, unsigned order)
     struct frame *b;
 
     for (i = idx; i < idx + n; i++) {
-        frame_nhyp -= frame_table[i].owner == FRAME_OWNER_HYP;
+        frame_count(frame_table[i].owner, 1, false);
         frame_table[i].owner = FRAME_OWNER_FREE;
         frame_table[i].type = FRAME_TYPE_NONE;
         frame_table[i].flags = 0;
@@ -263,8 +279,7 @@ int frame_mark_reserved(mfn_t first, uint64_t count, uint32_t owner)
             frame_table[i].ref_count = 0;
         }
         frame_nram += count;
-        if (owner == FRAME_OWNER_HYP)
-            frame_nhyp += count;
+        frame_count(owner, count, true);
     }
     spinlock_unlock(&frame_lock);
     return rc;
@@ -377,8 +392,10 @@ int frame_set_owner(mfn_t mfn, uint32_t from, uint32_t to)
         rc = -CARAPACE_EPERM;
     else
         frame_table[idx].owner = to;
-    if (rc == 0)
-        frame_nhyp += (to == FRAME_OWNER_HYP) - (from == FRAME_OWNER_HYP);
+    if (rc == 0) {
+        frame_count(from, 1, false);
+        frame_count(to, 1, true);
+    }
     spinlock_unlock(&frame_lock);
     return rc;
 }
@@ -432,8 +449,7 @@ mfn_t frame_alloc(unsigned order, uint32_t owner)
         frame_table[i].ref_count = 0;
     }
     frame_nfree -= 1ULL << order;
-    if (owner == FRAME_OWNER_HYP)
-        frame_nhyp += 1ULL << order;
+    frame_count(owner, 1ULL << order, true);
     spinlock_unlock(&frame_lock);
     return mfn_init(idx);
 }
@@ -475,8 +491,8 @@ uint64_t frame_count_owned(uint32_t owner)
     uint64_t i, n = 0;
 
     spinlock_lock(&frame_lock);
-    if (owner == FRAME_OWNER_HYP) {
-        n = frame_nhyp;
+    if (owner == FRAME_OWNER_HYP || owner < FRAME_COUNTED_OWNERS) {
+        n = owner == FRAME_OWNER_HYP ? frame_nhyp : frame_owned[owner];
         spinlock_unlock(&frame_lock);
         return n;
     }
@@ -573,6 +589,9 @@ static int frame_check_list(unsigned order, uint64_t *frames, uint64_t *heads)
 }
 
 /* Check every entry, count free frames, heads and RAM. frame_lock held. */
+/* frame_check()'s own count per owner, to compare with frame_owned. */
+static uint32_t frame_check_owned[FRAME_COUNTED_OWNERS];
+
 static int frame_check_table(uint64_t *nfree, uint64_t *heads, uint64_t *ram,
                              uint64_t *hyp)
 {
@@ -587,6 +606,8 @@ static int frame_check_table(uint64_t *nfree, uint64_t *heads, uint64_t *ram,
         *heads += (frame_table[i].flags & FRAME_F_FREE_HEAD) != 0;
         *ram += frame_table[i].owner != FRAME_OWNER_NONE;
         *hyp += frame_table[i].owner == FRAME_OWNER_HYP;
+        if (frame_table[i].owner < FRAME_COUNTED_OWNERS)
+            frame_check_owned[frame_table[i].owner]++;
     }
     return 0;
 }
@@ -598,6 +619,7 @@ int frame_check(void)
     int rc;
 
     spinlock_lock(&frame_lock);
+    memset(frame_check_owned, 0, sizeof(frame_check_owned));
     rc = frame_check_table(&nfree, &heads, &ram, &hyp);
     for (o = 0; rc == 0 && o <= FRAME_MAX_ORDER; o++)
         rc = frame_check_list(o, &lfree, &lheads);
@@ -612,6 +634,8 @@ int frame_check(void)
         rc = frame_check_fail("RAM count mismatch", frame_nram);
     else if (hyp != frame_nhyp)
         rc = frame_check_fail("hypervisor frame count mismatch", frame_nhyp);
+    else if (memcmp(frame_check_owned, frame_owned, sizeof(frame_owned)))
+        rc = frame_check_fail("domain frame count mismatch", 0);
 out:
     spinlock_unlock(&frame_lock);
     return rc;

@@ -716,8 +716,26 @@ void grant_domain_destroy(struct domain *d)
     for (uint32_t i = 0; i < g->nr_frames; i++) {
         arch_grant_table_hold(d->id, g->table[i], false);
         grant_free(g->active[i], 0);
+        g->active[i] = NULL;
     }
     grant_free(g->maptrack, MAPTRACK_ORDER);
+    g->maptrack = NULL;
+}
+
+uint64_t grant_domain_release(struct domain *d)
+{
+    struct grant_domain *g = d->grant;
+    uint64_t freed = 0;
+
+    if (!g)
+        return 0;
+    /* The domain's page tables are gone: nothing maps its table now,
+     * unless a frame is still in use (then domain_destroy's search of
+     * the frame table finds it). */
+    for (uint32_t i = 0; i < g->nr_frames; i++)
+        if (frame_free(g->table[i], 0) == 0)
+            freed++;
     d->grant = NULL;
     grant_free(g, 0);
+    return freed;
 }

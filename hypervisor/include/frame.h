@@ -27,6 +27,10 @@
 #define FRAME_OWNER_FREE 0xfffffffeu /* in the allocator's free lists */
 #define FRAME_OWNER_HYP  0xfffffffdu /* image, page tables, frame table... */
 
+/* Owners below this (domain ids: DOMAIN_MAX) have their frames counted
+ * (frame_count_owned without a walk). */
+#define FRAME_COUNTED_OWNERS 16384
+
 /* What a frame is used as; the PV MMU counts uses in type_count. */
 enum frame_type {
     FRAME_TYPE_NONE = 0,

@@ -34,5 +34,8 @@ int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid, gfn_t gfn,
  * of other domains' frames; frames of d that others still map are handed
  * to the hypervisor (freed with their last mapping); free d's state. */
 void grant_domain_destroy(struct domain *d);
+/* After the domain's memory is released: its table frames and grant
+ * state go. Returns the frames freed. */
+uint64_t grant_domain_release(struct domain *d);
 
 #endif /* CARAPACE_GRANT_H */

@@ -196,13 +196,15 @@ static void dom_create(uint32_t id)
     doms[id] = d;
 }
 
-/* As domain_destroy: grants, then (no page tables here) every frame. */
+/* As domain_destroy: grants, (no page tables here) the grant state and
+ * its table frames, then every frame. */
 static void dom_destroy(uint32_t id)
 {
     struct domain *d = doms[id];
 
     d->state = DOMAIN_DYING;
     grant_domain_destroy(d);
+    grant_domain_release(d);
     CHECK(d->grant == NULL);
     for (uint64_t i = 0; i < NFRAMES; i++)
         if (frames[i].owner == id)

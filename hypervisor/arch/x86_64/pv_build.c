@@ -10,6 +10,7 @@
 #include "arch.h"
 #include "domain.h"
 #include "log.h"
+#include "p2m.h"
 #include <arch/paging.h>
 #include <arch/pv.h>
 #include <arch/pvmm.h>
@@ -111,9 +112,18 @@ void arch_vcpu_release(struct vcpu *v)
     v->arch.cr3_kernel = v->arch.cr3_user = 0;
 }
 
+/* By the p2m, not a walk of the frame table (1 M entries in 4 GiB, for
+ * each of thousands of domains): only the domain's own frames can be its
+ * page tables. What is left elsewhere, domain_destroy finds. */
 int arch_domain_release_memory(struct domain *d)
 {
-    return pvmm_release_domain(d->id);
+    int busy = 0;
+
+    for (uint64_t g = 0; g < d->nr_frames; g++)
+        pvmm_release_frame(d->id, p2m_get(d, gfn_init(g)));
+    for (uint64_t g = 0; g < d->nr_frames; g++)
+        busy += pvmm_frame_busy(d->id, p2m_get(d, gfn_init(g)));
+    return busy;
 }
 
 int arch_guest_pin_root(struct domain *d, mfn_t l4)

@@ -272,6 +272,29 @@ int pvmm_release_domain(uint32_t dom)
     return busy > INT32_MAX ? INT32_MAX : (int)busy;
 }
 
+void pvmm_release_frame(uint32_t dom, mfn_t mfn)
+{
+    struct frame *f = frame_get(mfn);
+
+    if (!pvmm_ops_dom_ok(dom))
+        return;
+    spinlock_lock(&pvmm_lock);
+    if (f && f->owner == dom && (f->flags & FRAME_F_PINNED))
+        pvmm_ops_unpin(mfn, f);
+    spinlock_unlock(&pvmm_lock);
+}
+
+bool pvmm_frame_busy(uint32_t dom, mfn_t mfn)
+{
+    const struct frame *f = frame_get(mfn);
+    bool busy;
+
+    spinlock_lock(&pvmm_lock);
+    busy = f && f->owner == dom && (f->ref_count || f->type_count);
+    spinlock_unlock(&pvmm_lock);
+    return busy;
+}
+
 /* --- Grant mappings (rules: pvmm.h) --- */
 
 static bool pvmm_ops_is_pt(const struct frame *f)

@@ -93,6 +93,14 @@ int pvmm_va_to_pte(mfn_t l4, uint64_t va, paddr_t *pte_ma);
  * of dom's frames still have references (0 on a clean teardown).
  */
 int pvmm_release_domain(uint32_t dom);
+/*
+ * The same, one frame at a time, for a caller that knows the domain's
+ * frames (its p2m) and need not walk the whole frame table: unpin mfn if
+ * it is dom's and pinned. Then, once every frame was released,
+ * pvmm_frame_busy(dom, mfn) tells whether mfn still has references.
+ */
+void pvmm_release_frame(uint32_t dom, mfn_t mfn);
+bool pvmm_frame_busy(uint32_t dom, mfn_t mfn);
 
 /* Copy the counters. */
 void pvmm_stats_get(struct pvmm_stats *out);
