@@ -21,7 +21,7 @@
 #include "cap.h"
 #include "carapace_os.h"
 
-#define DENSITY_MAX 16384 /* the hypervisor's DOMAIN_MAX */
+#define DENSITY_MAX 32768 /* the hypervisor's DOMAIN_MAX */
 
 static uint32_t density_ids[DENSITY_MAX];
 

@@ -177,8 +177,7 @@ long domctl_syscall(struct proc *p, uint64_t cmd, uint64_t uarg)
     /* Serve the new console now, or refuse the domain while it is still
      * being built (the toolstack then destroys it); with
      * SYS_DOMCTL_CONSOLE_LATER, only when first attached (SYS_domcons). */
-    if (cmd == DOMCTL_console_setup && rc == 0 && domctl_dom0 &&
-        !console_later)
+    if (cmd == DOMCTL_console_setup && rc == 0 && domctl_dom0 && !console_later)
         rc = conback_setup(a.console.domid);
     /* Out fields (and what the hypervisor left of the in fields). */
     if (vm_copy_out(&p->vm, uarg, &a, (size_t)size))

@@ -435,8 +435,7 @@ static const syscall_fn syscall_table[SYS_NR] = {
     [SYS_set_tls] = sys_set_tls,   [SYS_evtchn] = sys_evtchn,
     [SYS_grant] = sys_grant,       [SYS_dup2] = sys_dup2,
     [SYS_chdir] = sys_chdir,       [SYS_getcwd] = sys_getcwd,
-    [SYS_mapcycle] = sys_mapcycle,
-    [SYS_domcons] = sys_domcons,
+    [SYS_mapcycle] = sys_mapcycle, [SYS_domcons] = sys_domcons,
 };
 
 void syscall_dispatch(struct arch_regs *r)

@@ -103,8 +103,17 @@ static void bootdom_failalloc_end(void)
 static int bootdom_build(const struct builder_config *c)
 {
     uint64_t free_before = frame_count_free();
-    int err = builder_build(c, NULL);
+    struct frame_fault f;
+    int err;
 
+    /* Where each domain's allocations start: what a test's N aims at
+     * (small objects come from shared slabs, so a domain's first
+     * allocation is not always a frame). */
+    frame_fault_get(&f);
+    if (bootdom_failalloc && !f.fired)
+        log_info("failalloc: building %s starts after allocation %lu\n",
+                 c->name, (unsigned long)f.allocs);
+    err = builder_build(c, NULL);
     bootdom_failalloc_report(c, err, free_before);
     return err;
 }

@@ -18,13 +18,14 @@
 #include "format.h"
 #include "frame.h"
 #include "grant.h"
+#include "kmem.h"
 #include "log.h"
 #include "m2p.h"
 #include "p2m.h"
 #include "panic.h"
 #include "sched.h"
 
-_Static_assert(sizeof(struct domain) <= PAGE_SIZE, "one frame per domain");
+_Static_assert(sizeof(struct domain) <= KMEM_SLAB_MAX, "two domains a frame");
 _Static_assert(DOMAIN_MAX <= FRAME_COUNTED_OWNERS, "frames counted per id");
 
 static struct domain *domain_table[DOMAIN_MAX];
@@ -136,17 +137,14 @@ int domain_create(uint32_t id, const char *name, uint32_t flags,
                   struct domain **out)
 {
     struct domain *d;
-    mfn_t m;
 
     if (id >= DOMAIN_MAX)
         return -CARAPACE_EINVAL;
     if (domain_table[id])
         return -CARAPACE_EEXIST;
-    m = frame_alloc(0, FRAME_OWNER_HYP);
-    if (!mfn_valid(m))
+    d = kmem_alloc(sizeof(*d)); /* zeroed */
+    if (!d)
         return -CARAPACE_ENOMEM;
-    d = mfn_to_virt(m);
-    memset(d, 0, PAGE_SIZE);
     d->id = id;
     d->created_ns = arch_time_ns();
     format_snprintf(d->name, sizeof(d->name), "%s", name);
@@ -281,7 +279,7 @@ void domain_destroy(struct domain *d)
         domain_free_hint = d->id;
     domain_list_del(d);
     domain_exc(d);
-    frame_free(virt_to_mfn(d), 0);
+    kmem_free(d, sizeof(*d));
 }
 
 void domain_reap(const struct vcpu *running)

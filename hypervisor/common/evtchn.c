@@ -19,6 +19,7 @@
  * INTERDOMAIN peer exists.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include <carapace/errno.h>
 
@@ -114,12 +115,30 @@ static struct evtchn_port *evtchn_slot(struct evtchn_domain *e, uint64_t port)
     return &e->port[port - 1];
 }
 
-/* d's port `port`, if that is a port number and d has a table. */
+/* d's port `port`, if d's table has it (one beyond is free, unmade). */
 static struct evtchn_port *evtchn_lookup(struct domain *d, uint64_t port)
 {
-    if (!d->evtchn || port == 0 || port >= EVTCHN_PORTS_MAX)
+    if (!d->evtchn || port == 0 || port >= d->evtchn_nr)
         return NULL;
     return evtchn_slot(d->evtchn, port);
+}
+
+/* d's table with room for ports up to nr - 1: the old one copied into a
+ * larger one (pointers to slots are stale after). 0 or -ENOMEM. */
+static int evtchn_grow(struct domain *d, uint32_t nr)
+{
+    struct evtchn_domain *e;
+    int err = evtchn_table_alloc(&e, nr);
+
+    if (err)
+        return err;
+    if (d->evtchn) {
+        memcpy(e, d->evtchn, EVTCHN_TABLE_BYTES(d->evtchn_nr));
+        evtchn_table_free(d->evtchn, d->evtchn_nr);
+    }
+    d->evtchn = e;
+    d->evtchn_nr = nr;
+    return 0;
 }
 
 /* A domain that exists and is not being torn down. */
@@ -130,23 +149,35 @@ static struct domain *evtchn_find_domain(uint32_t id)
     return d && d->state != DOMAIN_DYING ? d : NULL;
 }
 
-/* The lowest free port of d (its table allocated on first use), with no
- * stale pending bit. */
+/* The lowest free port of d (its table made or grown if need be), with
+ * no stale pending bit. Pointers into d's table are stale after it. */
 static int evtchn_new_port(struct domain *d, uint32_t *port)
 {
-    int err = d->evtchn ? 0 : evtchn_table_alloc(&d->evtchn);
+    uint32_t p = 1;
+    /* The control domain serves every other domain's channels: its table
+     * is whole from the start, so that it does not grow (and scatter) as
+     * domains come and go. */
+    int err = d->evtchn ? 0
+                        : evtchn_grow(d, (d->flags & DOMAIN_F_PRIVILEGED)
+                                             ? EVTCHN_PORTS_MAX
+                                             : EVTCHN_NR_FIRST);
 
     if (err)
         return err;
-    for (uint32_t p = 1; p < EVTCHN_PORTS_MAX; p++) {
-        if (evtchn_slot(d->evtchn, p)->state != EVTCHN_STATE_FREE)
-            continue;
-        if (d->shared)
-            evtchn_2l_clear_pending(d->shared, p);
-        *port = p;
-        return 0;
+    while (p < d->evtchn_nr &&
+           evtchn_slot(d->evtchn, p)->state != EVTCHN_STATE_FREE)
+        p++;
+    if (p == EVTCHN_PORTS_MAX)
+        return -CARAPACE_ENOSPC;
+    if (p == d->evtchn_nr) {
+        err = evtchn_grow(d, d->evtchn_nr * 2);
+        if (err)
+            return err;
     }
-    return -CARAPACE_ENOSPC;
+    if (d->shared)
+        evtchn_2l_clear_pending(d->shared, p);
+    *port = p;
+    return 0;
 }
 
 int evtchn_alloc_unbound(struct domain *d, uint32_t remote_dom, uint32_t *port)
@@ -181,6 +212,7 @@ int evtchn_bind_interdomain(struct domain *d, uint32_t remote_dom,
     err = evtchn_new_port(d, &p); /* not remote_port: that one is in use */
     if (err)
         return err;
+    r = evtchn_lookup(rd, remote_port); /* rd may be d: its table moved */
     *evtchn_slot(d->evtchn, p) =
         (struct evtchn_port){.state = EVTCHN_STATE_INTERDOMAIN,
                              .remote_port = (uint16_t)remote_port,
@@ -288,9 +320,10 @@ void evtchn_domain_destroy(struct domain *d)
 {
     if (!d->evtchn)
         return;
-    for (uint32_t p = 1; p < EVTCHN_PORTS_MAX; p++)
+    for (uint32_t p = 1; p < d->evtchn_nr; p++)
         if (evtchn_slot(d->evtchn, p)->state != EVTCHN_STATE_FREE)
             evtchn_release(d, p);
-    evtchn_table_free(d->evtchn);
+    evtchn_table_free(d->evtchn, d->evtchn_nr);
     d->evtchn = NULL;
+    d->evtchn_nr = 0;
 }

@@ -4,7 +4,7 @@
  * guest, checked (pads must be 0), handed to evtchn.c, and the result is
  * copied back. A result that cannot be written back undoes the operation
  * (the new port is closed again), so -EFAULT changes nothing. Also the
- * port table's memory: two frames per domain that uses event channels.
+ * port table's memory: from kmem, 128 bytes to 8 KiB (evtchn.h).
  */
 #include <stddef.h>
 #include <string.h>
@@ -18,25 +18,21 @@
 #include "frame.h"
 #include "guestmem.h"
 #include "hypercall.h"
+#include "kmem.h"
 
-#define EVTCHN_TABLE_ORDER 1 /* 2 frames: sizeof(struct evtchn_domain) */
-
-int evtchn_table_alloc(struct evtchn_domain **out)
+int evtchn_table_alloc(struct evtchn_domain **out, uint32_t nr)
 {
-    mfn_t m = frame_alloc(EVTCHN_TABLE_ORDER, FRAME_OWNER_HYP);
-    struct evtchn_domain *e;
+    struct evtchn_domain *e = kmem_alloc(EVTCHN_TABLE_BYTES(nr));
 
-    if (!mfn_valid(m))
+    if (!e)
         return -CARAPACE_ENOMEM;
-    e = mfn_to_virt(m);
-    memset(e, 0, sizeof(*e));
-    *out = e;
+    *out = e; /* zeroed: every port free */
     return 0;
 }
 
-void evtchn_table_free(struct evtchn_domain *e)
+void evtchn_table_free(struct evtchn_domain *e, uint32_t nr)
 {
-    frame_free(virt_to_mfn(e), EVTCHN_TABLE_ORDER);
+    kmem_free(e, EVTCHN_TABLE_BYTES(nr));
 }
 
 /* Copy a result back; if the guest's buffer cannot take it, close the

@@ -428,18 +428,24 @@ void frame_fault_get(struct frame_fault *f)
     spinlock_unlock(&frame_lock);
 }
 
-mfn_t frame_alloc(unsigned order, uint32_t owner)
+bool frame_fault_point(void)
+{
+    bool hit;
+
+    spinlock_lock(&frame_lock);
+    hit = frame_fault_hit();
+    spinlock_unlock(&frame_lock);
+    return hit;
+}
+
+/* frame_alloc without counting an allocation (with frame_lock held if
+ * counted: whether it fails on purpose was decided under it). */
+static mfn_t frame_alloc_locked(unsigned order, uint32_t owner, bool counted)
 {
     uint64_t i, idx;
 
-    if (order > FRAME_MAX_ORDER || owner == FRAME_OWNER_NONE ||
-        owner == FRAME_OWNER_FREE)
+    if ((counted && frame_fault_hit()) || frame_take_block(order, &idx) != 0)
         return mfn_init(INVALID_MFN_VAL);
-    spinlock_lock(&frame_lock);
-    if (frame_fault_hit() || frame_take_block(order, &idx) != 0) {
-        spinlock_unlock(&frame_lock);
-        return mfn_init(INVALID_MFN_VAL);
-    }
     for (i = idx; i < idx + (1ULL << order); i++) {
         ASSERT(frame_table[i].owner == FRAME_OWNER_FREE);
         frame_table[i].owner = owner;
@@ -450,8 +456,30 @@ mfn_t frame_alloc(unsigned order, uint32_t owner)
     }
     frame_nfree -= 1ULL << order;
     frame_count(owner, 1ULL << order, true);
-    spinlock_unlock(&frame_lock);
     return mfn_init(idx);
+}
+
+static mfn_t frame_alloc_common(unsigned order, uint32_t owner, bool counted)
+{
+    mfn_t m;
+
+    if (order > FRAME_MAX_ORDER || owner == FRAME_OWNER_NONE ||
+        owner == FRAME_OWNER_FREE)
+        return mfn_init(INVALID_MFN_VAL);
+    spinlock_lock(&frame_lock);
+    m = frame_alloc_locked(order, owner, counted);
+    spinlock_unlock(&frame_lock);
+    return m;
+}
+
+mfn_t frame_alloc(unsigned order, uint32_t owner)
+{
+    return frame_alloc_common(order, owner, true);
+}
+
+mfn_t frame_alloc_uncounted(unsigned order, uint32_t owner)
+{
+    return frame_alloc_common(order, owner, false);
 }
 
 struct frame *frame_get(mfn_t mfn)

@@ -46,6 +46,8 @@
 #include "domain.h"
 #include "frame.h"
 #include "grant.h"
+#include "kmem.h"
+#include "panic.h"
 #include "p2m.h"
 #include "guestmem.h"
 #include "hypercall.h"
@@ -88,13 +90,18 @@ struct grant_map {
 
 struct grant_domain {
     uint32_t domid;
-    uint32_t nr_frames;                             /* table frames */
-    mfn_t table[GNTTAB_MAX_FRAMES];                 /* owned by the domain */
-    struct grant_active *active[GNTTAB_MAX_FRAMES]; /* hypervisor frames */
-    struct grant_map *maptrack;                     /* NULL until a map */
-    uint32_t maps;                                  /* maptrack in use */
+    uint32_t nr_frames;             /* table frames */
+    mfn_t table[GNTTAB_MAX_FRAMES]; /* owned by the domain */
+    /* The active entries of refs 0 .. act_nr - 1 (kmem), made as refs are
+     * first mapped: a domain whose console ring (ref 0) is all it grants
+     * needs 16, not a frame per table frame. */
+    struct grant_active *act;
+    uint32_t act_nr;
+    struct grant_map *maptrack; /* NULL until a map */
+    uint32_t maps;              /* maptrack in use */
 };
-_Static_assert(sizeof(struct grant_domain) <= PAGE_SIZE, "one frame");
+_Static_assert(sizeof(struct grant_domain) <= KMEM_SLAB_MAX, "a slab object");
+#define GRANT_ACT_FIRST 16 /* active entries made at a domain's first map */
 
 /* --- Frames ---------------------------------------------------------- */
 
@@ -119,6 +126,13 @@ static void grant_free(void *p, unsigned order)
         frame_free(virt_to_mfn(p), order);
 }
 
+/* The state and its active entries. */
+static void grant_state_free(struct grant_domain *g)
+{
+    kmem_free(g->act, g->act_nr * sizeof(struct grant_active));
+    kmem_free(g, sizeof(*g));
+}
+
 /* d's grant state in *out, created on first use. 0 or -ENOMEM. */
 static int grant_state(struct domain *d, struct grant_domain **out)
 {
@@ -126,7 +140,8 @@ static int grant_state(struct domain *d, struct grant_domain **out)
     int rc;
 
     if (!d->grant) {
-        rc = grant_alloc(0, FRAME_OWNER_HYP, &p, NULL);
+        p = kmem_alloc(sizeof(struct grant_domain));
+        rc = p ? 0 : -CARAPACE_ENOMEM;
         if (rc)
             return rc;
         d->grant = p;
@@ -144,7 +159,7 @@ static void grant_state_trim(struct domain *d)
 
     if (g && g->nr_frames == 0 && !g->maptrack) {
         d->grant = NULL;
-        grant_free(g, 0);
+        grant_state_free(g);
     }
 }
 
@@ -205,11 +220,54 @@ static uint64_t *grant_word(const struct grant_domain *g, uint32_t ref,
     return &t[(ref % GRANT_ENTRIES_PER_FRAME) * 2 + w];
 }
 
-static struct grant_active *grant_act(const struct grant_domain *g,
-                                      uint32_t ref)
+/* ref's active entry: nothing mapped (all zero) if not made yet. */
+static const struct grant_active *grant_act(const struct grant_domain *g,
+                                            uint32_t ref)
 {
-    return &g->active[ref / GRANT_ENTRIES_PER_FRAME]
-                     [ref % GRANT_ENTRIES_PER_FRAME];
+    static const struct grant_active none;
+
+    return ref < g->act_nr ? &g->act[ref] : &none;
+}
+
+/* ref's active entry, which a mapping of ref has made. */
+static struct grant_active *grant_act_mut(const struct grant_domain *g,
+                                          uint32_t ref)
+{
+    ASSERT(ref < g->act_nr);
+    return &g->act[ref];
+}
+
+/* Room for ref's active entry: if g has none, a larger array (a power of
+ * two above ref) in *n, *nr, not in use until grant_act_install, so that a
+ * map refused after this changes nothing; else *n = NULL. 0 or -ENOMEM. */
+static int grant_act_room(const struct grant_domain *g, uint32_t ref,
+                          struct grant_active **n, uint32_t *nr)
+{
+    *n = NULL;
+    *nr = g->act_nr ? g->act_nr : GRANT_ACT_FIRST;
+    if (ref < g->act_nr)
+        return 0;
+    while (*nr <= ref)
+        *nr *= 2;
+    *n = kmem_alloc(*nr * sizeof(**n));
+    return *n ? 0 : -CARAPACE_ENOMEM;
+}
+
+/* The array from grant_act_room in use (the old entries copied); ref's
+ * entry. */
+static struct grant_active *grant_act_install(struct grant_domain *g,
+                                              uint32_t ref,
+                                              struct grant_active *n,
+                                              uint32_t nr)
+{
+    if (n) {
+        if (g->act)
+            memcpy(n, g->act, g->act_nr * sizeof(*n));
+        kmem_free(g->act, g->act_nr * sizeof(*n));
+        g->act = n;
+        g->act_nr = nr;
+    }
+    return grant_act_mut(g, ref);
 }
 
 /* May `caller` use an entry whose first word is w0 (write: writably)? */
@@ -311,37 +369,25 @@ static int grant_ref_frame(struct domain *caller, uint32_t dom, uint32_t ref,
 
 /* --- Operations ------------------------------------------------------ */
 
-/* One more table frame of d, held as writable memory, and the hypervisor
- * frame of its active entries. Nothing stays allocated on failure. */
-static int grant_frame_new(struct domain *d, mfn_t *tab,
-                           struct grant_active **act)
+/* One more table frame of d, held as writable memory. Nothing stays
+ * allocated on failure. */
+static int grant_frame_new(struct domain *d, mfn_t *tab)
 {
-    void *p, *t;
-    int rc = grant_alloc(0, FRAME_OWNER_HYP, &p, NULL);
+    void *t;
+    int rc = grant_alloc(0, d->id, &t, tab);
 
     if (rc)
         return rc;
-    rc = grant_alloc(0, d->id, &t, tab);
-    if (rc)
-        goto free_act;
     rc = arch_grant_table_hold(d->id, *tab, true);
     if (rc)
-        goto free_tab;
-    *act = p;
-    return 0;
-free_tab:
-    frame_free(*tab, 0);
-free_act:
-    grant_free(p, 0);
+        frame_free(*tab, 0);
     return rc;
 }
 
-static void grant_frame_release(struct domain *d, mfn_t tab,
-                                struct grant_active *act)
+static void grant_frame_release(struct domain *d, mfn_t tab)
 {
     arch_grant_table_hold(d->id, tab, false);
     frame_free(tab, 0);
-    grant_free(act, 0);
 }
 
 /* Grow d's table to n frames, all of them or none. */
@@ -349,7 +395,6 @@ static int grant_grow(struct domain *d, uint32_t n)
 {
     struct grant_domain *g;
     mfn_t tab[GNTTAB_MAX_FRAMES];
-    struct grant_active *act[GNTTAB_MAX_FRAMES];
     uint32_t i, have;
     int rc = grant_state(d, &g);
 
@@ -357,20 +402,18 @@ static int grant_grow(struct domain *d, uint32_t n)
         return rc;
     have = g->nr_frames;
     for (i = have; i < n; i++) {
-        rc = grant_frame_new(d, &tab[i], &act[i]);
+        rc = grant_frame_new(d, &tab[i]);
         if (rc)
             goto unwind;
     }
-    for (i = have; i < n; i++) {
+    for (i = have; i < n; i++)
         g->table[i] = tab[i];
-        g->active[i] = act[i];
-    }
     if (n > have)
         g->nr_frames = n;
     return 0;
 unwind:
     while (i-- > have)
-        grant_frame_release(d, tab[i], act[i]);
+        grant_frame_release(d, tab[i]);
     grant_state_trim(d);
     return rc;
 }
@@ -396,7 +439,9 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
 {
     struct domain *d = v->domain, *gd;
     struct grant_domain *mine, *g;
-    struct grant_active *a;
+    const struct grant_active *a;
+    struct grant_active *grown, *act;
+    uint32_t grown_nr;
     struct grant_map *m = NULL;
     bool write = !(op->flags & GNTMAP_readonly), fresh;
     uint64_t cookie;
@@ -425,6 +470,9 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
     }
     if (!m)
         return -CARAPACE_ENOMEM; /* all 1024 in use: not a fresh one */
+    rc = grant_act_room(g, op->ref, &grown, &grown_nr);
+    if (rc)
+        goto drop;
     a = grant_act(g, op->ref);
     rc = grant_entry_pin(g, op->ref, d->id, write);
     if (rc)
@@ -443,12 +491,13 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
         rc = arch_grant_map(v, op->va, mfn, gd->id, write, &cookie);
     if (rc)
         goto unpin;
-    a->mfn = mfn;
-    a->domid = (uint16_t)d->id;
+    act = grant_act_install(g, op->ref, grown, grown_nr);
+    act->mfn = mfn;
+    act->domid = (uint16_t)d->id;
     if (write)
-        a->rw++;
+        act->rw++;
     else
-        a->ro++;
+        act->ro++;
     *m = (struct grant_map){
         .va = op->va,
         .cookie = cookie,
@@ -464,6 +513,7 @@ static int grant_map(struct vcpu *v, struct gnttab_map_grant_ref *op)
 unpin:
     grant_entry_sync(g, op->ref);
 drop:
+    kmem_free(grown, grown_nr * sizeof(*grown)); /* NULL: none was made */
     grant_maptrack_drop(d, fresh);
     return rc;
 }
@@ -485,7 +535,7 @@ static int grant_unmap_entry(struct domain *d, struct grant_map *m)
                       mfn_val(mfn), d->id);
     } else {
         struct domain *gd = domain_get(m->dom);
-        struct grant_active *a = grant_act(gd->grant, m->ref);
+        struct grant_active *a = grant_act_mut(gd->grant, m->ref);
 
         if (write)
             a->rw--;
@@ -654,7 +704,7 @@ void grant_domain_fini(struct domain *d)
     if (!g)
         return;
     for (uint32_t i = 0; i < g->nr_frames; i++)
-        grant_frame_release(d, g->table[i], g->active[i]);
+        grant_frame_release(d, g->table[i]);
     g->nr_frames = 0;
     grant_free(g->maptrack, MAPTRACK_ORDER);
     g->maptrack = NULL;
@@ -713,11 +763,8 @@ void grant_domain_destroy(struct domain *d)
         if (a->ro || a->rw)
             grant_orphan_ref(d, ref);
     }
-    for (uint32_t i = 0; i < g->nr_frames; i++) {
+    for (uint32_t i = 0; i < g->nr_frames; i++)
         arch_grant_table_hold(d->id, g->table[i], false);
-        grant_free(g->active[i], 0);
-        g->active[i] = NULL;
-    }
     grant_free(g->maptrack, MAPTRACK_ORDER);
     g->maptrack = NULL;
 }
@@ -736,6 +783,6 @@ uint64_t grant_domain_release(struct domain *d)
         if (frame_free(g->table[i], 0) == 0)
             freed++;
     d->grant = NULL;
-    grant_free(g, 0);
+    grant_state_free(g);
     return freed;
 }

@@ -2,6 +2,12 @@
 /*
  * The hypervisor's p2m of each domain (p2m.h). Guarded, like the rest of a
  * domain's memory, by the one CPU with interrupts off in the hypervisor.
+ *
+ * Two forms. A small domain (up to P2M_SMALL_MAX frames: 1 MiB less a
+ * little) has one array of its entries from kmem, as large as it needs
+ * (a 128 KiB domain: 256 bytes); a larger one a directory frame and leaf
+ * frames of 512 entries. A small p2m that grows past P2M_SMALL_MAX is
+ * copied into the large form. Unused entries are INVALID_MFN_VAL.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -12,6 +18,7 @@
 #include "arch.h"
 #include "domain.h"
 #include "frame.h"
+#include "kmem.h"
 #include "m2p.h"
 #include "p2m.h"
 
@@ -28,11 +35,86 @@ static int p2m_table_get(mfn_t *table)
     return 0;
 }
 
+#define P2M_SMALL_MAX (KMEM_SLAB_MAX / sizeof(mfn_t)) /* 254 entries */
+#define P2M_SMALL_MIN 16
+
+/* d's small array resized to cap entries (0: freed). 0 or -ENOMEM. */
+static int p2m_small_resize(struct domain *d, uint32_t cap)
+{
+    mfn_t *n = NULL;
+
+    if (cap) {
+        n = kmem_alloc(cap * sizeof(mfn_t));
+        if (!n)
+            return -CARAPACE_ENOMEM;
+        memset(n, 0xff, cap * sizeof(mfn_t)); /* INVALID_MFN_VAL */
+        if (d->p2m_small)
+            memcpy(n, d->p2m_small,
+                   (cap < d->p2m_small_cap ? cap : d->p2m_small_cap) *
+                       sizeof(mfn_t));
+    }
+    kmem_free(d->p2m_small, d->p2m_small_cap * sizeof(mfn_t));
+    d->p2m_small = n;
+    d->p2m_small_cap = cap;
+    return 0;
+}
+
+/* A small p2m copied into the large form (its array freed), for gfns
+ * past P2M_SMALL_MAX. 0 or -ENOMEM (nothing changed). */
+static int p2m_small_to_large(struct domain *d)
+{
+    mfn_t *leaf;
+    int rc = p2m_table_get(&d->p2m_dir);
+
+    if (rc)
+        return rc;
+    leaf = mfn_to_virt(d->p2m_dir);
+    rc = p2m_table_get(&leaf[0]);
+    if (rc) {
+        frame_free(d->p2m_dir, 0);
+        d->p2m_dir = mfn_init(INVALID_MFN_VAL);
+        return rc;
+    }
+    memcpy(mfn_to_virt(leaf[0]), d->p2m_small,
+           d->p2m_small_cap * sizeof(mfn_t));
+    return p2m_small_resize(d, 0);
+}
+
+/* The small form's slot for gfn, grown (doubling) if need be; *slot NULL
+ * if gfn is past the small form. */
+static int p2m_small_slot(struct domain *d, uint64_t g, mfn_t **slot)
+{
+    uint32_t cap = d->p2m_small_cap ? d->p2m_small_cap : P2M_SMALL_MIN;
+    int rc = 0;
+
+    *slot = NULL;
+    if (g >= P2M_SMALL_MAX)
+        return 0;
+    while (cap <= g)
+        cap = cap * 2 > P2M_SMALL_MAX ? P2M_SMALL_MAX : cap * 2;
+    if (cap != d->p2m_small_cap)
+        rc = p2m_small_resize(d, cap);
+    if (rc == 0)
+        *slot = &d->p2m_small[g];
+    return rc;
+}
+
 /* *slot: the entry of gfn, its directory and leaf allocated if need be. */
 static int p2m_slot(struct domain *d, gfn_t gfn, mfn_t **slot)
 {
     mfn_t *leaf;
-    int rc = p2m_table_get(&d->p2m_dir);
+    int rc = 0;
+
+    if (!mfn_valid(d->p2m_dir)) {
+        rc = p2m_small_slot(d, gfn_val(gfn), slot);
+        if (rc || *slot)
+            return rc;
+        if (d->p2m_small)
+            rc = p2m_small_to_large(d);
+        if (rc)
+            return rc;
+    }
+    rc = p2m_table_get(&d->p2m_dir);
 
     if (rc)
         return rc;
@@ -77,11 +159,27 @@ static void p2m_trim(struct domain *d, unsigned keep, bool keep_dir)
     d->p2m_dir = mfn_init(INVALID_MFN_VAL);
 }
 
+/* Back to the small form of cap entries (a grow that went large failed):
+ * its entries (all in leaf 0) copied, the large form freed. If the array
+ * cannot be had, the large form stays: the same map all the same. */
+static void p2m_large_to_small(struct domain *d, uint32_t cap)
+{
+    const mfn_t *leaf0;
+
+    if (cap && p2m_small_resize(d, cap) != 0)
+        return;
+    leaf0 = mfn_to_virt(((mfn_t *)mfn_to_virt(d->p2m_dir))[0]);
+    if (cap)
+        memcpy(d->p2m_small, leaf0, cap * sizeof(mfn_t));
+    p2m_trim(d, 0, false);
+}
+
 int p2m_grow(struct domain *d, uint64_t nr)
 {
     const uint64_t old = d->nr_frames;
     const bool had_dir = mfn_valid(d->p2m_dir);
     const unsigned leaves = p2m_leaves(d);
+    const uint32_t small_cap = d->p2m_small_cap;
     int rc;
 
     if (nr > P2M_MAX_FRAMES)
@@ -105,7 +203,12 @@ int p2m_grow(struct domain *d, uint64_t nr)
 undo:
     /* The new frames are unreferenced: nobody has seen them yet. */
     p2m_shrink(d, old);
-    p2m_trim(d, leaves, had_dir);
+    if (!had_dir && mfn_valid(d->p2m_dir))
+        p2m_large_to_small(d, small_cap); /* it went large on the way */
+    else
+        p2m_trim(d, leaves, had_dir);
+    if (d->p2m_small && d->p2m_small_cap != small_cap)
+        p2m_small_resize(d, small_cap); /* as it was (a failure keeps it) */
     return rc;
 }
 
@@ -129,8 +232,10 @@ mfn_t p2m_get(const struct domain *d, gfn_t gfn)
     const uint64_t g = gfn_val(gfn);
     const mfn_t *dir, *leaf;
 
-    if (g >= d->nr_frames || !mfn_valid(d->p2m_dir))
+    if (g >= d->nr_frames)
         return mfn_init(INVALID_MFN_VAL);
+    if (!mfn_valid(d->p2m_dir))
+        return d->p2m_small ? d->p2m_small[g] : mfn_init(INVALID_MFN_VAL);
     dir = mfn_to_virt(d->p2m_dir);
     leaf = mfn_to_virt(dir[g / P2M_PER_FRAME]);
     return leaf[g % P2M_PER_FRAME];
@@ -157,6 +262,7 @@ void p2m_free(struct domain *d)
 {
     mfn_t *dir;
 
+    p2m_small_resize(d, 0);
     if (!mfn_valid(d->p2m_dir))
         return;
     dir = mfn_to_virt(d->p2m_dir);

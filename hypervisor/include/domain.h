@@ -19,7 +19,7 @@
 #include "addr.h"
 #include "timerq.h"
 
-#define DOMAIN_MAX          16384
+#define DOMAIN_MAX          32768
 #define DOMAIN_NAME_MAX     32
 #define DOMAIN_F_PRIVILEGED 0x1 /* may use domain-control hypercalls */
 #define DOMAIN_F_KEEP       0x2 /* the toolstack's: kept when it stops */
@@ -66,7 +66,9 @@ struct domain {
     unsigned shutdown_reason; /* SHUTDOWN_* once stopped */
     uint64_t nr_frames;       /* guest frames 0 .. nr_frames - 1 */
     uint64_t max_frames;      /* limit for DOMCTL_populate */
-    mfn_t p2m_dir;            /* p2m.c: the hypervisor's gfn -> mfn map */
+    mfn_t p2m_dir;            /* p2m.c: the hypervisor's gfn -> mfn map, */
+    mfn_t *p2m_small;         /* or, for a small domain, one array (kmem) */
+    uint32_t p2m_small_cap;   /* of this many entries */
     bool started;             /* its vCPU context is set: memory is live */
     mfn_t shared_mfn;
     struct shared_info *shared; /* in the direct map */
@@ -79,6 +81,7 @@ struct domain {
     struct domain *name_next;     /* domain.c's name hash chain */
     struct grant_domain *grant;   /* grant tables (grant.c), or NULL */
     struct evtchn_domain *evtchn; /* its ports (evtchn.c); NULL: none yet */
+    uint32_t evtchn_nr;           /* ... 1 .. evtchn_nr - 1 in that table */
     uint32_t console_port;        /* its end of the console channel (domU) */
     uint32_t console_gref;        /* grant ref of its console ring, for dom0 */
     gfn_t console_gfn;            /* its console ring page (domU) */

@@ -30,15 +30,21 @@ struct evtchn_port {
     uint32_t remote_dom;  /* UNBOUND, INTERDOMAIN: the other domain */
 };
 
-/* A domain's ports: exactly two frames. Port 0 is never valid, so its
- * slot holds the VIRQ bindings; port p is port[p - 1]. */
+/* A domain's ports: EVTCHN_TABLE_BYTES(nr) for ports 1 .. nr - 1, nr
+ * (struct domain's evtchn_nr) growing by doubling from EVTCHN_NR_FIRST
+ * to EVTCHN_PORTS_MAX as ports are taken: 128 bytes for a domain with a
+ * console and a timer, 8 KiB for dom0 with all 1,023. Port 0 is never
+ * valid, so its slot holds the VIRQ bindings; port p is port[p - 1]. */
 #define EVTCHN_VIRQ_SLOTS 4
+#define EVTCHN_NR_FIRST   16
 struct evtchn_domain {
     uint16_t virq_port[EVTCHN_VIRQ_SLOTS]; /* 0: the VIRQ is not bound */
-    struct evtchn_port port[EVTCHN_PORTS_MAX - 1];
+    struct evtchn_port port[];
 };
+#define EVTCHN_TABLE_BYTES(nr) ((size_t)(nr) * sizeof(struct evtchn_port))
 _Static_assert(VIRQ_NR <= EVTCHN_VIRQ_SLOTS, "a slot per VIRQ");
-_Static_assert(sizeof(struct evtchn_domain) == 8192, "two frames");
+_Static_assert(sizeof(struct evtchn_domain) == sizeof(struct evtchn_port),
+               "the VIRQ bindings are port 0's slot");
 
 /* Operations on domain d's ports (d the caller). 0 or a negative errno;
  * nothing changes on error. *port is written only on success. */
@@ -66,9 +72,9 @@ bool evtchn_2l_set_pending(struct shared_info *s, unsigned vcpu, uint32_t port);
 bool evtchn_2l_unmask(struct shared_info *s, unsigned vcpu, uint32_t port);
 void evtchn_2l_clear_pending(struct shared_info *s, uint32_t port);
 
-/* A zeroed table in *out: 0 or -ENOMEM; and its release
+/* A zeroed table for nr ports in *out: 0 or -ENOMEM; and its release
  * (evtchn_hypercall.c, or the unit test's). */
-int evtchn_table_alloc(struct evtchn_domain **out);
-void evtchn_table_free(struct evtchn_domain *e);
+int evtchn_table_alloc(struct evtchn_domain **out, uint32_t nr);
+void evtchn_table_free(struct evtchn_domain *e, uint32_t nr);
 
 #endif /* CARAPACE_EVTCHN_H */

@@ -29,7 +29,7 @@
 
 /* Owners below this (domain ids: DOMAIN_MAX) have their frames counted
  * (frame_count_owned without a walk). */
-#define FRAME_COUNTED_OWNERS 16384
+#define FRAME_COUNTED_OWNERS 32768
 
 /* What a frame is used as; the PV MMU counts uses in type_count. */
 enum frame_type {
@@ -142,6 +142,12 @@ struct frame_fault {
     bool fired;
 };
 void frame_fault_arm(uint64_t countdown);
+/* For an allocator built on frames (kmem.c): one allocation counted, as
+ * frame_alloc counts one; true if it is the one to fail. That allocator
+ * then takes its frames with frame_alloc_uncounted, so that each of its
+ * objects is one failure point whether or not it needed a new frame. */
+bool frame_fault_point(void);
+mfn_t frame_alloc_uncounted(unsigned order, uint32_t owner);
 void frame_fault_get(struct frame_fault *f);
 
 /* The frame table entry of mfn, or NULL if outside the table. */

@@ -33,9 +33,10 @@ void sched_wake(struct vcpu *v)
     wakes[v->domain->id]++;
 }
 
-int evtchn_table_alloc(struct evtchn_domain **out)
+int evtchn_table_alloc(struct evtchn_domain **out, uint32_t nr)
 {
-    struct evtchn_domain *e = alloc_fails ? NULL : calloc(1, sizeof(*e));
+    struct evtchn_domain *e =
+        alloc_fails ? NULL : calloc(1, EVTCHN_TABLE_BYTES(nr));
 
     if (!e)
         return -CARAPACE_ENOMEM;
@@ -44,8 +45,9 @@ int evtchn_table_alloc(struct evtchn_domain **out)
     return 0;
 }
 
-void evtchn_table_free(struct evtchn_domain *e)
+void evtchn_table_free(struct evtchn_domain *e, uint32_t nr)
 {
+    (void)nr;
     tables_live--;
     free(e);
 }
@@ -288,7 +290,7 @@ static void check_peer(const struct evtchn_port *c, uint32_t id, uint32_t p)
 {
     struct domain *rd = domain_get(c->remote_dom);
     bool ok = rd && rd->evtchn && c->remote_port >= 1 &&
-              c->remote_port < EVTCHN_PORTS_MAX;
+              c->remote_port < rd->evtchn_nr;
     const struct evtchn_port *r =
         ok ? &rd->evtchn->port[c->remote_port - 1] : NULL;
 
@@ -303,7 +305,7 @@ static void check_invariants(void)
         struct domain *d = doms[id];
         struct evtchn_domain *e = d ? d->evtchn : NULL;
 
-        for (uint32_t p = 1; e && p < EVTCHN_PORTS_MAX; p++) {
+        for (uint32_t p = 1; e && p < d->evtchn_nr; p++) {
             const struct evtchn_port *c = &e->port[p - 1];
 
             if (c->state == EVTCHN_STATE_INTERDOMAIN)

@@ -23,7 +23,7 @@
 /* memory_kib: small domains (a test guest built for it), whole frames */
 #define CONFIG_MEMORY_KIB_MIN 128
 #define CONFIG_MEMORY_KIB_MAX (CONFIG_MEMORY_MAX * 1024)
-#define CONFIG_ERR_MAX     384
+#define CONFIG_ERR_MAX        384
 
 enum config_action {
     CONFIG_DESTROY,

@@ -58,8 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         !TERMINATED(c.ramdisk) || !TERMINATED(c.cmdline) || !TERMINATED(c.file))
         abort();
     if (c.line[CONFIG_KEY_MEMORY] != 0 &&
-        (c.memory_kib < CONFIG_MEMORY_KIB_MIN || c.memory_kib > CONFIG_MEMORY_KIB_MAX ||
-         c.memory_kib % 4))
+        (c.memory_kib < CONFIG_MEMORY_KIB_MIN ||
+         c.memory_kib > CONFIG_MEMORY_KIB_MAX || c.memory_kib % 4))
         abort();
     for (k = 0; k < CONFIG_NKEYS; k++) {
         if (!config_key_name((enum config_key)k))

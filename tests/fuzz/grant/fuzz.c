@@ -971,6 +971,14 @@ static void fz_destroy(uint32_t d)
 static uint32_t exp_ref[NFRAMES], exp_type[NFRAMES];
 static bool orphan_frame[NFRAMES];
 
+/* Whole frames of g's active entries when too many for a slab object. */
+NOCOV static uint64_t act_frames(const struct grant_domain *g)
+{
+    size_t b = g->act_nr * sizeof(struct grant_active);
+
+    return b <= KMEM_SLAB_MAX ? 0 : (b + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
 NOCOV static void check_domain(uint32_t d, uint64_t *used)
 {
     struct grant_domain *g = doms[d]->grant;
@@ -980,15 +988,15 @@ NOCOV static void check_domain(uint32_t d, uint64_t *used)
     CHECK(!g || g->nr_frames || g->maptrack); /* no empty state kept */
     CHECK_EQ(nr, M[d].nr_frames);
     if (g)
-        *used += 1 + 2 * nr + (g->maptrack ? 1u << MAPTRACK_ORDER : 0);
+        *used += nr + (g->maptrack ? 1u << MAPTRACK_ORDER : 0) +
+                 act_frames(g); /* the state itself: kmem, counted once */
     for (uint32_t t = 0; t < nr; t++) {
         CHECK_EQ(mfn_val(g->table[t]), M[d].table[t]);
         exp_ref[M[d].table[t]]++;
         exp_type[M[d].table[t]]++;
     }
     for (uint32_t r = 0; r < nr * GRANT_ENTRIES_PER_FRAME; r++) {
-        const struct grant_active *a = &g->active[r / GRANT_ENTRIES_PER_FRAME]
-                                                 [r % GRANT_ENTRIES_PER_FRAME];
+        const struct grant_active *a = grant_act(g, r);
         uint16_t f = (uint16_t)*entry_word(d, r, 0);
 
         CHECK(a->ro == M[d].ro[r] && a->rw == M[d].rw[r]);
@@ -1036,7 +1044,7 @@ NOCOV static void check_domain(uint32_t d, uint64_t *used)
 
 NOCOV static void check_all(bool full)
 {
-    uint64_t used = RESERVED;
+    uint64_t used = RESERVED + kmem_frames();
 
     memset(exp_ref, 0, sizeof(exp_ref));
     memset(exp_type, 0, sizeof(exp_type));

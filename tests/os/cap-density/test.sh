@@ -11,7 +11,7 @@ set -u
 . tests/os/lib.sh
 os_run tests/os/cap-density/script --icount --mem 256M --loglvl warn
 check "a missing file is named" has '^cap: density: .*/etc/carapace/nope.cfg.*$'
-check "-n 0 is refused" has '^cap: density: usage: cap density FILE \[-n MAX\] \(MAX: 1 to 16384\)$'
+check "-n 0 is refused" has '^cap: density: usage: cap density FILE \[-n MAX\] \(MAX: 1 to 32768\)$'
 check "40 at once" has '^density: 40 domains running at once \(the -n limit\); [0-9]+ frames free$'
 check "a create rate" has '^density: create rate [0-9]+ ns per domain'
 check "frames per domain" has '^density: frames per domain [0-9]+\.[0-9]{2} \(guest memory 32\)$'
