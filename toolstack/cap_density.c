@@ -33,6 +33,7 @@ static int density_greeting(uint32_t domid, char *buf, size_t len)
     size_t n = 0;
     int fd, tries = 0;
 
+    buf[0] = '\0';
     if (sys_domcons(SYS_DOMCONS_ATTACH, domid) < 0)
         return -1;
     snprintf(path, sizeof(path), "/dev/dom/%u/console", domid);

@@ -715,10 +715,17 @@ int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid, gfn_t gfn,
                       uint16_t flags)
 {
     struct grant_domain *g = d->grant;
+    struct grant_active *n;
+    uint32_t nr;
 
     if (ref >= grant_nr_entries(g) ||
         (flags & ~(GTF_permit_access | GTF_readonly)))
         return -CARAPACE_EINVAL;
+    /* Its active entry now: the grantee (dom0 attaching a console) must
+     * not need memory to map it, even when the machine is full. */
+    if (grant_act_room(g, ref, &n, &nr))
+        return -CARAPACE_ENOMEM;
+    grant_act_install(g, ref, n, nr);
     __atomic_store_n(grant_word(g, ref, 1), gfn_val(gfn), __ATOMIC_RELAXED);
     __atomic_store_n(grant_word(g, ref, 0), flags | (uint64_t)domid << 16,
                      __ATOMIC_RELEASE);

@@ -25,8 +25,9 @@ int grant_domain_init(struct domain *d, unsigned nr_frames);
  * grants (it may have no table: nothing happens). */
 void grant_domain_fini(struct domain *d);
 
-/* Write grant `ref` of d (the builder: the console ring for dom0). The
- * table must exist (grant_domain_init). 0 or -errno. */
+/* Write grant `ref` of d (the builder: the console ring for dom0), with
+ * its active entry made, so that mapping it takes no memory. The table
+ * must exist (grant_domain_init). 0, -EINVAL or -ENOMEM (nothing done). */
 int grant_builder_set(struct domain *d, uint32_t ref, uint16_t domid, gfn_t gfn,
                       uint16_t flags);
 
