@@ -96,6 +96,8 @@ struct vcpu *sched_current(void)
 
 void sched_wake(struct vcpu *v)
 {
+    const bool was_blocked = v->state == VCPU_BLOCKED;
+
     /* Paused: a SCHED_poll keeps its deadline, so that sched_timers()
      * still ends it once the domain is unpaused. */
     if (v->state == VCPU_DOWN || v->domain->state != DOMAIN_ACTIVE)
@@ -105,8 +107,16 @@ void sched_wake(struct vcpu *v)
         sched_deadlines(v);
     }
     v->state = VCPU_RUNNABLE;
-    if (v != sched_cur)
-        sched_policy->enqueue(v);
+    if (v == sched_cur)
+        return;
+    sched_policy->enqueue(v);
+    /* A vCPU that waited for an event (a back end such as dom0's console
+     * server, an I/O-bound guest) should not wait out the running vCPU's
+     * slice as well: the running one is preempted on the way out and goes
+     * to the back of the queue. The queue's order stays round robin, so
+     * this shortens slices but starves nobody. */
+    if (was_blocked && sched_cur)
+        sched_need_resched = true;
 }
 
 void sched_block(struct vcpu *v)
