@@ -29,6 +29,17 @@
  * mapped at, and easy to bounds-check. That limits the table to 2^32 - 1
  * frames (16 TiB); FRAME_NIL, the largest index, ends a list.
  *
+ * Scrubbing
+ *
+ * A freed frame may still hold its last owner's data, so it goes back to
+ * the free lists marked dirty (FRAME_F_DIRTY, per frame: buddies merge
+ * whatever their marks). frame_alloc_zeroed() zeroes only the dirty frames
+ * it hands out; the idle loop zeroes the others a few at a time
+ * (frame_scrub), so that a domain built later finds clean frames and
+ * zeroes nothing. RAM from boot is dirty too (real hardware's RAM is not
+ * zero at power-on), unless frame_assume_clean(true) said otherwise
+ * before it was added (the bootscrub=no option: QEMU's RAM is zero).
+ *
  * Each frame is validated before a free: it must be allocated (not free, not
  * reserved, not a hole) and unreferenced. Any aligned block of allocated
  * frames may be freed, so a domain's memory can be given back frame by frame
@@ -37,7 +48,8 @@
  *
  * Locking
  *
- * frame_lock guards frame_free_head[], frame_nfree, frame_nram and, in every
+ * frame_lock guards frame_free_head[], frame_nfree, frame_nram, the scrub
+ * state (frame_ndirty, frame_scrub_at, frame_added_clean) and, in every
  * frame, owner, the allocator's flags (FRAME_F_ALLOC_MASK; the PV MMU owns the
  * other half, see frame.h), order, next and prev. type, type_count and
  * ref_count belong to the frame's current owner (the PV MMU updates them
@@ -50,10 +62,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <carapace/errno.h>
 
 #include "addr.h"
+#include "arch.h"
 #include "frame.h"
 #include "log.h"
 #include "memrange.h"
@@ -62,6 +76,7 @@
 
 #define FRAME_F_FREE_HEAD 0x1 /* first frame of a block in a free list */
 #define FRAME_F_RESERVED  0x2 /* RAM never handed out (frame_mark_reserved) */
+#define FRAME_F_DIRTY     0x4 /* free frame that may hold old data */
 
 #define FRAME_NIL UINT32_MAX /* end of a free list */
 
@@ -69,8 +84,8 @@ BUILD_ASSERT(sizeof(struct frame) <= 32);
 BUILD_ASSERT(FRAME_MAX_ORDER < 32 && FRAME_TYPE_DESC <= UINT8_MAX);
 BUILD_ASSERT(FRAME_MAX_FRAMES <= FRAME_NIL);
 /* The allocator's bits stay out of the PV MMU's half (frame.h). */
-BUILD_ASSERT(((FRAME_F_FREE_HEAD | FRAME_F_RESERVED) & ~FRAME_F_ALLOC_MASK) ==
-             0);
+BUILD_ASSERT(((FRAME_F_FREE_HEAD | FRAME_F_RESERVED | FRAME_F_DIRTY) &
+              ~FRAME_F_ALLOC_MASK) == 0);
 BUILD_ASSERT((FRAME_F_ALLOC_MASK & FRAME_F_PVMM_MASK) == 0);
 
 static struct spinlock frame_lock = SPINLOCK_INIT;
@@ -82,6 +97,10 @@ static uint64_t frame_nram;                           /* frame_lock */
 static uint64_t frame_fault_at;     /* frame_lock: the call that fails, 0 */
 static uint64_t frame_fault_allocs; /* frame_lock: calls since the arm */
 static bool frame_fault_fired;      /* frame_lock */
+static uint64_t frame_ndirty;       /* frame_lock: free frames marked dirty */
+static uint64_t frame_scrub_at;     /* frame_lock: where frame_scrub looks */
+static bool frame_added_clean;      /* frame_lock: frame_add_free's are zero */
+static uint64_t frame_nhyp;         /* frame_lock: FRAME_OWNER_HYP's frames */
 
 int frame_table_init(struct frame *table, uint64_t nframes)
 {
@@ -105,6 +124,9 @@ int frame_table_init(struct frame *table, uint64_t nframes)
     frame_nframes = nframes;
     frame_nfree = 0;
     frame_nram = 0;
+    frame_ndirty = 0;
+    frame_scrub_at = 0;
+    frame_nhyp = 0;
     spinlock_unlock(&frame_lock);
     return 0;
 }
@@ -145,19 +167,22 @@ static void frame_list_remove(uint64_t idx)
 
 /*
  * Give the 2^order frames at idx (aligned, validated by the caller) to the
- * free lists, merging with free buddies. frame_lock held.
+ * free lists, merging with free buddies; dirty: they may hold data.
+ * frame_lock held.
  */
-static void frame_insert_free(uint64_t idx, unsigned order)
+static void frame_insert_free(uint64_t idx, unsigned order, bool dirty)
 {
     uint64_t i, n = 1ULL << order;
     struct frame *b;
 
     for (i = idx; i < idx + n; i++) {
+        frame_nhyp -= frame_table[i].owner == FRAME_OWNER_HYP;
         frame_table[i].owner = FRAME_OWNER_FREE;
         frame_table[i].type = FRAME_TYPE_NONE;
-        frame_table[i].flags = 0;
+        frame_table[i].flags = dirty ? FRAME_F_DIRTY : 0;
     }
     frame_nfree += n;
+    frame_ndirty += dirty ? n : 0;
 
     while (order < FRAME_MAX_ORDER) {
         uint64_t buddy = idx ^ (1ULL << order);
@@ -186,12 +211,12 @@ static unsigned frame_block_order(uint64_t idx, uint64_t count)
 }
 
 /* Free [idx, idx + count) in maximal aligned blocks. frame_lock held. */
-static void frame_insert_range(uint64_t idx, uint64_t count)
+static void frame_insert_range(uint64_t idx, uint64_t count, bool dirty)
 {
     while (count > 0) {
         unsigned order = frame_block_order(idx, count);
 
-        frame_insert_free(idx, order);
+        frame_insert_free(idx, order, dirty);
         idx += 1ULL << order;
         count -= 1ULL << order;
     }
@@ -232,7 +257,7 @@ int frame_add_free(mfn_t first, uint64_t count)
     rc = frame_check_unclaimed(idx, count);
     if (rc == 0) {
         frame_nram += count;
-        frame_insert_range(idx, count);
+        frame_insert_range(idx, count, !frame_added_clean);
     }
     spinlock_unlock(&frame_lock);
     return rc;
@@ -258,6 +283,7 @@ int frame_mark_reserved(mfn_t first, uint64_t count, uint32_t owner)
             frame_table[i].ref_count = 0;
         }
         frame_nram += count;
+        frame_nhyp += owner == FRAME_OWNER_HYP ? count : 0;
     }
     spinlock_unlock(&frame_lock);
     return rc;
@@ -301,7 +327,7 @@ static int frame_release(uint64_t idx, uint64_t count, bool reserved)
         if (rc)
             return rc;
     }
-    frame_insert_range(idx, count);
+    frame_insert_range(idx, count, true);
     return 0;
 }
 
@@ -368,8 +394,10 @@ int frame_set_owner(mfn_t mfn, uint32_t from, uint32_t to)
     else if (frame_table[idx].owner != from ||
              (frame_table[idx].flags & FRAME_F_RESERVED))
         rc = -CARAPACE_EPERM;
-    else
+    else {
+        frame_nhyp += (to == FRAME_OWNER_HYP) - (from == FRAME_OWNER_HYP);
         frame_table[idx].owner = to;
+    }
     spinlock_unlock(&frame_lock);
     return rc;
 }
@@ -402,9 +430,34 @@ void frame_fault_get(struct frame_fault *f)
     spinlock_unlock(&frame_lock);
 }
 
+/*
+ * Hand the block of 2^order frames at idx, just taken from the lists, to
+ * owner; zero its dirty frames if `zero`. frame_lock held.
+ */
+static void frame_claim(uint64_t idx, unsigned order, uint32_t owner, bool zero)
+{
+    for (uint64_t i = idx; i < idx + (1ULL << order); i++) {
+        struct frame *f = &frame_table[i];
+
+        ASSERT(f->owner == FRAME_OWNER_FREE);
+        if (f->flags & FRAME_F_DIRTY) {
+            frame_ndirty--;
+            if (zero)
+                memset(mfn_to_virt(mfn_init(i)), 0, PAGE_SIZE);
+        }
+        f->owner = owner;
+        f->type = FRAME_TYPE_NONE;
+        f->flags = 0;
+        f->type_count = 0;
+        f->ref_count = 0;
+    }
+    frame_nfree -= 1ULL << order;
+    frame_nhyp += owner == FRAME_OWNER_HYP ? 1ULL << order : 0;
+}
+
 mfn_t frame_alloc(unsigned order, uint32_t owner)
 {
-    uint64_t i, idx;
+    uint64_t idx;
 
     if (order > FRAME_MAX_ORDER || owner == FRAME_OWNER_NONE ||
         owner == FRAME_OWNER_FREE)
@@ -414,17 +467,92 @@ mfn_t frame_alloc(unsigned order, uint32_t owner)
         spinlock_unlock(&frame_lock);
         return mfn_init(INVALID_MFN_VAL);
     }
-    for (i = idx; i < idx + (1ULL << order); i++) {
-        ASSERT(frame_table[i].owner == FRAME_OWNER_FREE);
-        frame_table[i].owner = owner;
-        frame_table[i].type = FRAME_TYPE_NONE;
-        frame_table[i].flags = 0;
-        frame_table[i].type_count = 0;
-        frame_table[i].ref_count = 0;
-    }
-    frame_nfree -= 1ULL << order;
+    frame_claim(idx, order, owner, false);
     spinlock_unlock(&frame_lock);
     return mfn_init(idx);
+}
+
+/* The order frame_alloc_zeroed takes: max_order if a block that big is
+ * free, else the largest free one; -1 if none is. frame_lock held. */
+static int frame_fit_order(unsigned max_order)
+{
+    for (unsigned o = max_order; o <= FRAME_MAX_ORDER; o++)
+        if (frame_free_head[o] != FRAME_NIL)
+            return (int)max_order;
+    for (int o = (int)max_order - 1; o >= 0; o--)
+        if (frame_free_head[o] != FRAME_NIL)
+            return o;
+    return -1;
+}
+
+mfn_t frame_alloc_zeroed(unsigned max_order, uint32_t owner, unsigned *order)
+{
+    uint64_t idx;
+    int o;
+
+    if (max_order > FRAME_MAX_ORDER || owner == FRAME_OWNER_NONE ||
+        owner == FRAME_OWNER_FREE)
+        return mfn_init(INVALID_MFN_VAL);
+    spinlock_lock(&frame_lock);
+    o = frame_fault_hit() ? -1 : frame_fit_order(max_order);
+    if (o < 0 || frame_take_block((unsigned)o, &idx) != 0) {
+        spinlock_unlock(&frame_lock);
+        return mfn_init(INVALID_MFN_VAL);
+    }
+    frame_claim(idx, (unsigned)o, owner, true);
+    spinlock_unlock(&frame_lock);
+    *order = (unsigned)o;
+    return mfn_init(idx);
+}
+
+void frame_assume_clean(bool clean)
+{
+    spinlock_lock(&frame_lock);
+    frame_added_clean = clean;
+    spinlock_unlock(&frame_lock);
+}
+
+/* Zero the next dirty free frame at or after frame_scrub_at, looking at
+ * most `look` entries; false if it found none. frame_lock held. */
+static bool frame_scrub_one(uint64_t *look)
+{
+    for (; *look > 0; (*look)--) {
+        struct frame *f;
+
+        if (frame_scrub_at >= frame_nframes)
+            frame_scrub_at = 0;
+        f = &frame_table[frame_scrub_at++];
+        if (f->owner == FRAME_OWNER_FREE && (f->flags & FRAME_F_DIRTY)) {
+            memset(mfn_to_virt(mfn_init(frame_scrub_at - 1)), 0, PAGE_SIZE);
+            f->flags &= (uint16_t)~FRAME_F_DIRTY;
+            frame_ndirty--;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool frame_scrub(unsigned max)
+{
+    uint64_t look = (uint64_t)max * FRAME_SCRUB_LOOK;
+    bool more;
+
+    spinlock_lock(&frame_lock);
+    for (unsigned n = 0; n < max && frame_ndirty && frame_scrub_one(&look);)
+        n++;
+    more = frame_ndirty != 0;
+    spinlock_unlock(&frame_lock);
+    return more;
+}
+
+uint64_t frame_count_dirty(void)
+{
+    uint64_t n;
+
+    spinlock_lock(&frame_lock);
+    n = frame_ndirty;
+    spinlock_unlock(&frame_lock);
+    return n;
 }
 
 struct frame *frame_get(mfn_t mfn)
@@ -464,7 +592,9 @@ uint64_t frame_count_owned(uint32_t owner)
     uint64_t i, n = 0;
 
     spinlock_lock(&frame_lock);
-    for (i = 0; i < frame_nframes; i++) {
+    if (owner == FRAME_OWNER_HYP) /* counted as it changes (physinfo) */
+        n = frame_nhyp;
+    for (i = 0; owner != FRAME_OWNER_HYP && i < frame_nframes; i++) {
         if (frame_table[i].owner == owner)
             n++;
     }
@@ -486,7 +616,8 @@ static int frame_check_entry(uint64_t i)
 
     if (f->type > FRAME_TYPE_DESC)
         return frame_check_fail("bad type", i);
-    if (f->flags & ~(FRAME_F_FREE_HEAD | FRAME_F_RESERVED | FRAME_F_PVMM_MASK))
+    if (f->flags & ~(FRAME_F_FREE_HEAD | FRAME_F_RESERVED | FRAME_F_DIRTY |
+                     FRAME_F_PVMM_MASK))
         return frame_check_fail("unknown flags", i);
     /* The PV MMU marks only typed frames of a domain (frame.h). */
     if ((f->flags & FRAME_F_PVMM_MASK) &&
@@ -496,6 +627,8 @@ static int frame_check_entry(uint64_t i)
         return frame_check_fail("flags on a non-RAM frame", i);
     if (f->owner == FRAME_OWNER_FREE && (f->flags & FRAME_F_RESERVED))
         return frame_check_fail("free frame marked reserved", i);
+    if (f->owner != FRAME_OWNER_FREE && (f->flags & FRAME_F_DIRTY))
+        return frame_check_fail("dirty mark on a frame not free", i);
     if (f->owner == FRAME_OWNER_FREE &&
         (f->ref_count != 0 || f->type_count != 0))
         return frame_check_fail("free frame with references", i);
@@ -556,8 +689,10 @@ static int frame_check_list(unsigned order, uint64_t *frames, uint64_t *heads)
     return 0;
 }
 
-/* Check every entry, count free frames, heads and RAM. frame_lock held. */
-static int frame_check_table(uint64_t *nfree, uint64_t *heads, uint64_t *ram)
+/* Check every entry, count free frames, heads, RAM and dirty frames.
+ * frame_lock held. */
+static int frame_check_table(uint64_t *nfree, uint64_t *heads, uint64_t *ram,
+                             uint64_t *dirty, uint64_t *hyp)
 {
     uint64_t i;
     int rc;
@@ -569,18 +704,21 @@ static int frame_check_table(uint64_t *nfree, uint64_t *heads, uint64_t *ram)
         *nfree += frame_table[i].owner == FRAME_OWNER_FREE;
         *heads += (frame_table[i].flags & FRAME_F_FREE_HEAD) != 0;
         *ram += frame_table[i].owner != FRAME_OWNER_NONE;
+        *dirty += (frame_table[i].flags & FRAME_F_DIRTY) != 0;
+        *hyp += frame_table[i].owner == FRAME_OWNER_HYP;
     }
     return 0;
 }
 
 int frame_check(void)
 {
-    uint64_t nfree = 0, heads = 0, ram = 0, lfree = 0, lheads = 0;
+    uint64_t nfree = 0, heads = 0, ram = 0, lfree = 0, lheads = 0, dirty = 0;
+    uint64_t hyp = 0;
     unsigned o;
     int rc;
 
     spinlock_lock(&frame_lock);
-    rc = frame_check_table(&nfree, &heads, &ram);
+    rc = frame_check_table(&nfree, &heads, &ram, &dirty, &hyp);
     for (o = 0; rc == 0 && o <= FRAME_MAX_ORDER; o++)
         rc = frame_check_list(o, &lfree, &lheads);
     if (rc)
@@ -592,6 +730,10 @@ int frame_check(void)
         rc = frame_check_fail("free head not in any list", heads);
     else if (ram != frame_nram)
         rc = frame_check_fail("RAM count mismatch", frame_nram);
+    else if (dirty != frame_ndirty)
+        rc = frame_check_fail("dirty count mismatch", frame_ndirty);
+    else if (hyp != frame_nhyp)
+        rc = frame_check_fail("hypervisor frame count mismatch", frame_nhyp);
 out:
     spinlock_unlock(&frame_lock);
     return rc;

@@ -77,6 +77,21 @@ static void p2m_trim(struct domain *d, unsigned keep, bool keep_dir)
     d->p2m_dir = mfn_init(INVALID_MFN_VAL);
 }
 
+/* The order of the next block p2m_grow asks for: as big as the frames
+ * still wanted allow, within the leaf the next gfn is in (one leaf slot
+ * run per block). */
+static unsigned p2m_grow_order(uint64_t next, uint64_t want)
+{
+    uint64_t room = P2M_PER_FRAME - next % P2M_PER_FRAME;
+    unsigned order = 0;
+
+    if (want > room)
+        want = room;
+    while ((2ULL << order) <= want)
+        order++;
+    return order;
+}
+
 int p2m_grow(struct domain *d, uint64_t nr)
 {
     const uint64_t old = d->nr_frames;
@@ -87,19 +102,25 @@ int p2m_grow(struct domain *d, uint64_t nr)
     if (nr > P2M_MAX_FRAMES)
         return -CARAPACE_E2BIG;
     while (d->nr_frames < nr) {
+        unsigned order;
         mfn_t *slot, m;
 
         rc = p2m_slot(d, gfn_init(d->nr_frames), &slot);
         if (rc)
             goto undo;
-        m = frame_alloc(0, d->id);
+        /* Blocks, not frames: one allocation, and only dirty frames
+         * zeroed (frame.c, "Scrubbing"); the guest gets runs of
+         * consecutive machine frames. */
+        m = frame_alloc_zeroed(p2m_grow_order(d->nr_frames, nr - d->nr_frames),
+                               d->id, &order);
         rc = mfn_valid(m) ? 0 : -CARAPACE_ENOMEM;
         if (rc)
             goto undo;
-        memset(mfn_to_virt(m), 0, PAGE_SIZE);
-        *slot = m;
-        m2p_set(m, gfn_init(d->nr_frames));
-        d->nr_frames++;
+        for (uint64_t i = 0; i < 1ULL << order; i++) {
+            slot[i] = mfn_init(mfn_val(m) + i);
+            m2p_set(slot[i], gfn_init(d->nr_frames));
+            d->nr_frames++;
+        }
     }
     return 0;
 undo:
