@@ -304,6 +304,7 @@ static long (*const domctl_op[])(struct vcpu *, uint64_t) = {
     [DOMCTL_readlog] = domctl_readlog,
     [DOMCTL_set_max_mem] = domctl_set_max_mem,
     [DOMCTL_fault_inject] = domctl_fault_inject,
+    [DOMCTL_copy] = domctl_copy,
 };
 
 long hypercall_domctl(struct vcpu *v, const uint64_t a[5])

@@ -7,7 +7,9 @@
  *        [console ring][ramdisk][free ...]
  *   2. DOMCTL_createdomain (paused, no memory), DOMCTL_set_max_mem,
  *      DOMCTL_populate (zeroed frames 0 .. nr-1), DOMCTL_getp2m;
- *   3. DOMCTL_write_memory: the image's segments (BSS is already zero);
+ *   3. DOMCTL_write_memory: the image's segments (BSS is already zero),
+ *      each in one call: dom0's kernel hands our pages to the hypervisor
+ *      as DOMCTL_copy segments, so nothing is bounced through it;
  *   4. DOMCTL_console_setup on the ring frame (its event channel port);
  *   5. the start-info tree (libfdt), the p2m list, the shared-info page
  *      (events masked), the ramdisk;
@@ -159,7 +161,7 @@ int build_write(struct build *b, enum build_step s, uint64_t gpa,
     const uint8_t *p = src;
 
     while (len) {
-        uint64_t n = len < DOMCTL_WRITE_MAX ? len : DOMCTL_WRITE_MAX;
+        uint64_t n = len < SYS_DOMCTL_WRITE_MAX ? len : SYS_DOMCTL_WRITE_MAX;
         struct domctl_write w = {.domid = b->domid,
                                  .gpa = gpa,
                                  .len = n,
