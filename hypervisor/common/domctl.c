@@ -228,6 +228,7 @@ static long domctl_physinfo(struct vcpu *v, uint64_t va)
         .hypervisor_frames = frame_count_owned(FRAME_OWNER_HYP),
         .abi_version = CARAPACE_ABI_VERSION,
         .version = CARAPACE_VERSION_MAJOR << 16 | CARAPACE_VERSION_MINOR,
+        .dirty_frames = frame_count_dirty(),
     };
 
     (void)v;

@@ -161,8 +161,10 @@ struct domctl_physinfo {
     uint64_t hypervisor_frames; /* reserved or used by the hypervisor */
     uint32_t abi_version;       /* the CARAPACE_ABI_VERSION it speaks */
     uint32_t version;           /* its own release: major << 16 | minor */
+    uint64_t dirty_frames;      /* (1.9) free, not yet zeroed by the idle
+                                   loop: populate zeroes them itself */
 };
-CARAPACE_ABI_CHECK(struct domctl_physinfo, 40);
+CARAPACE_ABI_CHECK(struct domctl_physinfo, 48);
 
 /* DOMCTL_readlog: the hypervisor's log ring (the last 16 KiB of what it
  * printed). In: offset (bytes ever logged to start from; 0 = the oldest
