@@ -456,6 +456,14 @@ int pvmm_entry_get(uint32_t dom, mfn_t table, unsigned level, uint64_t e)
     f->ref_count++;
     if (type == FRAME_TYPE_NONE)
         return 0;
+    /* pvmm_type_get's first steps for a WRITABLE mapping, the common
+     * entry (a domain's tables map each of its pages so): nothing to
+     * validate, just the type and its count. */
+    if (type == FRAME_TYPE_WRITABLE && f->type_count == 0) {
+        f->type = FRAME_TYPE_WRITABLE;
+        f->type_count = 1;
+        return 0;
+    }
     rc = pvmm_type_get(dom, target, type);
     if (rc)
         f->ref_count--;
