@@ -84,6 +84,7 @@ static const struct sched_policy *sched_policy = &sched_round_robin;
 static struct vcpu *sched_cur; /* running vCPU; NULL while idle */
 static bool sched_need_resched;
 static unsigned sched_slice_left;
+static uint64_t sched_preempt_at; /* a wake-up's preemption, due then; 0 */
 
 void sched_init(void)
 {
@@ -93,6 +94,24 @@ void sched_init(void)
 struct vcpu *sched_current(void)
 {
     return sched_cur;
+}
+
+/* A woken vCPU asks for the running one to be preempted: now if that one
+ * has run SCHED_WAKE_RATELIMIT_NS since it was switched in, else once it
+ * has (a timer deadline), so that two domains passing messages still
+ * batch a few instead of switching at every one. */
+static void sched_preempt_soon(void)
+{
+    uint64_t at = sched_cur->run_start_ns + SCHED_WAKE_RATELIMIT_NS;
+
+    if (arch_time_ns() >= at) {
+        sched_need_resched = true;
+        return;
+    }
+    if (!sched_preempt_at || at < sched_preempt_at) {
+        sched_preempt_at = at;
+        arch_timer_kick(at);
+    }
 }
 
 void sched_wake(struct vcpu *v)
@@ -108,16 +127,18 @@ void sched_wake(struct vcpu *v)
         sched_deadlines(v);
     }
     v->state = VCPU_RUNNABLE;
+    v->boosted |= was_blocked;
     if (v == sched_cur)
         return;
     sched_policy->enqueue(v);
     /* A vCPU that waited for an event (a back end such as dom0's console
-     * server, an I/O-bound guest) should not wait out the running vCPU's
-     * slice as well: the running one is preempted on the way out and goes
-     * to the back of the queue. The queue's order stays round robin, so
-     * this shortens slices but starves nobody. */
-    if (was_blocked && sched_cur)
-        sched_need_resched = true;
+     * server, an I/O-bound guest) should not wait out the slice of one
+     * that computes: that one is preempted (sched_preempt_soon) and goes
+     * to the back of the queue. Two boosted vCPUs (woken, no tick run
+     * since) do not preempt each other; the queue's order stays round
+     * robin, so this shortens slices but starves nobody. */
+    if (v->boosted && sched_cur && !sched_cur->boosted)
+        sched_preempt_soon();
 }
 
 void sched_block(struct vcpu *v)
@@ -195,6 +216,7 @@ static void sched_tick(void)
 {
     if (!sched_cur)
         return;
+    sched_cur->boosted = false; /* it computes: no longer preempts */
     if (sched_slice_left)
         sched_slice_left--;
     if (!sched_slice_left && sched_policy->has_waiting())
@@ -205,9 +227,15 @@ uint64_t sched_timer_interrupt(uint64_t now, bool tick)
 {
     uint64_t next = sched_timers(now);
 
+    if (sched_preempt_at && sched_preempt_at <= now) {
+        sched_preempt_at = 0;
+        if (sched_policy->has_waiting())
+            sched_need_resched = true;
+    }
     if (tick)
         sched_tick();
-    return next;
+    return sched_preempt_at && sched_preempt_at < next ? sched_preempt_at
+                                                       : next;
 }
 
 void sched_yield(void)
@@ -246,6 +274,7 @@ void sched_run(void)
             if (next)
                 next->run_start_ns = now;
             sched_slice_left = SCHED_SLICE_TICKS;
+            sched_preempt_at = 0; /* it was for the vCPU switched away */
             domain_reap(next);
         }
         if (next) {
