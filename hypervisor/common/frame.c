@@ -48,8 +48,10 @@
  *
  * Locking
  *
- * frame_lock guards frame_free_head[], frame_nfree, frame_nram, the scrub
- * state (frame_ndirty, frame_scrub_at, frame_added_clean) and, in every
+ * frame_lock guards frame_free_head[], frame_nfree, frame_nram, frame_nhyp
+ * (the hypervisor's frames, counted as owners change so that physinfo
+ * need not scan the table), the scrub state (frame_ndirty, frame_scrub_at,
+ * frame_added_clean) and, in every
  * frame, owner, the allocator's flags (FRAME_F_ALLOC_MASK; the PV MMU owns the
  * other half, see frame.h), order, next and prev. type, type_count and
  * ref_count belong to the frame's current owner (the PV MMU updates them
