@@ -181,9 +181,9 @@ uint64_t frame_count_owned(uint32_t owner);
 int frame_check(void);
 
 /*
- * Boot convenience: init the table, then hand the RAM in `ram` that is not in
- * `reserved` (may be NULL) to the allocator, rounding partial frames inward,
- * and mark reserved frames that touch RAM (rounding outward) as
+ * Boot convenience (frame_setup.c): init the table, then hand the RAM in `ram`
+ * that is not in `reserved` (may be NULL) to the allocator, rounding partial
+ * frames inward, and mark reserved frames that touch RAM (rounding outward) as
  * FRAME_OWNER_HYP. Frames at or beyond nframes are ignored.
  */
 int frame_setup(const struct memrange_set *ram,
