@@ -6,7 +6,8 @@
  *
  * Plain loops; memcpy and memset move whole words when both ends are
  * 8-byte aligned (the guest kernel copies and clears whole pages with
- * them), bytes otherwise. Clarity beats speed elsewhere.
+ * them), bytes otherwise (memcpy with rep movsb on x86_64). Clarity beats speed
+ * elsewhere.
  *
  * The compiler recognizes loops such as "store c into n bytes" or "count
  * bytes up to a NUL" and may replace them with a call to memset() or
@@ -52,23 +53,27 @@ void *memcpy(void *dst, const void *src, size_t n)
     unsigned char *d = dst;
     const unsigned char *s = src;
 
-    if (string_aligned(d, s)) {
 #ifdef STRING_REP
-        size_t words = n / sizeof(string_word);
+    size_t words = n / sizeof(string_word);
 
-        __asm__ volatile("rep movsq"
-                         : "+D"(d), "+S"(s), "+c"(words)
-                         :
-                         : "memory");
-        n %= sizeof(string_word);
+    if (!string_aligned(d, s)) {
+        /* Ends that cannot both be aligned (a cpio file's bytes are only
+         * 4-aligned): rep movsb, one instruction a byte under icount
+         * instead of about five. */
+        __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+        return dst;
+    }
+    __asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(words) : : "memory");
+    n %= sizeof(string_word);
 #else
+    if (string_aligned(d, s)) {
         for (; n >= sizeof(string_word); n -= sizeof(string_word)) {
             *(string_word *)d = *(const string_word *)s;
             d += sizeof(string_word);
             s += sizeof(string_word);
         }
-#endif
     }
+#endif
     while (n--)
         *d++ = *s++;
     return dst;

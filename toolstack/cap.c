@@ -118,6 +118,16 @@ const char *cap_state_name(uint32_t state)
     return state < 6 ? names[state] : "unknown";
 }
 
+uint64_t cap_dirty_frames(void)
+{
+    struct domctl_physinfo pi;
+
+    memset(&pi, 0, sizeof(pi));
+    if (cap_domctl(DOMCTL_physinfo, &pi) < 0)
+        return 0;
+    return pi.dirty_frames;
+}
+
 uint64_t cap_free_frames(void)
 {
     struct domctl_physinfo pi;
@@ -382,6 +392,8 @@ static int cmd_info(int argc, char **argv)
            (unsigned long long)(pi.total_frames >> 8));
     printf("free_memory       : %llu MiB\n",
            (unsigned long long)(pi.free_frames >> 8));
+    printf("not yet scrubbed  : %llu KiB\n",
+           (unsigned long long)(pi.dirty_frames << 2));
     printf("hypervisor_memory : %llu KiB\n",
            (unsigned long long)(pi.hypervisor_frames * 4));
     printf("total_frames      : %llu\n", (unsigned long long)pi.total_frames);

@@ -28,6 +28,8 @@ int cap_find_quiet(const char *name, struct domctl_domaininfo *info);
 int cap_info(uint32_t domid, struct domctl_domaininfo *info);
 char cap_state_letter(uint32_t state);
 const char *cap_state_name(uint32_t state);
+/* Free frames the hypervisor has not zeroed yet (its idle loop does). */
+uint64_t cap_dirty_frames(void);
 uint64_t cap_free_frames(void);
 
 /* Creates a domain from c: 0 with *domid, or prints the error. */

@@ -36,6 +36,9 @@ int vm_fault(struct vm *vm, uint64_t addr);
  * refusal of absurd buffers before any byte moves.) */
 bool vm_range_ok(uint64_t uaddr, uint64_t len);
 int vm_copy_in(struct vm *vm, void *dst, uint64_t src, size_t len);
+/* The frame of user page va, faulted in if it may grow; 0 if the process
+ * may not read it (or write it, if write). */
+uint32_t vm_user_gfn(struct vm *vm, uint64_t va, bool write);
 int vm_copy_out(struct vm *vm, uint64_t dst, const void *src, size_t len);
 /* Copies a NUL-terminated string of at most max - 1 characters: returns
  * its length, -SYS_EFAULT, or -SYS_E2BIG if it is longer. */

@@ -3,9 +3,12 @@
  * SYS_domctl: HC_domctl for dom0's processes (the toolstack). The kernel
  * root does not map user memory, so the hypervisor is never given a user
  * pointer: each command's struct is copied into the kernel, a command
- * with a data buffer (getp2m, write_memory, readlog) has its data bounced
- * through domctl_buf (one call's worth: the ABI's own per-call limits),
- * and the results are copied back. Unknown commands get -SYS_ENOSYS
+ * with a data buffer (getp2m, readlog) has its data bounced through
+ * domctl_buf (one call's worth: the ABI's own per-call limits), and the
+ * results are copied back. write_memory bounces nothing: the process's
+ * pages go to the hypervisor as DOMCTL_copy segments, named by their
+ * frames (the command itself is not offered to processes, which could
+ * name the kernel's frames with it). Unknown commands get -SYS_ENOSYS
  * without reaching the hypervisor; a domU's calls do reach it, and it
  * answers -EPERM (-SYS_EPERM).
  *
@@ -29,6 +32,8 @@
 #define DOMCTL_BUF (DOMCTL_WRITE_MAX)
 
 _Static_assert(DOMCTL_P2M_MAX * 8 <= DOMCTL_BUF, "p2m bounce");
+_Static_assert(DOMCTL_COPY_MAX * sizeof(struct domctl_copy_seg) <= DOMCTL_BUF,
+               "copy segments");
 _Static_assert(ARCH_SHUTDOWN_POWEROFF == SHUTDOWN_poweroff &&
                    ARCH_SHUTDOWN_REBOOT == SHUTDOWN_reboot,
                "shutdown reasons");
@@ -98,19 +103,52 @@ static long domctl_getp2m(struct proc *p, struct domctl_p2m *a)
     return rc;
 }
 
+/* Add the piece of a write at done to the segment list; false if its
+ * user page cannot be read. */
+static bool domctl_write_seg(struct proc *p, const struct domctl_write *a,
+                             struct domctl_copy_seg *seg, uint64_t *done)
+{
+    uint64_t src = a->buf + *done, gpa = a->gpa + *done;
+    uint64_t n = ARCH_PAGE_SIZE - (src & (ARCH_PAGE_SIZE - 1));
+    uint64_t room = ARCH_PAGE_SIZE - (gpa & (ARCH_PAGE_SIZE - 1));
+    uint32_t gfn = vm_user_gfn(&p->vm, src, false);
+
+    n = n < room ? n : room;
+    n = n < a->len - *done ? n : a->len - *done;
+    if (!gfn)
+        return false;
+    *seg = (struct domctl_copy_seg){.src_gfn = gfn,
+                                    .dst_gpa = gpa,
+                                    .src_off = src & (ARCH_PAGE_SIZE - 1),
+                                    .len = (uint32_t)n};
+    *done += n;
+    return true;
+}
+
 static long domctl_write(struct proc *p, struct domctl_write *a)
 {
-    uint64_t ubuf = a->buf;
+    struct domctl_copy_seg *seg = (struct domctl_copy_seg *)domctl_buf;
+    struct domctl_copy c = {.domid = a->domid, .segs = (uint64_t)seg};
+    uint64_t done = 0;
     long rc;
 
-    if (a->len > DOMCTL_WRITE_MAX)
+    if (a->len > SYS_DOMCTL_WRITE_MAX)
         return -SYS_E2BIG;
-    if (vm_copy_in(&p->vm, domctl_buf, ubuf, a->len))
-        return -SYS_EFAULT;
-    a->buf = (uint64_t)domctl_buf;
-    rc = arch_domctl(DOMCTL_write_memory, (uint64_t)a);
-    a->buf = ubuf;
-    return rc;
+    if (a->pad || a->gpa + a->len < a->gpa)
+        return -SYS_EINVAL;
+    if (a->len == 0) /* still says whether the domain can be written */
+        return arch_domctl(DOMCTL_copy, (uint64_t)&c);
+    while (done < a->len) {
+        if (!domctl_write_seg(p, a, &seg[c.count++], &done))
+            return -SYS_EFAULT;
+        if (c.count < DOMCTL_COPY_MAX && done < a->len)
+            continue;
+        rc = arch_domctl(DOMCTL_copy, (uint64_t)&c);
+        if (rc)
+            return rc;
+        c.count = 0;
+    }
+    return 0;
 }
 
 static long domctl_readlog(struct proc *p, struct domctl_readlog *a)

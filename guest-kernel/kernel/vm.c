@@ -86,21 +86,28 @@ int vm_fault(struct vm *vm, uint64_t addr)
     return vm_grow(vm, addr) ? 0 : -SYS_ENOMEM;
 }
 
-/* The kernel address of user byte va, faulting the page in if it may
- * grow; NULL if the process may not access it so. */
-static char *vm_user_byte(struct vm *vm, uint64_t va, bool write)
+uint32_t vm_user_gfn(struct vm *vm, uint64_t va, bool write)
 {
     unsigned int flags = ARCH_MAP_WRITE;
     uint32_t gfn;
 
     if (va < SYS_USER_BASE || va >= SYS_USER_TOP)
-        return NULL;
+        return 0;
     gfn = arch_space_lookup(&vm->space, va, &flags);
     if (!gfn && vm_growable(vm, va))
         gfn = vm_grow(vm, va);
     if (!gfn || (write && !(flags & ARCH_MAP_WRITE)))
-        return NULL;
-    return (char *)frame_va(gfn) + (va & (VM_PAGE - 1));
+        return 0;
+    return gfn;
+}
+
+/* The kernel address of user byte va, faulting the page in if it may
+ * grow; NULL if the process may not access it so. */
+static char *vm_user_byte(struct vm *vm, uint64_t va, bool write)
+{
+    uint32_t gfn = vm_user_gfn(vm, va, write);
+
+    return gfn ? (char *)frame_va(gfn) + (va & (VM_PAGE - 1)) : NULL;
 }
 
 bool vm_range_ok(uint64_t uaddr, uint64_t len)

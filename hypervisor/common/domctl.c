@@ -228,6 +228,7 @@ static long domctl_physinfo(struct vcpu *v, uint64_t va)
         .hypervisor_frames = frame_count_owned(FRAME_OWNER_HYP),
         .abi_version = CARAPACE_ABI_VERSION,
         .version = CARAPACE_VERSION_MAJOR << 16 | CARAPACE_VERSION_MINOR,
+        .dirty_frames = frame_count_dirty(),
     };
 
     (void)v;
@@ -304,6 +305,7 @@ static long (*const domctl_op[])(struct vcpu *, uint64_t) = {
     [DOMCTL_readlog] = domctl_readlog,
     [DOMCTL_set_max_mem] = domctl_set_max_mem,
     [DOMCTL_fault_inject] = domctl_fault_inject,
+    [DOMCTL_copy] = domctl_copy,
 };
 
 long hypercall_domctl(struct vcpu *v, const uint64_t a[5])

@@ -29,6 +29,17 @@
  * mapped at, and easy to bounds-check. That limits the table to 2^32 - 1
  * frames (16 TiB); FRAME_NIL, the largest index, ends a list.
  *
+ * Scrubbing
+ *
+ * A freed frame may still hold its last owner's data, so it goes back to
+ * the free lists marked dirty (FRAME_F_DIRTY, per frame: buddies merge
+ * whatever their marks). frame_alloc_zeroed() zeroes only the dirty frames
+ * it hands out; the idle loop zeroes the others a few at a time
+ * (frame_scrub), so that a domain built later finds clean frames and
+ * zeroes nothing. RAM from boot is dirty too (real hardware's RAM is not
+ * zero at power-on), unless frame_assume_clean(true) said otherwise
+ * before it was added (the bootscrub=no option: QEMU's RAM is zero).
+ *
  * Each frame is validated before a free: it must be allocated (not free, not
  * reserved, not a hole) and unreferenced. Any aligned block of allocated
  * frames may be freed, so a domain's memory can be given back frame by frame
@@ -37,7 +48,10 @@
  *
  * Locking
  *
- * frame_lock guards frame_free_head[], frame_nfree, frame_nram and, in every
+ * frame_lock guards frame_free_head[], frame_nfree, frame_nram, frame_nhyp
+ * (the hypervisor's frames, counted as owners change so that physinfo
+ * need not scan the table), the scrub state (frame_ndirty, frame_scrub_at,
+ * frame_added_clean) and, in every
  * frame, owner, the allocator's flags (FRAME_F_ALLOC_MASK; the PV MMU owns the
  * other half, see frame.h), order, next and prev. type, type_count and
  * ref_count belong to the frame's current owner (the PV MMU updates them
@@ -55,6 +69,7 @@
 #include <carapace/errno.h>
 
 #include "addr.h"
+#include "arch.h"
 #include "frame.h"
 #include "log.h"
 #include "memrange.h"
@@ -63,6 +78,7 @@
 
 #define FRAME_F_FREE_HEAD 0x1 /* first frame of a block in a free list */
 #define FRAME_F_RESERVED  0x2 /* RAM never handed out (frame_mark_reserved) */
+#define FRAME_F_DIRTY     0x4 /* free frame that may hold old data */
 
 #define FRAME_NIL UINT32_MAX /* end of a free list */
 
@@ -70,8 +86,8 @@ BUILD_ASSERT(sizeof(struct frame) <= 32);
 BUILD_ASSERT(FRAME_MAX_ORDER < 32 && FRAME_TYPE_DESC <= UINT8_MAX);
 BUILD_ASSERT(FRAME_MAX_FRAMES <= FRAME_NIL);
 /* The allocator's bits stay out of the PV MMU's half (frame.h). */
-BUILD_ASSERT(((FRAME_F_FREE_HEAD | FRAME_F_RESERVED) & ~FRAME_F_ALLOC_MASK) ==
-             0);
+BUILD_ASSERT(((FRAME_F_FREE_HEAD | FRAME_F_RESERVED | FRAME_F_DIRTY) &
+              ~FRAME_F_ALLOC_MASK) == 0);
 BUILD_ASSERT((FRAME_F_ALLOC_MASK & FRAME_F_PVMM_MASK) == 0);
 
 static struct spinlock frame_lock = SPINLOCK_INIT;
@@ -80,15 +96,19 @@ static uint64_t frame_nframes;                        /* set at boot */
 static uint32_t frame_free_head[FRAME_MAX_ORDER + 1]; /* frame_lock */
 static uint64_t frame_nfree;                          /* frame_lock */
 static uint64_t frame_nram;                           /* frame_lock */
-/* frame_lock: frames owned by FRAME_OWNER_HYP, so that DOMCTL_physinfo,
- * on every create, does not count them in a walk of the whole table. */
-static uint64_t frame_nhyp;
+static uint64_t frame_fault_at;     /* frame_lock: the call that fails, 0 */
+static uint64_t frame_fault_allocs; /* frame_lock: calls since the arm */
+static bool frame_fault_fired;      /* frame_lock */
+static uint64_t frame_ndirty;       /* frame_lock: free frames marked dirty */
+static uint64_t frame_scrub_at;     /* frame_lock: where frame_scrub looks */
+static bool frame_added_clean;      /* frame_lock: frame_add_free's are zero */
+static uint64_t frame_nhyp;         /* frame_lock: FRAME_OWNER_HYP's frames */
 /* frame_lock: frames each domain owns (ids below FRAME_COUNTED_OWNERS),
  * so that a domain's teardown can tell whether anything of it is left
  * without walking the frame table (1 M entries in 4 GiB). */
 static uint32_t frame_owned[FRAME_COUNTED_OWNERS];
 
-/* owner gets (delta > 0) or gives up n frames. frame_lock held. */
+/* owner gets (or gives up) n frames: the counts. frame_lock held. */
 static void frame_count(uint32_t owner, uint64_t n, bool gets)
 {
     if (owner == FRAME_OWNER_HYP)
@@ -97,9 +117,6 @@ static void frame_count(uint32_t owner, uint64_t n, bool gets)
         frame_owned[owner] =
             (uint32_t)(gets ? frame_owned[owner] + n : frame_owned[owner] - n);
 }
-static uint64_t frame_fault_at;     /* frame_lock: the call that fails, 0 */
-static uint64_t frame_fault_allocs; /* frame_lock: calls since the arm */
-static bool frame_fault_fired;      /* frame_lock */
 
 int frame_table_init(struct frame *table, uint64_t nframes)
 {
@@ -123,6 +140,8 @@ int frame_table_init(struct frame *table, uint64_t nframes)
     frame_nframes = nframes;
     frame_nfree = 0;
     frame_nram = 0;
+    frame_ndirty = 0;
+    frame_scrub_at = 0;
     frame_nhyp = 0;
     memset(frame_owned, 0, sizeof(frame_owned));
     spinlock_unlock(&frame_lock);
@@ -165,9 +184,10 @@ static void frame_list_remove(uint64_t idx)
 
 /*
  * Give the 2^order frames at idx (aligned, validated by the caller) to the
- * free lists, merging with free buddies. frame_lock held.
+ * free lists, merging with free buddies; dirty: they may hold data.
+ * frame_lock held.
  */
-static void frame_insert_free(uint64_t idx, unsigned order)
+static void frame_insert_free(uint64_t idx, unsigned order, bool dirty)
 {
     uint64_t i, n = 1ULL << order;
     struct frame *b;
@@ -176,9 +196,10 @@ static void frame_insert_free(uint64_t idx, unsigned order)
         frame_count(frame_table[i].owner, 1, false);
         frame_table[i].owner = FRAME_OWNER_FREE;
         frame_table[i].type = FRAME_TYPE_NONE;
-        frame_table[i].flags = 0;
+        frame_table[i].flags = dirty ? FRAME_F_DIRTY : 0;
     }
     frame_nfree += n;
+    frame_ndirty += dirty ? n : 0;
 
     while (order < FRAME_MAX_ORDER) {
         uint64_t buddy = idx ^ (1ULL << order);
@@ -207,12 +228,12 @@ static unsigned frame_block_order(uint64_t idx, uint64_t count)
 }
 
 /* Free [idx, idx + count) in maximal aligned blocks. frame_lock held. */
-static void frame_insert_range(uint64_t idx, uint64_t count)
+static void frame_insert_range(uint64_t idx, uint64_t count, bool dirty)
 {
     while (count > 0) {
         unsigned order = frame_block_order(idx, count);
 
-        frame_insert_free(idx, order);
+        frame_insert_free(idx, order, dirty);
         idx += 1ULL << order;
         count -= 1ULL << order;
     }
@@ -253,7 +274,7 @@ int frame_add_free(mfn_t first, uint64_t count)
     rc = frame_check_unclaimed(idx, count);
     if (rc == 0) {
         frame_nram += count;
-        frame_insert_range(idx, count);
+        frame_insert_range(idx, count, !frame_added_clean);
     }
     spinlock_unlock(&frame_lock);
     return rc;
@@ -323,7 +344,7 @@ static int frame_release(uint64_t idx, uint64_t count, bool reserved)
         if (rc)
             return rc;
     }
-    frame_insert_range(idx, count);
+    frame_insert_range(idx, count, true);
     return 0;
 }
 
@@ -390,11 +411,10 @@ int frame_set_owner(mfn_t mfn, uint32_t from, uint32_t to)
     else if (frame_table[idx].owner != from ||
              (frame_table[idx].flags & FRAME_F_RESERVED))
         rc = -CARAPACE_EPERM;
-    else
-        frame_table[idx].owner = to;
-    if (rc == 0) {
+    else {
         frame_count(from, 1, false);
         frame_count(to, 1, true);
+        frame_table[idx].owner = to;
     }
     spinlock_unlock(&frame_lock);
     return rc;
@@ -428,6 +448,31 @@ void frame_fault_get(struct frame_fault *f)
     spinlock_unlock(&frame_lock);
 }
 
+/*
+ * Hand the block of 2^order frames at idx, just taken from the lists, to
+ * owner; zero its dirty frames if `zero`. frame_lock held.
+ */
+static void frame_claim(uint64_t idx, unsigned order, uint32_t owner, bool zero)
+{
+    for (uint64_t i = idx; i < idx + (1ULL << order); i++) {
+        struct frame *f = &frame_table[i];
+
+        ASSERT(f->owner == FRAME_OWNER_FREE);
+        if (f->flags & FRAME_F_DIRTY) {
+            frame_ndirty--;
+            if (zero)
+                memset(mfn_to_virt(mfn_init(i)), 0, PAGE_SIZE);
+        }
+        f->owner = owner;
+        f->type = FRAME_TYPE_NONE;
+        f->flags = 0;
+        f->type_count = 0;
+        f->ref_count = 0;
+    }
+    frame_nfree -= 1ULL << order;
+    frame_count(owner, 1ULL << order, true);
+}
+
 bool frame_fault_point(void)
 {
     bool hit;
@@ -438,38 +483,22 @@ bool frame_fault_point(void)
     return hit;
 }
 
-/* frame_alloc without counting an allocation (with frame_lock held if
- * counted: whether it fails on purpose was decided under it). */
-static mfn_t frame_alloc_locked(unsigned order, uint32_t owner, bool counted)
-{
-    uint64_t i, idx;
-
-    if ((counted && frame_fault_hit()) || frame_take_block(order, &idx) != 0)
-        return mfn_init(INVALID_MFN_VAL);
-    for (i = idx; i < idx + (1ULL << order); i++) {
-        ASSERT(frame_table[i].owner == FRAME_OWNER_FREE);
-        frame_table[i].owner = owner;
-        frame_table[i].type = FRAME_TYPE_NONE;
-        frame_table[i].flags = 0;
-        frame_table[i].type_count = 0;
-        frame_table[i].ref_count = 0;
-    }
-    frame_nfree -= 1ULL << order;
-    frame_count(owner, 1ULL << order, true);
-    return mfn_init(idx);
-}
-
+/* frame_alloc, one allocation counted for fault injection or not. */
 static mfn_t frame_alloc_common(unsigned order, uint32_t owner, bool counted)
 {
-    mfn_t m;
+    uint64_t idx;
 
     if (order > FRAME_MAX_ORDER || owner == FRAME_OWNER_NONE ||
         owner == FRAME_OWNER_FREE)
         return mfn_init(INVALID_MFN_VAL);
     spinlock_lock(&frame_lock);
-    m = frame_alloc_locked(order, owner, counted);
+    if ((counted && frame_fault_hit()) || frame_take_block(order, &idx) != 0) {
+        spinlock_unlock(&frame_lock);
+        return mfn_init(INVALID_MFN_VAL);
+    }
+    frame_claim(idx, order, owner, false);
     spinlock_unlock(&frame_lock);
-    return m;
+    return mfn_init(idx);
 }
 
 mfn_t frame_alloc(unsigned order, uint32_t owner)
@@ -480,6 +509,89 @@ mfn_t frame_alloc(unsigned order, uint32_t owner)
 mfn_t frame_alloc_uncounted(unsigned order, uint32_t owner)
 {
     return frame_alloc_common(order, owner, false);
+}
+
+/* The order frame_alloc_zeroed takes: max_order if a block that big is
+ * free, else the largest free one; -1 if none is. frame_lock held. */
+static int frame_fit_order(unsigned max_order)
+{
+    for (unsigned o = max_order; o <= FRAME_MAX_ORDER; o++)
+        if (frame_free_head[o] != FRAME_NIL)
+            return (int)max_order;
+    for (int o = (int)max_order - 1; o >= 0; o--)
+        if (frame_free_head[o] != FRAME_NIL)
+            return o;
+    return -1;
+}
+
+mfn_t frame_alloc_zeroed(unsigned max_order, uint32_t owner, unsigned *order)
+{
+    uint64_t idx;
+    int o;
+
+    if (max_order > FRAME_MAX_ORDER || owner == FRAME_OWNER_NONE ||
+        owner == FRAME_OWNER_FREE)
+        return mfn_init(INVALID_MFN_VAL);
+    spinlock_lock(&frame_lock);
+    o = frame_fault_hit() ? -1 : frame_fit_order(max_order);
+    if (o < 0 || frame_take_block((unsigned)o, &idx) != 0) {
+        spinlock_unlock(&frame_lock);
+        return mfn_init(INVALID_MFN_VAL);
+    }
+    frame_claim(idx, (unsigned)o, owner, true);
+    spinlock_unlock(&frame_lock);
+    *order = (unsigned)o;
+    return mfn_init(idx);
+}
+
+void frame_assume_clean(bool clean)
+{
+    spinlock_lock(&frame_lock);
+    frame_added_clean = clean;
+    spinlock_unlock(&frame_lock);
+}
+
+/* Zero the next dirty free frame at or after frame_scrub_at, looking at
+ * most `look` entries; false if it found none. frame_lock held. */
+static bool frame_scrub_one(uint64_t *look)
+{
+    for (; *look > 0; (*look)--) {
+        struct frame *f;
+
+        if (frame_scrub_at >= frame_nframes)
+            frame_scrub_at = 0;
+        f = &frame_table[frame_scrub_at++];
+        if (f->owner == FRAME_OWNER_FREE && (f->flags & FRAME_F_DIRTY)) {
+            memset(mfn_to_virt(mfn_init(frame_scrub_at - 1)), 0, PAGE_SIZE);
+            f->flags &= (uint16_t)~FRAME_F_DIRTY;
+            frame_ndirty--;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool frame_scrub(unsigned max)
+{
+    uint64_t look = (uint64_t)max * FRAME_SCRUB_LOOK;
+    bool more;
+
+    spinlock_lock(&frame_lock);
+    for (unsigned n = 0; n < max && frame_ndirty && frame_scrub_one(&look);)
+        n++;
+    more = frame_ndirty != 0;
+    spinlock_unlock(&frame_lock);
+    return more;
+}
+
+uint64_t frame_count_dirty(void)
+{
+    uint64_t n;
+
+    spinlock_lock(&frame_lock);
+    n = frame_ndirty;
+    spinlock_unlock(&frame_lock);
+    return n;
 }
 
 struct frame *frame_get(mfn_t mfn)
@@ -519,6 +631,7 @@ uint64_t frame_count_owned(uint32_t owner)
     uint64_t i, n = 0;
 
     spinlock_lock(&frame_lock);
+    /* Counted as they change (physinfo; a domain's teardown). */
     if (owner == FRAME_OWNER_HYP || owner < FRAME_COUNTED_OWNERS) {
         n = owner == FRAME_OWNER_HYP ? frame_nhyp : frame_owned[owner];
         spinlock_unlock(&frame_lock);
@@ -546,7 +659,8 @@ static int frame_check_entry(uint64_t i)
 
     if (f->type > FRAME_TYPE_DESC)
         return frame_check_fail("bad type", i);
-    if (f->flags & ~(FRAME_F_FREE_HEAD | FRAME_F_RESERVED | FRAME_F_PVMM_MASK))
+    if (f->flags & ~(FRAME_F_FREE_HEAD | FRAME_F_RESERVED | FRAME_F_DIRTY |
+                     FRAME_F_PVMM_MASK))
         return frame_check_fail("unknown flags", i);
     /* The PV MMU marks only typed frames of a domain (frame.h). */
     if ((f->flags & FRAME_F_PVMM_MASK) &&
@@ -556,6 +670,8 @@ static int frame_check_entry(uint64_t i)
         return frame_check_fail("flags on a non-RAM frame", i);
     if (f->owner == FRAME_OWNER_FREE && (f->flags & FRAME_F_RESERVED))
         return frame_check_fail("free frame marked reserved", i);
+    if (f->owner != FRAME_OWNER_FREE && (f->flags & FRAME_F_DIRTY))
+        return frame_check_fail("dirty mark on a frame not free", i);
     if (f->owner == FRAME_OWNER_FREE &&
         (f->ref_count != 0 || f->type_count != 0))
         return frame_check_fail("free frame with references", i);
@@ -616,12 +732,13 @@ static int frame_check_list(unsigned order, uint64_t *frames, uint64_t *heads)
     return 0;
 }
 
-/* Check every entry, count free frames, heads and RAM. frame_lock held. */
 /* frame_check()'s own count per owner, to compare with frame_owned. */
 static uint32_t frame_check_owned[FRAME_COUNTED_OWNERS];
 
+/* Check every entry, count free frames, heads, RAM and dirty frames.
+ * frame_lock held. */
 static int frame_check_table(uint64_t *nfree, uint64_t *heads, uint64_t *ram,
-                             uint64_t *hyp)
+                             uint64_t *dirty, uint64_t *hyp)
 {
     uint64_t i;
     int rc;
@@ -633,6 +750,7 @@ static int frame_check_table(uint64_t *nfree, uint64_t *heads, uint64_t *ram,
         *nfree += frame_table[i].owner == FRAME_OWNER_FREE;
         *heads += (frame_table[i].flags & FRAME_F_FREE_HEAD) != 0;
         *ram += frame_table[i].owner != FRAME_OWNER_NONE;
+        *dirty += (frame_table[i].flags & FRAME_F_DIRTY) != 0;
         *hyp += frame_table[i].owner == FRAME_OWNER_HYP;
         if (frame_table[i].owner < FRAME_COUNTED_OWNERS)
             frame_check_owned[frame_table[i].owner]++;
@@ -642,13 +760,14 @@ static int frame_check_table(uint64_t *nfree, uint64_t *heads, uint64_t *ram,
 
 int frame_check(void)
 {
-    uint64_t nfree = 0, heads = 0, ram = 0, hyp = 0, lfree = 0, lheads = 0;
+    uint64_t nfree = 0, heads = 0, ram = 0, lfree = 0, lheads = 0, dirty = 0;
+    uint64_t hyp = 0;
     unsigned o;
     int rc;
 
     spinlock_lock(&frame_lock);
     memset(frame_check_owned, 0, sizeof(frame_check_owned));
-    rc = frame_check_table(&nfree, &heads, &ram, &hyp);
+    rc = frame_check_table(&nfree, &heads, &ram, &dirty, &hyp);
     for (o = 0; rc == 0 && o <= FRAME_MAX_ORDER; o++)
         rc = frame_check_list(o, &lfree, &lheads);
     if (rc)
@@ -660,112 +779,13 @@ int frame_check(void)
         rc = frame_check_fail("free head not in any list", heads);
     else if (ram != frame_nram)
         rc = frame_check_fail("RAM count mismatch", frame_nram);
+    else if (dirty != frame_ndirty)
+        rc = frame_check_fail("dirty count mismatch", frame_ndirty);
     else if (hyp != frame_nhyp)
         rc = frame_check_fail("hypervisor frame count mismatch", frame_nhyp);
     else if (memcmp(frame_check_owned, frame_owned, sizeof(frame_owned)))
         rc = frame_check_fail("domain frame count mismatch", 0);
 out:
     spinlock_unlock(&frame_lock);
-    return rc;
-}
-
-/* Frame number of the frame holding addr, and of the first one above it. */
-static uint64_t frame_pfn_down(uint64_t addr)
-{
-    return addr >> PAGE_SHIFT;
-}
-
-static uint64_t frame_pfn_up(uint64_t addr)
-{
-    /* Not (addr + PAGE_SIZE - 1) >> PAGE_SHIFT: that wraps near the top. */
-    return (addr >> PAGE_SHIFT) + ((addr & (PAGE_SIZE - 1)) != 0);
-}
-
-static uint64_t frame_clip(uint64_t pfn)
-{
-    return pfn < frame_nframes ? pfn : frame_nframes;
-}
-
-/* Add the whole frames of RAM range r that touch no reserved byte. */
-static int frame_setup_free(const struct mem_range *r,
-                            const struct memrange_set *reserved)
-{
-    uint64_t cur = frame_clip(frame_pfn_up(r->start));
-    uint64_t hi = frame_clip(frame_pfn_down(r->end));
-    uint32_t i, n = reserved ? reserved->count : 0;
-    int rc;
-
-    for (i = 0; i < n; i++) {
-        uint64_t slo = frame_pfn_down(reserved->ranges[i].start);
-        uint64_t shi = frame_pfn_up(reserved->ranges[i].end);
-
-        if (shi <= cur)
-            continue;
-        if (slo >= hi)
-            break;
-        if (slo > cur) {
-            rc = frame_add_free(mfn_init(cur), slo - cur);
-            if (rc)
-                return rc;
-        }
-        cur = shi;
-    }
-    if (cur < hi)
-        return frame_add_free(mfn_init(cur), hi - cur);
-    return 0;
-}
-
-/*
- * Mark as FRAME_OWNER_HYP each frame that touches both a reserved byte and a
- * RAM byte. Ranges are sorted, so the pieces come in increasing order; `done`
- * skips a frame shared by two ranges that round out to it.
- */
-static int frame_setup_reserved(const struct memrange_set *ram,
-                                const struct memrange_set *reserved)
-{
-    const struct mem_range *s, *r;
-    uint64_t lo, hi, done = 0;
-    uint32_t i, j;
-    int rc;
-
-    for (i = 0; i < reserved->count; i++) {
-        s = &reserved->ranges[i];
-        for (j = 0; j < ram->count; j++) {
-            r = &ram->ranges[j];
-            lo = frame_clip(frame_pfn_down(s->start));
-            lo = lo > done ? lo : done;
-            if (frame_pfn_down(r->start) > lo)
-                lo = frame_pfn_down(r->start);
-            hi = frame_clip(frame_pfn_up(s->end));
-            if (frame_pfn_up(r->end) < hi)
-                hi = frame_pfn_up(r->end);
-            if (lo >= hi)
-                continue;
-            rc = frame_mark_reserved(mfn_init(lo), hi - lo, FRAME_OWNER_HYP);
-            if (rc)
-                return rc;
-            done = hi;
-        }
-    }
-    return 0;
-}
-
-int frame_setup(const struct memrange_set *ram,
-                const struct memrange_set *reserved, struct frame *table,
-                uint64_t nframes)
-{
-    uint32_t i;
-    int rc;
-
-    rc = frame_table_init(table, nframes);
-    if (rc)
-        return rc;
-    for (i = 0; i < ram->count; i++) {
-        rc = frame_setup_free(&ram->ranges[i], reserved);
-        if (rc)
-            return rc;
-    }
-    if (reserved)
-        rc = frame_setup_reserved(ram, reserved);
     return rc;
 }

@@ -7,11 +7,15 @@
  * carved out of free RAM below the early-map limit, since they are written
  * before the final direct map exists. Unused page-table frames go back.
  */
+#include <stdbool.h>
+#include <string.h>
+
 #include <carapace/errno.h>
 
 #include "addr.h"
 #include "arch.h"
 #include "bootinfo.h"
+#include "cmdline.h"
 #include "frame.h"
 #include "log.h"
 #include "m2p.h"
@@ -78,6 +82,21 @@ static int mm_free_compute(void)
     return err;
 }
 
+/* Does the command line say bootscrub=no? (idle, the default, or no.) */
+static bool mm_bootscrub_off(const void *fdt)
+{
+    const char *cmdline = bootinfo_cmdline(fdt);
+    char val[8];
+
+    if (cmdline_get(cmdline, "bootscrub", val, sizeof(val)) < 0)
+        return false;
+    if (strcmp(val, "no") == 0)
+        return true;
+    if (strcmp(val, "idle") != 0)
+        log_warn("bootscrub=%s: not idle nor no; idle it is\n", val);
+    return false;
+}
+
 int mm_init(const void *fdt)
 {
     uint64_t ram_end, nframes, table_size, table_pa, pool_frames, pool_pa;
@@ -101,9 +120,13 @@ int mm_init(const void *fdt)
     if (!err && (err = mm_carve(m2p_bytes(nframes), &m2p_pa)))
         log_err("Memory: no room for the M2P table (%lu KiB)\n",
                 m2p_bytes(nframes) >> 10);
+    /* bootscrub=no: the RAM is zero at power-on (QEMU's is), so the idle
+     * loop need not zero it; by default it is dirty (frame.c). */
+    frame_assume_clean(mm_bootscrub_off(fdt));
     if (!err)
         err = frame_setup(&mm_ram, &mm_reserved, arch_phys_to_virt(table_pa),
                           nframes);
+    frame_assume_clean(false);
     if (!err)
         err = arch_paging_init(&mm_ram, pool_pa, pool_frames);
     if (!err)

@@ -6,8 +6,9 @@
  * Two forms. A small domain (up to P2M_SMALL_MAX frames: 1 MiB less a
  * little) has one array of its entries from kmem, as large as it needs
  * (a 128 KiB domain: 256 bytes); a larger one a directory frame and leaf
- * frames of 512 entries. A small p2m that grows past P2M_SMALL_MAX is
- * copied into the large form. Unused entries are INVALID_MFN_VAL.
+ * frames of 512 entries. p2m_grow picks the form for the size it grows
+ * to, copying a small p2m into the large form when it outgrows it (and
+ * back if that grow fails). Unused entries are INVALID_MFN_VAL.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -36,7 +37,6 @@ static int p2m_table_get(mfn_t *table)
 }
 
 #define P2M_SMALL_MAX (KMEM_SLAB_MAX / sizeof(mfn_t)) /* 254 entries */
-#define P2M_SMALL_MIN 16
 
 /* d's small array resized to cap entries (0: freed). 0 or -ENOMEM. */
 static int p2m_small_resize(struct domain *d, uint32_t cap)
@@ -59,60 +59,16 @@ static int p2m_small_resize(struct domain *d, uint32_t cap)
     return 0;
 }
 
-/* A small p2m copied into the large form (its array freed), for gfns
- * past P2M_SMALL_MAX. 0 or -ENOMEM (nothing changed). */
-static int p2m_small_to_large(struct domain *d)
-{
-    mfn_t *leaf;
-    int rc = p2m_table_get(&d->p2m_dir);
-
-    if (rc)
-        return rc;
-    leaf = mfn_to_virt(d->p2m_dir);
-    rc = p2m_table_get(&leaf[0]);
-    if (rc) {
-        frame_free(d->p2m_dir, 0);
-        d->p2m_dir = mfn_init(INVALID_MFN_VAL);
-        return rc;
-    }
-    memcpy(mfn_to_virt(leaf[0]), d->p2m_small,
-           d->p2m_small_cap * sizeof(mfn_t));
-    return p2m_small_resize(d, 0);
-}
-
-/* The small form's slot for gfn, grown (doubling) if need be; *slot NULL
- * if gfn is past the small form. */
-static int p2m_small_slot(struct domain *d, uint64_t g, mfn_t **slot)
-{
-    uint32_t cap = d->p2m_small_cap ? d->p2m_small_cap : P2M_SMALL_MIN;
-    int rc = 0;
-
-    *slot = NULL;
-    if (g >= P2M_SMALL_MAX)
-        return 0;
-    while (cap <= g)
-        cap = cap * 2 > P2M_SMALL_MAX ? P2M_SMALL_MAX : cap * 2;
-    if (cap != d->p2m_small_cap)
-        rc = p2m_small_resize(d, cap);
-    if (rc == 0)
-        *slot = &d->p2m_small[g];
-    return rc;
-}
-
-/* *slot: the entry of gfn, its directory and leaf allocated if need be. */
+/* *slot: the entry of gfn, its directory and leaf allocated if need be
+ * (a small p2m already has room: p2m_grow made it). */
 static int p2m_slot(struct domain *d, gfn_t gfn, mfn_t **slot)
 {
     mfn_t *leaf;
-    int rc = 0;
+    int rc;
 
-    if (!mfn_valid(d->p2m_dir)) {
-        rc = p2m_small_slot(d, gfn_val(gfn), slot);
-        if (rc || *slot)
-            return rc;
-        if (d->p2m_small)
-            rc = p2m_small_to_large(d);
-        if (rc)
-            return rc;
+    if (!mfn_valid(d->p2m_dir) && gfn_val(gfn) < d->p2m_small_cap) {
+        *slot = &d->p2m_small[gfn_val(gfn)];
+        return 0;
     }
     rc = p2m_table_get(&d->p2m_dir);
 
@@ -159,6 +115,25 @@ static void p2m_trim(struct domain *d, unsigned keep, bool keep_dir)
     d->p2m_dir = mfn_init(INVALID_MFN_VAL);
 }
 
+/* A small p2m copied into the large form (its array freed), before a
+ * grow past P2M_SMALL_MAX. 0 or -ENOMEM (nothing changed). */
+static int p2m_small_to_large(struct domain *d)
+{
+    mfn_t *dir;
+    int rc = p2m_table_get(&d->p2m_dir);
+
+    if (rc)
+        return rc;
+    dir = mfn_to_virt(d->p2m_dir);
+    rc = p2m_table_get(&dir[0]);
+    if (rc) {
+        p2m_trim(d, 0, false);
+        return rc;
+    }
+    memcpy(mfn_to_virt(dir[0]), d->p2m_small, d->p2m_small_cap * sizeof(mfn_t));
+    return p2m_small_resize(d, 0);
+}
+
 /* Back to the small form of cap entries (a grow that went large failed):
  * its entries (all in leaf 0) copied, the large form freed. If the array
  * cannot be had, the large form stays: the same map all the same. */
@@ -174,6 +149,32 @@ static void p2m_large_to_small(struct domain *d, uint32_t cap)
     p2m_trim(d, 0, false);
 }
 
+/* The form for nr frames: a small array with room for them, or the large
+ * form (a small one copied into it). 0 or -ENOMEM (nothing changed). */
+static int p2m_form(struct domain *d, uint64_t nr)
+{
+    if (mfn_valid(d->p2m_dir))
+        return 0;
+    if (nr <= P2M_SMALL_MAX)
+        return nr > d->p2m_small_cap ? p2m_small_resize(d, (uint32_t)nr) : 0;
+    return d->p2m_small ? p2m_small_to_large(d) : 0;
+}
+
+/* The order of the next block p2m_grow asks for: as big as the frames
+ * still wanted allow, within the leaf the next gfn is in (one leaf slot
+ * run per block). */
+static unsigned p2m_grow_order(uint64_t next, uint64_t want)
+{
+    uint64_t room = P2M_PER_FRAME - next % P2M_PER_FRAME;
+    unsigned order = 0;
+
+    if (want > room)
+        want = room;
+    while ((2ULL << order) <= want)
+        order++;
+    return order;
+}
+
 int p2m_grow(struct domain *d, uint64_t nr)
 {
     const uint64_t old = d->nr_frames;
@@ -184,30 +185,39 @@ int p2m_grow(struct domain *d, uint64_t nr)
 
     if (nr > P2M_MAX_FRAMES)
         return -CARAPACE_E2BIG;
+    rc = p2m_form(d, nr);
+    if (rc)
+        return rc;
     while (d->nr_frames < nr) {
+        unsigned order;
         mfn_t *slot, m;
 
         rc = p2m_slot(d, gfn_init(d->nr_frames), &slot);
         if (rc)
             goto undo;
-        m = frame_alloc(0, d->id);
+        /* Blocks, not frames: one allocation, and only dirty frames
+         * zeroed (frame.c, "Scrubbing"); the guest gets runs of
+         * consecutive machine frames. */
+        m = frame_alloc_zeroed(p2m_grow_order(d->nr_frames, nr - d->nr_frames),
+                               d->id, &order);
         rc = mfn_valid(m) ? 0 : -CARAPACE_ENOMEM;
         if (rc)
             goto undo;
-        memset(mfn_to_virt(m), 0, PAGE_SIZE);
-        *slot = m;
-        m2p_set(m, gfn_init(d->nr_frames));
-        d->nr_frames++;
+        for (uint64_t i = 0; i < 1ULL << order; i++) {
+            slot[i] = mfn_init(mfn_val(m) + i);
+            m2p_set(slot[i], gfn_init(d->nr_frames));
+            d->nr_frames++;
+        }
     }
     return 0;
 undo:
     /* The new frames are unreferenced: nobody has seen them yet. */
     p2m_shrink(d, old);
     if (!had_dir && mfn_valid(d->p2m_dir))
-        p2m_large_to_small(d, small_cap); /* it went large on the way */
+        p2m_large_to_small(d, small_cap); /* it went large for this grow */
     else
         p2m_trim(d, leaves, had_dir);
-    if (d->p2m_small && d->p2m_small_cap != small_cap)
+    if (!mfn_valid(d->p2m_dir) && d->p2m_small_cap != small_cap)
         p2m_small_resize(d, small_cap); /* as it was (a failure keeps it) */
     return rc;
 }

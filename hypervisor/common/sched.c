@@ -12,6 +12,7 @@
 
 #include "arch.h"
 #include "domain.h"
+#include "frame.h"
 #include "panic.h"
 #include "sched.h"
 #include "timerq.h"
@@ -83,6 +84,7 @@ static const struct sched_policy *sched_policy = &sched_round_robin;
 static struct vcpu *sched_cur; /* running vCPU; NULL while idle */
 static bool sched_need_resched;
 static unsigned sched_slice_left;
+static uint64_t sched_preempt_at; /* a wake-up's preemption, due then; 0 */
 
 void sched_init(void)
 {
@@ -94,8 +96,28 @@ struct vcpu *sched_current(void)
     return sched_cur;
 }
 
+/* A woken vCPU asks for the running one to be preempted: now if that one
+ * has run SCHED_WAKE_RATELIMIT_NS since it was switched in, else once it
+ * has (a timer deadline), so that two domains passing messages still
+ * batch a few instead of switching at every one. */
+static void sched_preempt_soon(void)
+{
+    uint64_t at = sched_cur->run_start_ns + SCHED_WAKE_RATELIMIT_NS;
+
+    if (arch_time_ns() >= at) {
+        sched_need_resched = true;
+        return;
+    }
+    if (!sched_preempt_at || at < sched_preempt_at) {
+        sched_preempt_at = at;
+        arch_timer_kick(at);
+    }
+}
+
 void sched_wake(struct vcpu *v)
 {
+    const bool was_blocked = v->state == VCPU_BLOCKED;
+
     /* Paused: a SCHED_poll keeps its deadline, so that sched_timers()
      * still ends it once the domain is unpaused. */
     if (v->state == VCPU_DOWN || v->domain->state != DOMAIN_ACTIVE)
@@ -105,8 +127,18 @@ void sched_wake(struct vcpu *v)
         sched_deadlines(v);
     }
     v->state = VCPU_RUNNABLE;
-    if (v != sched_cur)
-        sched_policy->enqueue(v);
+    v->boosted |= was_blocked;
+    if (v == sched_cur)
+        return;
+    sched_policy->enqueue(v);
+    /* A vCPU that waited for an event (a back end such as dom0's console
+     * server, an I/O-bound guest) should not wait out the slice of one
+     * that computes: that one is preempted (sched_preempt_soon) and goes
+     * to the back of the queue. Two boosted vCPUs (woken, no tick run
+     * since) do not preempt each other; the queue's order stays round
+     * robin, so this shortens slices but starves nobody. */
+    if (v->boosted && sched_cur && !sched_cur->boosted)
+        sched_preempt_soon();
 }
 
 void sched_block(struct vcpu *v)
@@ -184,6 +216,7 @@ static void sched_tick(void)
 {
     if (!sched_cur)
         return;
+    sched_cur->boosted = false; /* it computes: no longer preempts */
     if (sched_slice_left)
         sched_slice_left--;
     if (!sched_slice_left && sched_policy->has_waiting())
@@ -194,9 +227,15 @@ uint64_t sched_timer_interrupt(uint64_t now, bool tick)
 {
     uint64_t next = sched_timers(now);
 
+    if (sched_preempt_at && sched_preempt_at <= now) {
+        sched_preempt_at = 0;
+        if (sched_policy->has_waiting())
+            sched_need_resched = true;
+    }
     if (tick)
         sched_tick();
-    return next;
+    return sched_preempt_at && sched_preempt_at < next ? sched_preempt_at
+                                                       : next;
 }
 
 void sched_yield(void)
@@ -235,12 +274,21 @@ void sched_run(void)
             if (next)
                 next->run_start_ns = now;
             sched_slice_left = SCHED_SLICE_TICKS;
+            sched_preempt_at = 0; /* it was for the vCPU switched away */
             domain_reap(next);
         }
         if (next) {
             arch_return_to_guest(); /* returns if next could not run */
             continue;
         }
-        arch_idle();
+        /* Nothing to run: zero freed frames (frame.c, "Scrubbing") a
+         * couple at a time, taking pending interrupts in between, and
+         * sleep only once none is dirty. Under -icount sleep=off a hlt
+         * costs no time but scrubbing does: a deadline that comes due
+         * meanwhile is served at most one batch late. */
+        if (frame_scrub(SCHED_SCRUB_BATCH))
+            arch_irq_window();
+        else
+            arch_idle();
     }
 }

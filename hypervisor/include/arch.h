@@ -105,6 +105,9 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next);
 void arch_return_to_guest(void);
 /* Idle until an interrupt, with interrupts enabled only while waiting. */
 void arch_idle(void);
+/* Take the interrupts that are pending, if any, without waiting: the idle
+ * loop's work (scrubbing) runs with interrupts off between two of these. */
+void arch_irq_window(void);
 
 /* --- Building guests (arch/x86_64/pv_build.c) --- */
 struct vcpu_time_info;

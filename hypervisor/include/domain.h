@@ -51,6 +51,7 @@ struct vcpu {
     uint64_t run_start_ns;   /* when it last started running */
     struct vcpu *runq_next;  /* sched.c's run queue link */
     bool on_runq;
+    bool boosted; /* sched.c: woken from blocked, no full tick run since */
     /* In sched.c's timer queue while it has a deadline (sched_deadlines);
      * timer_defer links the due ones it could not end (paused). */
     struct timerq_node timer_node;

@@ -18,6 +18,7 @@ long domctl_release(struct vcpu *v, uint64_t arg);
 long domctl_set_max_mem(struct vcpu *v, uint64_t arg);
 long domctl_getp2m(struct vcpu *v, uint64_t arg);
 long domctl_write_memory(struct vcpu *v, uint64_t arg);
+long domctl_copy(struct vcpu *v, uint64_t arg);
 long domctl_console_setup(struct vcpu *v, uint64_t arg);
 long domctl_setvcpucontext(struct vcpu *v, uint64_t arg);
 /* What getdomaininfo reports for d. */

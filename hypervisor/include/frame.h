@@ -103,11 +103,34 @@ int frame_release_reserved(mfn_t first, uint64_t count);
 
 /*
  * Allocate 2^order contiguous frames, naturally aligned, for `owner`: each
- * gets that owner, type NONE and zero counts. Returns the first frame, or an
+ * gets that owner, type NONE and zero counts; its contents are whatever a
+ * previous owner left (the caller clears what it uses; frame_alloc_zeroed()
+ * zeroes). Returns the first frame, or an
  * mfn whose value is INVALID_MFN_VAL when no block is free or the arguments
  * are bad (order > FRAME_MAX_ORDER, owner FRAME_OWNER_NONE or _FREE).
  */
 mfn_t frame_alloc(unsigned order, uint32_t owner);
+
+/*
+ * Allocate the largest free block of at most 2^max_order frames (2^max_order
+ * if one that big is free, else the largest there is), every frame zero, for
+ * `owner`; *order says how big it was. Frames freed and not yet scrubbed are
+ * zeroed here, the others cost nothing. Counted for fault injection like
+ * frame_alloc() (one call, one count). Same failures as frame_alloc().
+ */
+mfn_t frame_alloc_zeroed(unsigned max_order, uint32_t owner, unsigned *order);
+
+/*
+ * Scrubbing (frame.c, "Scrubbing"): freed frames are dirty until zeroed.
+ * frame_scrub() zeroes up to `max` dirty free frames, looking at no more
+ * than FRAME_SCRUB_LOOK table entries per frame, and says whether dirty
+ * ones remain; the idle loop calls it. frame_assume_clean(true): the RAM
+ * frame_add_free() adds from now on is known to be zero (bootscrub=no).
+ */
+#define FRAME_SCRUB_LOOK 64
+bool frame_scrub(unsigned max);
+void frame_assume_clean(bool clean);
+uint64_t frame_count_dirty(void);
 
 /*
  * Free the 2^order frames at mfn. Any naturally aligned block of allocated
@@ -168,9 +191,9 @@ uint64_t frame_count_owned(uint32_t owner);
 int frame_check(void);
 
 /*
- * Boot convenience: init the table, then hand the RAM in `ram` that is not in
- * `reserved` (may be NULL) to the allocator, rounding partial frames inward,
- * and mark reserved frames that touch RAM (rounding outward) as
+ * Boot convenience (frame_setup.c): init the table, then hand the RAM in `ram`
+ * that is not in `reserved` (may be NULL) to the allocator, rounding partial
+ * frames inward, and mark reserved frames that touch RAM (rounding outward) as
  * FRAME_OWNER_HYP. Frames at or beyond nframes are ignored.
  */
 int frame_setup(const struct memrange_set *ram,

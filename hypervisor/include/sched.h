@@ -22,6 +22,11 @@ struct sched_policy {
 /* Time slice: the current vCPU is preempted after this many timer ticks
  * when another is waiting. */
 #define SCHED_SLICE_TICKS 3
+/* A vCPU woken from blocked preempts one that computes once that one
+ * has run this long since it was switched in (sched.c, sched_wake). */
+#define SCHED_WAKE_RATELIMIT_NS 50000
+/* Frames the idle loop zeroes between two looks for interrupts. */
+#define SCHED_SCRUB_BATCH 2
 
 void sched_init(void);
 struct vcpu *sched_current(void);

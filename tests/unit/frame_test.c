@@ -8,7 +8,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "arch.h"
 #include "check.h"
 #include <errno.h>
 #include "frame.h"
@@ -16,6 +18,23 @@
 
 #define OWNER_A 1u
 #define OWNER_B 7u
+
+/* The fake machine's memory: frames 0 .. MEM_FRAMES - 1 are real bytes,
+ * every frame above shares one scratch page (the big tables of the other
+ * tests are never zeroed: frame_alloc does not, the scrub tests use small
+ * tables). */
+#define MEM_FRAMES 64
+static uint8_t mem[MEM_FRAMES * PAGE_SIZE];
+static uint8_t scratch[PAGE_SIZE];
+static uint64_t zeroed_high; /* arch_phys_to_virt calls above MEM_FRAMES */
+
+void *arch_phys_to_virt(uint64_t pa)
+{
+    if (pa < sizeof(mem))
+        return &mem[pa];
+    zeroed_high++;
+    return scratch;
+}
 
 static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
 
@@ -502,6 +521,80 @@ static void frame_test_random(void)
     free(t);
 }
 
+/* Are all bytes of frames [first, first + n) equal to v? */
+static bool frame_test_mem_is(uint64_t first, uint64_t n, uint8_t v)
+{
+    for (uint64_t i = first * PAGE_SIZE; i < (first + n) * PAGE_SIZE; i++)
+        if (mem[i] != v)
+            return false;
+    return true;
+}
+
+/* Freed frames are dirty until frame_alloc_zeroed or frame_scrub zero
+ * them; clean ones are never written again. */
+static void frame_test_scrub(void)
+{
+    struct frame *t = frame_test_table(MEM_FRAMES);
+    unsigned order = 99;
+    mfn_t m;
+
+    memset(mem, 0xa5, sizeof(mem));
+    CHECK_EQ(frame_table_init(t, MEM_FRAMES), 0);
+    CHECK_EQ(frame_add_free(mfn_init(0), MEM_FRAMES), 0);
+    CHECK_EQ(frame_count_dirty(), MEM_FRAMES); /* boot RAM: dirty */
+    m = frame_alloc_zeroed(3, OWNER_A, &order);
+    CHECK(mfn_valid(m) && order == 3);
+    CHECK(frame_test_mem_is(mfn_val(m), 8, 0));
+    CHECK_EQ(frame_count_dirty(), MEM_FRAMES - 8);
+    CHECK_EQ(frame_check(), 0);
+    /* Scrub four at a time until none is dirty: then all is zero. */
+    CHECK(frame_scrub(4));
+    CHECK_EQ(frame_count_dirty(), MEM_FRAMES - 12);
+    CHECK_EQ(frame_check(), 0);
+    while (frame_scrub(4))
+        ;
+    CHECK_EQ(frame_count_dirty(), 0);
+    CHECK(frame_test_mem_is(0, MEM_FRAMES, 0));
+    CHECK(!frame_scrub(4));
+    /* A freed frame's data stays until zeroed; zeroed_high stays 0. */
+    memset(&mem[mfn_val(m) * PAGE_SIZE], 0x5a, PAGE_SIZE);
+    CHECK_EQ(frame_free(m, 0), 0);
+    CHECK_EQ(frame_count_dirty(), 1);
+    CHECK_EQ(frame_check(), 0);
+    /* Only 56 + 1 frames free, in blocks of at most 32: the largest. */
+    m = frame_alloc_zeroed(6, OWNER_B, &order);
+    CHECK(mfn_valid(m) && order == 5);
+    CHECK(frame_test_mem_is(mfn_val(m), 32, 0));
+    CHECK(frame_test_mem_is(0, 1, 0x5a));       /* still free, still dirty */
+    m = frame_alloc_zeroed(0, OWNER_B, &order); /* the one order-0 block */
+    CHECK(mfn_val(m) == 0 && order == 0);
+    CHECK(frame_test_mem_is(0, 1, 0));
+    CHECK_EQ(frame_count_dirty(), 0);
+    CHECK_EQ(zeroed_high, 0);
+    /* Fault injection counts it like frame_alloc, and fails it. */
+    frame_fault_arm(1);
+    CHECK(!mfn_valid(frame_alloc_zeroed(0, OWNER_B, &order)));
+    frame_fault_arm(0);
+    CHECK(!mfn_valid(frame_alloc_zeroed(FRAME_MAX_ORDER + 1, OWNER_B, &order)));
+    CHECK(!mfn_valid(frame_alloc_zeroed(0, FRAME_OWNER_FREE, &order)));
+    CHECK_EQ(frame_check(), 0);
+
+    /* RAM said to be clean at boot is handed out as it is. */
+    memset(mem, 0xa5, sizeof(mem));
+    CHECK_EQ(frame_table_init(t, MEM_FRAMES), 0);
+    frame_assume_clean(true);
+    CHECK_EQ(frame_add_free(mfn_init(0), MEM_FRAMES), 0);
+    frame_assume_clean(false);
+    CHECK_EQ(frame_count_dirty(), 0);
+    m = frame_alloc_zeroed(6, OWNER_A, &order);
+    CHECK(mfn_valid(m) && order == 6);
+    CHECK(frame_test_mem_is(0, MEM_FRAMES, 0xa5)); /* nothing written */
+    CHECK_EQ(frame_free(m, 6), 0);
+    CHECK_EQ(frame_count_dirty(), MEM_FRAMES);
+    CHECK_EQ(frame_check(), 0);
+    free(t);
+}
+
 int main(void)
 {
     frame_test_setup();
@@ -509,5 +602,6 @@ int main(void)
     frame_test_bad_free();
     frame_test_add_reserve();
     frame_test_random();
+    frame_test_scrub();
     return check_finish();
 }

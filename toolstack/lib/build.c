@@ -7,7 +7,9 @@
  *        [console ring][ramdisk][free ...]
  *   2. DOMCTL_createdomain (paused, no memory), DOMCTL_set_max_mem,
  *      DOMCTL_populate (zeroed frames 0 .. nr-1), DOMCTL_getp2m;
- *   3. DOMCTL_write_memory: the image's segments (BSS is already zero);
+ *   3. DOMCTL_write_memory: the image's segments (BSS is already zero),
+ *      each in one call: dom0's kernel hands our pages to the hypervisor
+ *      as DOMCTL_copy segments, so nothing is bounced through it;
  *   4. DOMCTL_console_setup on the ring frame (its event channel port);
  *   5. the start-info tree (libfdt), the p2m list, the shared-info page
  *      (events masked), the ramdisk;
@@ -164,7 +166,7 @@ int build_write(struct build *b, enum build_step s, uint64_t gpa,
     const uint8_t *p = src;
 
     while (len) {
-        uint64_t n = len < DOMCTL_WRITE_MAX ? len : DOMCTL_WRITE_MAX;
+        uint64_t n = len < SYS_DOMCTL_WRITE_MAX ? len : SYS_DOMCTL_WRITE_MAX;
         struct domctl_write w = {.domid = b->domid,
                                  .gpa = gpa,
                                  .len = n,
@@ -251,7 +253,9 @@ int build_console(struct build *b, uint64_t gfn)
 static int build_fdt(struct build *b, void *fdt, int size)
 {
     const struct domlayout *l = &b->l;
-    int e = fdt_create(fdt, size);
+    /* No name de-duplication: each property would search the strings
+     * block for its name; the few repeated names cost bytes, not time. */
+    int e = fdt_create_with_flags(fdt, size, FDT_CREATE_FLAG_NO_NAME_DEDUP);
 
     e = e ? e : fdt_finish_reservemap(fdt);
     e = e ? e : fdt_begin_node(fdt, "");
@@ -306,8 +310,10 @@ static int build_boot_data(struct build *b)
         return build_fail(b, BUILD_START_INFO, "%s", fdt_strerror(e));
     memset(&shared, 0, sizeof(shared));
     shared.vcpu[0].upcall_mask = 1; /* events masked at start */
+    /* The frames are zero already (populate): the tree's own bytes are
+     * enough. */
     if (build_write(b, BUILD_START_INFO, b->l.si_gfn * PAGE, fdt,
-                    sizeof(fdt)) ||
+                    fdt_totalsize(fdt)) ||
         build_write(b, BUILD_START_INFO, b->l.shared_gfn * PAGE, &shared,
                     sizeof(shared)) ||
         build_write(b, BUILD_START_INFO, b->l.p2m_gfn * PAGE, b->p2m,
@@ -316,43 +322,60 @@ static int build_boot_data(struct build *b)
     return 0;
 }
 
-/* The page tables, as data: tables[i] is guest frame pt_gfn + i. */
+/* The L1 table (an index into t) that maps va, made as the walk first
+ * needs each table; -1 if there are more than counted. */
+static int64_t build_l1(struct build *b, uint64_t *t, uint64_t va,
+                        uint64_t *next)
+{
+    const struct domlayout *l = &b->l;
+    uint64_t table = 0;
+
+    for (int level = 4; level > 1; level--) {
+        uint64_t *e = &t[table * 512 + ((va >> (12 + 9 * (level - 1))) & 511)];
+
+        if (!(*e & MMU_PTE_PRESENT)) {
+            if (*next == l->pt_frames)
+                return -1;
+            *e = (b->p2m[l->pt_gfn + *next] << 12) | TABLE_FLAGS;
+            table = (*next)++;
+        } else {
+            uint64_t mfn = (*e & MMU_PTE_ADDR) >> 12;
+
+            /* Tables are few: find the one this entry points to. */
+            for (table = 0; table < *next; table++)
+                if (b->p2m[l->pt_gfn + table] == mfn)
+                    break;
+        }
+    }
+    return (int64_t)table;
+}
+
+/* The page tables, as data: tables[i] is guest frame pt_gfn + i. The walk
+ * is made once per 2 MiB (one L1 table's worth), not once per frame. */
 static int build_tables(struct build *b)
 {
     const struct domlayout *l = &b->l;
-    uint64_t *t = calloc(l->pt_frames, PAGE), next = 1;
+    uint64_t *t = calloc(l->pt_frames, PAGE), next = 1, l1_va = UINT64_MAX;
+    int64_t l1 = 0;
     int rc;
 
     if (!t)
         return build_fail(b, BUILD_PAGE_TABLES, "out of memory in dom0");
     for (uint64_t g = 0; g < l->nr; g++) {
-        uint64_t va = l->virt_base + g * PAGE, table = 0;
+        uint64_t va = l->virt_base + g * PAGE;
         bool is_pt = g >= l->pt_gfn && g < l->pt_gfn + l->pt_frames;
 
-        for (int level = 4; level > 1; level--) {
-            uint64_t *e =
-                &t[table * 512 + ((va >> (12 + 9 * (level - 1))) & 511)];
-
-            if (!(*e & MMU_PTE_PRESENT)) {
-                if (next == l->pt_frames) {
-                    free(t);
-                    return build_fail(b, BUILD_PAGE_TABLES,
-                                      "more tables than counted");
-                }
-                *e = (b->p2m[l->pt_gfn + next] << 12) | TABLE_FLAGS;
-                table = next++;
-            } else {
-                uint64_t mfn = (*e & MMU_PTE_ADDR) >> 12;
-
-                /* Tables are few: find the one this entry points to. */
-                for (table = 0; table < next; table++)
-                    if (b->p2m[l->pt_gfn + table] == mfn)
-                        break;
-            }
+        if ((va >> 21) != l1_va) {
+            l1 = build_l1(b, t, va, &next);
+            l1_va = va >> 21;
         }
-        t[table * 512 + ((va >> 12) & 511)] = (b->p2m[g] << 12) |
-                                              MMU_PTE_PRESENT | MMU_PTE_USER |
-                                              (is_pt ? 0 : MMU_PTE_WRITE);
+        if (l1 < 0) {
+            free(t);
+            return build_fail(b, BUILD_PAGE_TABLES, "more tables than counted");
+        }
+        t[l1 * 512 + ((va >> 12) & 511)] = (b->p2m[g] << 12) | MMU_PTE_PRESENT |
+                                           MMU_PTE_USER |
+                                           (is_pt ? 0 : MMU_PTE_WRITE);
     }
     rc = build_write(b, BUILD_PAGE_TABLES, l->pt_gfn * PAGE, t,
                      l->pt_frames * PAGE);

@@ -2,7 +2,8 @@
 /*
  * eperm: run as a domU's init, checks that the hypervisor refuses the
  * dom0-only domain-control hypercall: every command gets -EPERM (the
- * guest kernel passes SYS_domctl through; the hypervisor decides).
+ * guest kernel passes SYS_domctl through; the hypervisor decides), but
+ * DOMCTL_copy, which the kernel offers to no process: -ENOSYS.
  */
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +37,11 @@ int main(void)
     rc = sys_domctl(DOMCTL_destroy, (void *)0);
     printf("eperm: destroy 0 -> %ld\n", rc);
     bad += rc != -SYS_EPERM;
+    /* DOMCTL_copy names the caller's frames: the kernel offers it to no
+     * process (in dom0 neither), so it never reaches the hypervisor. */
+    rc = sys_domctl(DOMCTL_copy, &cd);
+    printf("eperm: copy -> %ld (not a process's command)\n", rc);
+    bad += rc != -SYS_ENOSYS;
     printf("eperm: %s\n", bad ? "FAILED: a domU was let through"
                               : "every dom0-only call refused with EPERM");
     return bad ? 1 : 0;

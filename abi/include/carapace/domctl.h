@@ -26,6 +26,7 @@
 #define DOMCTL_readlog        13 /* struct domctl_readlog * */
 #define DOMCTL_set_max_mem    14 /* struct domctl_memory *: nr_frames = max */
 #define DOMCTL_fault_inject   15 /* struct domctl_fault_inject * (ABI 1.7) */
+#define DOMCTL_copy           16 /* struct domctl_copy * (ABI 1.9) */
 
 #define DOMCTL_NAME_MAX 32 /* with the NUL */
 
@@ -160,8 +161,10 @@ struct domctl_physinfo {
     uint64_t hypervisor_frames; /* reserved or used by the hypervisor */
     uint32_t abi_version;       /* the CARAPACE_ABI_VERSION it speaks */
     uint32_t version;           /* its own release: major << 16 | minor */
+    uint64_t dirty_frames;      /* (1.9) free, not yet zeroed by the idle
+                                   loop: populate zeroes them itself */
 };
-CARAPACE_ABI_CHECK(struct domctl_physinfo, 40);
+CARAPACE_ABI_CHECK(struct domctl_physinfo, 48);
 
 /* DOMCTL_readlog: the hypervisor's log ring (the last 16 KiB of what it
  * printed). In: offset (bytes ever logged to start from; 0 = the oldest
@@ -189,5 +192,31 @@ struct domctl_fault_inject {
     uint32_t pad;
 };
 CARAPACE_ABI_CHECK(struct domctl_fault_inject, 24);
+
+/* DOMCTL_copy (ABI 1.9): copy from the caller's own frames into a domain
+ * that has never run, many pieces per call, without a bounce through the
+ * caller's kernel: segs points to count segments (at most
+ * DOMCTL_COPY_MAX), each len bytes from the caller's guest frame src_gfn
+ * at byte src_off to the domain's guest-physical address dst_gpa. A
+ * segment stays within one page at both ends (src_off + len and dst_gpa's
+ * offset + len at most 4096) and len is at least 1. Segments are copied
+ * in order, so where two overlap the later one wins; the call stops at
+ * the first bad one, with the earlier ones copied (a failed build is
+ * destroyed anyway). */
+#define DOMCTL_COPY_MAX 128
+struct domctl_copy_seg {
+    uint64_t src_gfn; /* the caller's guest frame */
+    uint64_t dst_gpa; /* the domain's guest-physical address */
+    uint32_t src_off;
+    uint32_t len;
+};
+CARAPACE_ABI_CHECK(struct domctl_copy_seg, 24);
+
+struct domctl_copy {
+    uint32_t domid;
+    uint32_t count;
+    uint64_t segs; /* struct domctl_copy_seg[count], in the caller */
+};
+CARAPACE_ABI_CHECK(struct domctl_copy, 16);
 
 #endif /* CARAPACE_ABI_DOMCTL_H */

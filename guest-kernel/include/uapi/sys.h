@@ -247,6 +247,10 @@ struct sys_procinfo {
  * DOMCTL_console_setup gives -ENOSPC (-ENOMEM: no memory for the 64 KiB
  * history) */
 #define SYS_DOMCONS_MAX 512
+/* SYS_DOMCTL_WRITE_MAX: bytes one DOMCTL_write_memory through SYS_domctl
+ * may copy (dom0's kernel hands the process's own pages to the hypervisor
+ * as DOMCTL_copy segments, so it needs no bounce buffer): -E2BIG */
+#define SYS_DOMCTL_WRITE_MAX (64u << 20)
 /* SYS_MAPCYCLE_MAX: pages one SYS_mapcycle may map (one 2 MiB page
  * table's worth) */
 #define SYS_MAPCYCLE_MAX 512

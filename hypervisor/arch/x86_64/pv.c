@@ -191,6 +191,12 @@ void arch_idle(void)
     cpu_wait_irq();
 }
 
+void arch_irq_window(void)
+{
+    /* sti holds interrupts off for one more instruction: the nop. */
+    __asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
 /*
  * Deliver a trap to the guest kernel: push a trap_frame on its stack (its
  * kernel stack if it was in user mode) and resume at `handler`. Returns

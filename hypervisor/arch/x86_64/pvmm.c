@@ -238,6 +238,7 @@ static bool pvmm_guest_slot(unsigned level, unsigned s)
  */
 static int pvmm_validate(uint32_t dom, mfn_t table, unsigned level)
 {
+    const uint64_t *t = mfn_to_virt(table); /* once, not per entry */
     unsigned s;
     int rc;
 
@@ -247,9 +248,13 @@ static int pvmm_validate(uint32_t dom, mfn_t table, unsigned level)
             return rc;
     }
     for (s = 0; s < PT_ENTRIES; s++) {
-        if (!pvmm_guest_slot(level, s))
+        uint64_t e = __atomic_load_n(&t[s], __ATOMIC_RELAXED);
+
+        /* Most entries of a new domain's tables are empty: skip them
+         * before anything else (an empty entry holds nothing). */
+        if (e == 0 || !pvmm_guest_slot(level, s))
             continue;
-        rc = pvmm_entry_get(dom, table, level, pvmm_read(table, s));
+        rc = pvmm_entry_get(dom, table, level, e);
         if (rc)
             goto unwind;
     }
@@ -425,6 +430,7 @@ int pvmm_entry_get(uint32_t dom, mfn_t table, unsigned level, uint64_t e)
 {
     mfn_t target = pvmm_pte_mfn(e);
     unsigned type = pvmm_entry_type(level, e);
+    struct frame *f;
     int rc;
 
     /* A non-present entry holds nothing, but the CPU may still read its
@@ -433,19 +439,34 @@ int pvmm_entry_get(uint32_t dom, mfn_t table, unsigned level, uint64_t e)
         return (e & PTE_ADDR_MASK) ? -CARAPACE_EINVAL : 0;
     pvmm_stats.entries_checked++;
     rc = pvmm_entry_check(e);
-    if (rc == 0)
-        rc = pvmm_frame_owned(dom, target);
     if (rc)
         return rc;
+    /* pvmm_frame_owned and pvmm_ref_get's checks, on the frame looked
+     * up once: a validation makes this call for every entry. */
+    f = frame_get(target);
+    if (!f)
+        return -CARAPACE_ERANGE;
+    if (f->owner != dom)
+        return -CARAPACE_EPERM;
     if (level > 1 && pvmm_is_recursive(table, level, target))
         return level == 4 ? pvmm_linear_get(dom, table, target, e)
                           : -CARAPACE_EINVAL;
-    rc = pvmm_ref_get(target);
-    if (rc || type == FRAME_TYPE_NONE)
-        return rc;
+    if (f->ref_count == UINT32_MAX)
+        return -CARAPACE_ENOSPC;
+    f->ref_count++;
+    if (type == FRAME_TYPE_NONE)
+        return 0;
+    /* pvmm_type_get's first steps for a WRITABLE mapping, the common
+     * entry (a domain's tables map each of its pages so): nothing to
+     * validate, just the type and its count. */
+    if (type == FRAME_TYPE_WRITABLE && f->type_count == 0) {
+        f->type = FRAME_TYPE_WRITABLE;
+        f->type_count = 1;
+        return 0;
+    }
     rc = pvmm_type_get(dom, target, type);
     if (rc)
-        pvmm_ref_put(target);
+        f->ref_count--;
     return rc;
 }
 

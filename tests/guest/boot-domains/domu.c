@@ -84,6 +84,9 @@ static void chatty(void)
 void test_main(void)
 {
     struct domctl_domaininfo info = {0};
+    /* Its own frame 0 over dom0's frame 0: refused before any check. */
+    struct domctl_copy_seg seg = {.src_gfn = 0, .dst_gpa = 0, .len = 8};
+    struct domctl_copy copy = {.domid = 0, .count = 1, .segs = (uint64_t)&seg};
     char c;
 
     printf("%s: domain %u, %lu MiB, bootargs \"%s\"\n", start_info.name,
@@ -95,6 +98,8 @@ void test_main(void)
                    "HC_console_read is dom0's");
     test_expect_eq(hc_domctl(DOMCTL_getdomaininfo, &info), -CARAPACE_EPERM,
                    "HC_domctl is dom0's");
+    test_expect_eq(hc_domctl(DOMCTL_copy, &copy), -CARAPACE_EPERM,
+                   "DOMCTL_copy is dom0's");
     if (strcmp(start_info.bootargs, "spin") == 0)
         spin();
     else if (strcmp(start_info.bootargs, "burn") == 0)
