@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,9 +168,16 @@ int cmd_density(int argc, char **argv)
            (unsigned long long)(c.memory_kib / 4));
     ok = density_check(n);
     printf("density: %u of %u greetings right\n", ok, n);
-    /* Longer than tiny.cfg's period of 250 ms: one wake-up of all. */
-    quiet = density_longest_gap(20);
+    /* Longer than tiny.cfg's period of 250 ms: one wake-up of all. The
+     * quiet figure: the least of five 20 ms windows, one of which at least
+     * misses a wake-up. */
     pass = density_longest_gap(300);
+    quiet = UINT64_MAX;
+    for (int w = 0; w < 5; w++) {
+        uint64_t g = density_longest_gap(20);
+
+        quiet = g < quiet ? g : quiet;
+    }
     printf("density: one scheduler pass over all %u: %llu ns (dom0's longest "
            "wait; %llu ns when they sleep)\n",
            n, (unsigned long long)pass, (unsigned long long)quiet);
