@@ -33,7 +33,8 @@ Options:
   --mem SIZE       guest-physical memory for QEMU's -m (default 256M)
   --cpu MODEL      QEMU's -cpu (default max: SVM for hvm domains, SMEP,
                    SMAP, UMIP; qemu64 has none of them)
-  --append ARGS    more hypervisor command-line arguments
+  --append ARGS    more hypervisor command-line arguments (run.sh gives
+                   bootscrub=no first: QEMU's RAM is zero; ARGS win)
   --icount         deterministic time: -icount shift=0,sleep=off
   --kargs ARGS     the guest kernel's command line
   --dom0 FILE      boot FILE (a guest ELF image) as dom0 instead of the guest
@@ -196,7 +197,10 @@ fi
 ninja "${targets[@]}" >/dev/null
 
 image=build/hypervisor/carapace.elf
-cmdline="loglvl=$loglvl $append" who=dom0
+# QEMU's RAM is zero at power-on: the hypervisor need not scrub the boot's
+# free memory (bootscrub=no; --append bootscrub=idle to scrub as on real
+# hardware, where it must). The last of a key on the command line wins.
+cmdline="loglvl=$loglvl bootscrub=no $append" who=dom0
 if [ "$native" = 1 ]; then
     # The kernel is the Multiboot image itself, the ramdisk its module.
     image=build/guest-kernel/kernel-native.elf cmdline=$kargs
