@@ -33,6 +33,15 @@ mb_header:
     .long MB_MAGIC, MB_FLAGS, -(MB_MAGIC + MB_FLAGS)
     .long mb_header, _image_start, _data_end, _end, goldberg_boot32
 
+/* The long-mode entry for a trap domain's builder (docs/abi.md, "trap
+ * domains"): the Carapace note CARAPACE_NOTE_TRAP_ENTRY (5). */
+    .section .note.carapace, "a"
+    .balign 4
+    .long 9, 16, 5
+    .asciz "Carapace"
+    .balign 4
+    .quad goldberg_entry64, goldberg_l4
+
     .section .text.boot, "ax"
     .code32
     .globl goldberg_boot32
