@@ -132,9 +132,11 @@ static int bootcfg_domain(const void *blob, int node, struct bootcfg_domain *d,
         b == (const char *)-1 || t == (const char *)-1 ||
         con == (const char *)-1)
         return -CARAPACE_EINVAL;
-    if (t && strcmp(t, "pv") != 0 && strcmp(t, "hvm") != 0) {
+    if (t && strcmp(t, "pv") != 0 && strcmp(t, "hvm") != 0 &&
+        strcmp(t, "trap") != 0) {
         format_snprintf(err, errlen,
-                        "%s: type = \"%.40s\": must be \"pv\" or \"hvm\"",
+                        "%s: type = \"%.40s\": must be \"pv\", \"hvm\" or "
+                        "\"trap\"",
                         where, t);
         return -CARAPACE_EINVAL;
     }
@@ -143,10 +145,10 @@ static int bootcfg_domain(const void *blob, int node, struct bootcfg_domain *d,
         return -CARAPACE_EINVAL;
     }
     if (con && strcmp(con, "ring") != 0 &&
-        !(strcmp(con, "serial") == 0 && t && strcmp(t, "hvm") == 0)) {
+        !(strcmp(con, "serial") == 0 && t && strcmp(t, "pv") != 0)) {
         format_snprintf(err, errlen,
                         "%s: console = \"%.40s\": must be \"ring\", or "
-                        "\"serial\" for an hvm domain",
+                        "\"serial\" for an hvm or trap domain",
                         where, con);
         return -CARAPACE_EINVAL;
     }
@@ -156,6 +158,7 @@ static int bootcfg_domain(const void *blob, int node, struct bootcfg_domain *d,
     d->ramdisk = r;
     d->bootargs = b;
     d->hvm = t && strcmp(t, "hvm") == 0;
+    d->trap = t && strcmp(t, "trap") == 0;
     d->console_serial = con && strcmp(con, "serial") == 0;
     return bootcfg_memory(blob, node, where, &d->memory_mib, err, errlen);
 }
