@@ -4,8 +4,9 @@
 # The Goldberg demo kernel (tests/hvm/goldberg/) on plain QEMU, no
 # hypervisor: each probe's verdict from ring 0, from ring 3 and from ring 3
 # with CR4.UMIP on is the one tests/hvm/goldberg/expected.txt holds for
-# that environment (native, ring3, ring3-umip); and the comparison itself
-# fails on a changed verdict, a missing line and a failed run.
+# that environment (native, ring3, ring3-umip); its shadow-MMU probes
+# alias and cr3race (attacks.c) hold; and the comparison itself fails on
+# a changed verdict, a missing line and a failed run.
 set -u
 fail=0
 check() { # check DESCRIPTION COMMAND...
@@ -41,6 +42,16 @@ if [ -f "$image" ]; then
     run native ""
     run ring3 "ring3"
     run ring3-umip "umip ring3"
+    # The shadow-MMU probes (attacks.c) that must hold on bare metal too.
+    timeout 30 ${CARAPACE_QEMU:-qemu-system-x86_64} -M q35 -cpu max -m 128M \
+        -smp 1 -display none -nodefaults -serial stdio -no-reboot \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+        -kernel "$image" -append "alias cr3race" </dev/null >"$tmp/alias.log" 2>&1
+    sed 's/^/| /' "$tmp/alias.log"
+    check "alias: a write through an alias of an L1 is seen" \
+        grep -q '^goldberg: attack alias: .* verdict=ok' "$tmp/alias.log"
+    check "cr3race: L1 writes around CR3 switches are seen" \
+        grep -q '^goldberg: attack cr3race: .* verdict=ok' "$tmp/alias.log"
 else
     check "$image exists (run ninja)" false
 fi

@@ -107,14 +107,19 @@ static mfn_t shadow_alloc(struct domain *d, unsigned order)
     return m;
 }
 
-/* Both roots hold the hypervisor's slots and nothing else. */
+/* Both roots hold the hypervisor's supervisor-only slots and nothing
+ * else: not the M2P slot, which PV guests may read (user, read-only) but
+ * which is none of a trap guest's business. */
 static void shadow_roots_clear(struct trapvm_shadow *s)
 {
     for (unsigned k = 0; k < 2; k++) {
         uint64_t *l4 = mfn_to_virt(s->root[k]);
 
-        for (unsigned i = 0; i < PT_ENTRIES; i++)
-            l4[i] = pvmm_hyp_slot(i) ? paging_hyp_l4e(i) : 0;
+        for (unsigned i = 0; i < PT_ENTRIES; i++) {
+            uint64_t e = pvmm_hyp_slot(i) ? paging_hyp_l4e(i) : 0;
+
+            l4[i] = e & PTE_U ? 0 : e;
+        }
     }
 }
 

@@ -177,7 +177,7 @@ boot_gdtr:
  * for 0..2 MiB, page 0 not present. */
     .section .data.pagetables, "aw"
     .balign 4096
-    .globl goldberg_l4
+    .globl goldberg_l4, gb_l2, gb_l1
 goldberg_l4:
     .quad gb_l3 + PTE_P_W_U
     .fill 511, 8, 0

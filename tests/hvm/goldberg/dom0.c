@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * dom0 of script/goldberg-hvm: a test guest that only waits, beside the
- * hvm domains of hvm.dts (the Goldberg demo kernel, whose console goes to
- * the hypervisor's serial line), until every one of them has ended, so
- * that the machine powers off once they have printed their verdicts.
+ * dom0 of script/goldberg-hvm and script/goldberg-trap: a test guest that
+ * only waits, beside the domains of a boot configuration (the Goldberg
+ * demo kernel, whose console goes to the hypervisor's serial line), until
+ * every one of them has ended, so that the machine powers off once they
+ * have printed their verdicts or crashed.
  */
 #include "guest.h"
 
 const char test_title[] = "goldberg-hvm: dom0 waits for the demo domains";
 
 #define MS      1000000ULL
-#define DOMAINS 3 /* hvm.dts */
+#define DOMAINS 8 /* hvm.dts, trap.dts, attack.dts have fewer */
 
 /* Any of the demo's domains (ids 1 .. DOMAINS) left? */
 static bool goldberg_left(void)

@@ -228,12 +228,19 @@ void gb_report(const char *name, const char *observed, enum gb_verdict v)
               gb_verdict_name[v]);
 }
 
+static unsigned gb_attacks; /* GB_ATTACK_*: run those instead */
+
 /* The probes, their count and the result; then the end. */
 __attribute__((noreturn)) static void gb_run(void)
 {
-    gb_probes_run();
-    gb_printf("goldberg: %u ok, %u leak, %u lost, %u trap\n", gb_count[GB_OK],
-              gb_count[GB_LEAK], gb_count[GB_LOST], gb_count[GB_TRAP]);
+    if (gb_attacks) {
+        gb_attacks_run(gb_attacks);
+    } else {
+        gb_probes_run();
+        gb_printf("goldberg: %u ok, %u leak, %u lost, %u trap\n",
+                  gb_count[GB_OK], gb_count[GB_LEAK], gb_count[GB_LOST],
+                  gb_count[GB_TRAP]);
+    }
     gb_puts("Test result: SUCCESS\n");
     gb_exit();
 }
@@ -272,10 +279,17 @@ static bool gb_umip(void)
 /* The command line's words: `ring3` runs the same probes from ring 3 of
  * the kernel's own tables, with IF set and IOPL 0, as a deprivileged
  * kernel runs with no monitor behind it (what each instruction does by
- * itself); `umip` turns CR4.UMIP on first. */
+ * itself); `umip` turns CR4.UMIP on first; `alias`, `cr3race`, `foreign`,
+ * `foreigntable`, `hyprange` run those probes of attacks.c instead. */
 void goldberg_main(uint32_t info)
 {
+    static const char *const attack[] = {"alias", "cr3race", "foreign",
+                                         "foreigntable", "hyprange"};
     bool ring3 = gb_cmdline_has(info, "ring3");
+
+    for (unsigned i = 0; i < sizeof(attack) / sizeof(attack[0]); i++)
+        if (gb_cmdline_has(info, attack[i]))
+            gb_attacks |= 1u << i;
 
     if (gb_cmdline_has(info, "umip"))
         gb_printf("goldberg: CR4.UMIP %s\n",

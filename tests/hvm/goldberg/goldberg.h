@@ -68,6 +68,13 @@ __attribute__((format(printf, 1, 2))) void gb_printf(const char *fmt, ...);
 
 /* probes.c: every probe, in the order of the list. */
 void gb_probes_run(void);
+/* attacks.c: the shadow-MMU probes the mask names. */
+#define GB_ATTACK_ALIAS        0x01
+#define GB_ATTACK_CR3RACE      0x02
+#define GB_ATTACK_FOREIGN      0x04
+#define GB_ATTACK_FOREIGNTABLE 0x08
+#define GB_ATTACK_HYPRANGE     0x10
+void gb_attacks_run(unsigned mask);
 /* boot.S: the far CALL probe's target, which returns the CS pushed. */
 void gb_far_callee(void);
 
