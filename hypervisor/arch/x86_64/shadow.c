@@ -20,7 +20,8 @@
  *    after it drops every shadow (shadow_zap). So a shadow never holds a
  *    translation the guest's tables no longer have, whatever instruction
  *    wrote them, through whichever alias. A frame newly seen as a table
- *    drops the shadows too: a writable mapping of it may exist.
+ *    loses every writable mapping the shadow L1s have of it (the pool
+ *    knows which frames are L1s): shadow_unwrite.
  *  - the user shadow is filled only by walks with the guest's user rights,
  *    so the guest kernel's pages never appear in it.
  *
@@ -162,11 +163,20 @@ void shadow_zap(struct vcpu *v)
         write_cr3(shadow_root(v)); /* and the TLB with it */
 }
 
-/* A zeroed table frame from the pool, or an invalid mfn if it is spent. */
-static mfn_t shadow_take(struct vcpu *v)
+/* The pool frame: SHADOW_POOL machine frame numbers, then the level of
+ * the shadow table each one is now. */
+struct shadow_pool {
+    uint64_t mfn[SHADOW_POOL];
+    uint8_t level[SHADOW_POOL];
+};
+_Static_assert(sizeof(struct shadow_pool) <= PAGE_SIZE, "one frame");
+
+/* A zeroed table frame of `level` from the pool, or an invalid mfn if it
+ * is spent. */
+static mfn_t shadow_take(struct vcpu *v, unsigned level)
 {
     struct trapvm_shadow *s = &v->arch.trapvm->shadow;
-    uint64_t *pool = mfn_to_virt(s->pool);
+    struct shadow_pool *pool = mfn_to_virt(s->pool);
     mfn_t m;
 
     if (s->used == s->made) {
@@ -175,11 +185,36 @@ static mfn_t shadow_take(struct vcpu *v)
         m = shadow_alloc(v->domain, 0);
         if (!mfn_valid(m))
             return m;
-        pool[s->made++] = mfn_val(m);
+        pool->mfn[s->made++] = mfn_val(m);
     }
-    m = mfn_init(pool[s->used++]);
+    pool->level[s->used] = (uint8_t)level;
+    m = mfn_init(pool->mfn[s->used++]);
     memset(mfn_to_virt(m), 0, PAGE_SIZE);
     return m;
+}
+
+/* Guest frame gfn has just been seen to be a page table: no shadow entry
+ * may map it writable any more. The shadow L1s are searched (the pool
+ * says which frames are L1s); both shadows share the pool. */
+static void shadow_unwrite(struct vcpu *v, uint64_t gfn)
+{
+    struct trapvm_shadow *s = &v->arch.trapvm->shadow;
+    struct shadow_pool *pool = mfn_to_virt(s->pool);
+    uint64_t pa = pa_val(mfn_to_pa(p2m_get(v->domain, gfn_init(gfn))));
+
+    for (unsigned i = 0; i < s->used; i++) {
+        uint64_t *t = mfn_to_virt(mfn_init(pool->mfn[i]));
+
+        if (pool->level[i] != 1)
+            continue;
+        for (unsigned k = 0; k < PT_ENTRIES; k++)
+            if ((t[k] & (PTE_P | PTE_W)) == (PTE_P | PTE_W) &&
+                (t[k] & PTE_ADDR_MASK) == pa)
+                t[k] &= ~PTE_W;
+    }
+    s->unwrites++;
+    if (sched_current() == v)
+        write_cr3(shadow_root(v));
 }
 
 /* Put leaf at va in the shadow of the current mode. */
@@ -191,7 +226,7 @@ static int shadow_install(struct vcpu *v, uint64_t va, uint64_t leaf)
         uint64_t *e = &table[(va >> shift) & 511];
 
         if (!(*e & PTE_P)) {
-            mfn_t m = shadow_take(v);
+            mfn_t m = shadow_take(v, (shift - 12) / 9);
 
             if (!mfn_valid(m))
                 return -CARAPACE_ENOMEM;
@@ -244,19 +279,15 @@ static int shadow_walk(struct vcpu *v, uint64_t va, unsigned access,
     return err;
 }
 
-/* The frames the walk passed through are page tables from now on. */
+/* The frames the walk passed through are page tables from now on; a
+ * writable mapping of a new one may exist. */
 static void shadow_mark_walk(struct vcpu *v, const struct spt_walk *w)
 {
     struct trapvm_shadow *s = &v->arch.trapvm->shadow;
-    bool fresh = false;
 
     for (unsigned i = 0; i < w->ntables; i++)
-        fresh |= shadow_mark(s, w->table[i] >> PAGE_SHIFT);
-    if (!fresh)
-        return;
-    shadow_zap(v); /* a writable mapping of a new table may exist */
-    for (unsigned i = 0; i < w->ntables; i++)
-        shadow_mark(s, w->table[i] >> PAGE_SHIFT);
+        if (shadow_mark(s, w->table[i] >> PAGE_SHIFT))
+            shadow_unwrite(v, w->table[i] >> PAGE_SHIFT);
 }
 
 int shadow_fault(struct vcpu *v, struct cpu_regs *r, uint64_t va,

@@ -384,9 +384,10 @@ void trapvm_release(struct vcpu *v)
             n += (size_t)format_snprintf(line + n, sizeof(line) - n, " %s %lu",
                                          trapvm_kind_name[k], t->traps[k]);
     line[n < sizeof(line) ? n : sizeof(line) - 1] = 0;
-    log_info("Domain %u (%s): %lu traps:%s; shadows dropped %lu times\n",
+    log_info("Domain %u (%s): %lu traps:%s; shadows dropped %lu times, "
+             "%lu new tables write-protected\n",
              v->domain->id, v->domain->name, t->traps_total, line,
-             t->shadow.zaps);
+             t->shadow.zaps, t->shadow.unwrites);
     v->arch.trapvm = NULL;
     v->arch.cr3_kernel = v->arch.cr3_user = 0;
 }

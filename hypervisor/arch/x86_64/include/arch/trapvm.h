@@ -28,7 +28,7 @@
 
 /* Shadow table frames a vCPU may have beside its two roots: past this, the
  * shadows are dropped and rebuilt (a cache, not a limit on the guest). */
-#define SHADOW_POOL 500
+#define SHADOW_POOL 450
 
 /* What a trap was, counted per vCPU (the destroy report, the tradeoffs). */
 enum trapvm_kind {
@@ -50,6 +50,7 @@ struct trapvm_shadow {
     mfn_t ptmap;        /* bitmap: guest frames seen as page tables */
     uint64_t ptmap_len; /* bytes of the bitmap */
     uint64_t zaps;      /* times both shadows were dropped */
+    uint64_t unwrites;  /* times a new table's mappings lost W */
 };
 
 struct trapvm_vcpu {
