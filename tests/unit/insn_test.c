@@ -58,6 +58,7 @@ static const struct vec vecs[] = {
     V("mov %eax,%ds", "mov to a segment register", 0x8e, 2, 0x8e, 0xd8),
     V("pop %fs", "pop fs", INSN_0F(0xa1), 2, 0x0f, 0xa1),
     V("smsw %eax", "smsw", INSN_0F(0x01), 3, 0x0f, 0x01, 0xe0),
+    V("vmmcall", "vmmcall", INSN_0F(0x01), 3, 0x0f, 0x01, 0xd9),
     BAD("nop", -CARAPACE_EINVAL, 0x90),
     BAD("prefetchw", -CARAPACE_EINVAL, 0x0f, 0x0d, 0x08),
     BAD("inc (%rax): ff /0", -CARAPACE_EINVAL, 0xff, 0x00),

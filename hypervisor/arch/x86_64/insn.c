@@ -211,9 +211,8 @@ static bool insn_group_ok(const struct insn *in)
     if (in->op == INSN_0F(0x01)) {
         if (in->mod != 3)
             return insn_group7[in->reg & 7] != NULL;
-        /* Register forms: smsw, lmsw, and the ones of 0f 01 c8 .. f9. */
-        return (in->reg & 7) == 4 || (in->reg & 7) == 6 || (in->reg & 7) == 1 ||
-               (in->reg & 7) == 2 || (in->reg & 7) == 7;
+        /* Register forms: smsw, lmsw, and those of 0f 01 c8 .. ff. */
+        return (in->reg & 7) != 0 && (in->reg & 7) != 5;
     }
     return true;
 }
@@ -275,8 +274,10 @@ const char *insn_name(const struct insn *in)
     if (in->op == INSN_0F(0x01) && in->modrm) {
         if (in->mod != 3 || (in->reg & 7) == 4 || (in->reg & 7) == 6)
             return insn_group7[in->reg & 7];
-        if (in->rm == 0 && (in->reg & 7) == 7)
+        if ((in->rm & 7) == 0 && (in->reg & 7) == 7)
             return "swapgs";
+        if ((in->rm & 7) == 1 && (in->reg & 7) == 3)
+            return "vmmcall";
         return "group 7 (register form)";
     }
     if (in->op == INSN_0F(0x00) && in->modrm)

@@ -10,8 +10,9 @@
  *
  * Here: CLI, STI, HLT, port I/O through the emulated devices, MOV to and
  * from CR0/CR2/CR3/CR4, CLTS, LMSW, SMSW, INVLPG, INVD, WBINVD, WRMSR and
- * RDMSR (the MSR list below), SWAPGS, SYSRET. trapvm_desc.c has the rest
- * (descriptor tables, segment loads, far transfers, IRET, INT n).
+ * RDMSR (the MSR list below), SWAPGS, SYSRET, and VMMCALL (the hvm
+ * domains' interface: rax = 2 counts this vCPU's traps). trapvm_desc.c has the
+ * rest (descriptor tables, segment loads, far transfers, IRET, INT n).
  *
  * MSRs: EFER (SCE, NXE; long mode stays on), STAR, LSTAR, CSTAR, SFMASK
  * and KERNEL_GS_BASE are virtual; FS_BASE and GS_BASE are the real ones
@@ -302,6 +303,25 @@ static int emul_sysret(struct vcpu *v, struct cpu_regs *r,
     return 2; /* rip is set */
 }
 
+/* VMMCALL, from either ring: the hvm domains' interface (docs/abi.md),
+ * the trap count for rax = 2. */
+static int emul_vmmcall(struct vcpu *v, struct cpu_regs *r)
+{
+    uint32_t c = (uint8_t)r->rbx;
+
+    if (r->rax == 0) {
+        r->rax = 1;
+    } else if (r->rax == 1) {
+        hvm_dev_io(v, 0x3f8, 1, false, &c);
+        r->rax = 0;
+    } else if (r->rax == 2) {
+        r->rax = v->arch.trapvm->traps_total; /* this one included */
+    } else {
+        r->rax = (uint64_t)-CARAPACE_ENOSYS;
+    }
+    return 1;
+}
+
 /* 0f 01 in its register forms, and those of its memory forms not about
  * descriptor tables. */
 static int emul_group7(struct vcpu *v, struct cpu_regs *r,
@@ -312,7 +332,9 @@ static int emul_group7(struct vcpu *v, struct cpu_regs *r,
     uint16_t msw = 0;
     uint64_t tmp;
 
-    if (op == 4) { /* smsw: UMIP makes it trap at any ring */
+    if (op == 3 && in->mod == 3 && (in->rm & 7) == 1)
+        return emul_vmmcall(v, r); /* from any ring */
+    if (op == 4) {                 /* smsw: UMIP makes it trap at any ring */
         if (t->cpl && (t->cr4 & CR4_UMIP))
             return 0;
         if (in->mod == 3)
