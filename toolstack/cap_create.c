@@ -126,6 +126,7 @@ static int cap_build(const struct config *c, bool paused, int fail_at, bool dry,
         .cmdline = c->cmdline,
         .paused = paused,
         .hvm = c->hvm,
+        .trap = c->trap,
         .fail_at = fail_at,
     };
     struct domctl_domaininfo d;
@@ -178,11 +179,11 @@ static int cap_create_dry_hvm(const struct config *c,
 {
     const struct multiboot_layout *l = &r->hvm_layout;
 
-    printf("Domain %s: hvm, %llu MiB, 1 vCPU, kernel %s (Multiboot, entry "
+    printf("Domain %s: %s, %llu MiB, 1 vCPU, kernel %s (Multiboot, %sentry "
            "%#llx)%s%s\n",
-           c->name, (unsigned long long)c->memory_mib, c->kernel,
-           (unsigned long long)r->entry, c->ramdisk[0] ? ", ramdisk " : "",
-           c->ramdisk);
+           c->name, c->trap ? "trap" : "hvm", (unsigned long long)c->memory_mib,
+           c->kernel, c->trap ? "long-mode " : "", (unsigned long long)r->entry,
+           c->ramdisk[0] ? ", ramdisk " : "", c->ramdisk);
     printf("  cmdline \"%s\"; on_poweroff %s, on_reboot %s, on_crash %s\n",
            c->cmdline, config_action_name(c->on_poweroff),
            config_action_name(c->on_reboot), config_action_name(c->on_crash));
@@ -204,7 +205,7 @@ static int cap_create_dry(const struct config *c)
 
     if (cap_build(c, false, -1, true, &r))
         return CAP_FAIL;
-    if (c->hvm)
+    if (c->hvm || c->trap)
         return cap_create_dry_hvm(c, &r);
     printf("Domain %s: %llu MiB, %u vCPU, kernel %s (ABI %u.%u, entry %#llx)"
            "%s%s\n",

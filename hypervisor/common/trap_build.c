@@ -14,12 +14,14 @@
  * image is unmodified: the note is part of it, and a Multiboot loader
  * ignores it. Any failure destroys the domain.
  */
+#include <carapace/domctl.h>
 #include <carapace/errno.h>
 #include <carapace/startinfo.h>
 
 #include "arch.h"
 #include "builder.h"
 #include "domain.h"
+#include "domctl.h"
 #include "frame.h"
 #include "log.h"
 #include "multiboot.h"
@@ -87,4 +89,37 @@ int trap_build(const struct builder_config *c, struct domain **out)
 fail:
     domain_destroy(d);
     return err;
+}
+
+/* DOMCTL_setvcpucontext for a trap domain built by the toolstack: as for
+ * an hvm domain (its shared page second-last, the console ring last, the
+ * entry and the information in its RAM), and l4_gfn is the kernel's boot
+ * L4, in its RAM too (docs/abi.md, "trap domains"). */
+long domctl_setvcpucontext_trap(struct domain *d,
+                                const struct domctl_vcpucontext *c)
+{
+    uint64_t ram = c->shared_gfn;
+    long err;
+
+    if (c->vcpu || c->rsp || c->hypercall_gfn || d->nr_frames < 3 ||
+        c->shared_gfn != d->nr_frames - 2 ||
+        (gfn_val(d->console_gfn) && gfn_val(d->console_gfn) != ram + 1) ||
+        c->rip >= ram * PAGE_SIZE || c->start_info >= ram * PAGE_SIZE ||
+        c->l4_gfn >= ram)
+        return -CARAPACE_EINVAL;
+    err = domain_set_shared(d, p2m_get(d, gfn_init(c->shared_gfn)));
+    if (!err)
+        err = arch_trapvm_vcpu_init(&d->vcpu[0], c->rip, c->l4_gfn * PAGE_SIZE,
+                                    c->start_info, ram);
+    if (err) {
+        /* What was allocated is the domain's, freed when it is destroyed;
+         * the domain cannot be started any more. */
+        domain_clear_shared(d);
+        log_warn("Domain %u (%s): trap vCPU refused (error %ld)\n", d->id,
+                 d->name, err);
+        return err;
+    }
+    d->started = true;
+    d->vcpu[0].state = VCPU_RUNNABLE; /* runs once unpaused */
+    return 0;
 }

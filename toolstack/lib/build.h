@@ -44,6 +44,7 @@ struct build_params {
     const char *cmdline;
     bool paused; /* leave it paused */
     bool hvm;    /* kernel is a Multiboot image, run under SVM */
+    bool trap;   /* the same, run in ring 3 by trap-and-emulate */
     int fail_at; /* tests: fail at this step (-1: never) */
     /* Profiling (cap bench): a clock in ns, or NULL; build_result's
      * stage_ns then gets the time spent in each step. */
