@@ -3,6 +3,7 @@
 """Compare a Goldberg demo run with one column of its expected verdicts.
 
     check.py TABLE COLUMN LOG [PREFIX]
+    check.py --lines LOG PREFIX
 
 TABLE is tests/hvm/goldberg/expected.txt (a row per probe, a column per
 environment), COLUMN the environment's name, LOG the run's output, and
@@ -12,6 +13,8 @@ of the table must print exactly one `goldberg: NAME ... verdict=V` line
 with V as expected, none that the table lacks, and the run must end with
 its own `Test result: SUCCESS`. Prints one line per difference and a
 summary; exit status 0 if the run matches, 1 if not, 2 on a usage error.
+With --lines it only prints the run's lines, rejoined and without the
+prefix (for other checks of the same log).
 """
 import re
 import sys
@@ -66,8 +69,19 @@ def read_run(text, prefix):
 
 
 def main(argv):
+    if len(argv) == 4 and argv[1] == "--lines":
+        try:
+            with open(argv[2], encoding="utf-8", errors="replace") as f:
+                print("\n".join(line for line in run_lines(f.read(), argv[3])
+                                if line))
+        except OSError as e:
+            print(f"goldberg-check: {e}")
+            return 2
+        return 0
     if len(argv) not in (4, 5):
-        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
+        print("usage: " + " | ".join(
+            line.strip() for line in __doc__.strip().splitlines()[2:4]),
+            file=sys.stderr)
         return 2
     table, column, log = argv[1:4]
     prefix = argv[4] if len(argv) == 5 else ""
