@@ -277,6 +277,7 @@ static void bootdom_domu(const struct bootdom_mods *mods, uint32_t id,
         .modules = &rd,
         .hvm = d->hvm,
         .trap = d->trap,
+        .umip_off = d->umip_off,
         .console_serial = d->console_serial,
     };
 

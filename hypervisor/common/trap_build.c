@@ -74,13 +74,16 @@ int trap_build(const struct builder_config *c, struct domain **out)
     if (!err)
         err = arch_trapvm_vcpu_init(&d->vcpu[0], le.entry, le.l4, l.info_gpa,
                                     l.ram_frames);
+    if (!err)
+        arch_trapvm_umip(&d->vcpu[0], !c->umip_off);
     if (err) {
         log_err("%s: cannot set up the trap domain (error %d)\n", c->name, err);
         goto fail;
     }
     log_info("%s: trap domain %u built: %lu MiB, long-mode entry %#lx, "
-             "L4 %#lx\n",
-             c->name, c->domid, c->memory >> 20, le.entry, le.l4);
+             "L4 %#lx%s\n",
+             c->name, c->domid, c->memory >> 20, le.entry, le.l4,
+             c->umip_off ? ", CR4.UMIP off" : "");
     d->started = true;
     sched_wake(&d->vcpu[0]);
     if (out)

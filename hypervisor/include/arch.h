@@ -147,6 +147,9 @@ void arch_hvm_report(const struct vcpu *v);
  * was allocated, for domain_destroy. */
 int arch_trapvm_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t l4,
                           uint64_t info_gpa, uint64_t ram_frames);
+/* Run trap vCPU v with CR4.UMIP as the hypervisor has it (on, where the
+ * CPU offers it) or clear, for the demos of what UMIP fixes. */
+void arch_trapvm_umip(struct vcpu *v, bool on);
 
 /* --- Grant mappings (arch/x86_64/pv_grant.c; rules: common/grant.c) --- */
 

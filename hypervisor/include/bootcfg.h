@@ -23,7 +23,9 @@
  * kind of image, run in ring 3 by trap-and-emulate: trap_build.c), and
  * an hvm or trap domain may say console = "serial": its COM1 output goes
  * to the hypervisor's console, as "(dN) " lines, instead of a console
- * ring for dom0's back end.
+ * ring for dom0's back end. A trap domain may say umip = "off": it then
+ * runs with CR4.UMIP clear (SGDT and the like from its ring 3 leak the
+ * hypervisor's state instead of trapping: the Goldberg demos).
  *
  * The blob is untrusted input: every length is checked, and an error names
  * the node, the property and its value.
@@ -50,6 +52,7 @@ struct bootcfg_domain {
     bool hvm;             /* type = "hvm" (default "pv") */
     bool trap;            /* type = "trap" */
     bool console_serial;  /* hvm, trap: console = "serial" (default ring) */
+    bool umip_off;        /* trap: umip = "off" (default "on") */
 };
 
 /* True if blob[0..size) is a device tree whose root is compatible with

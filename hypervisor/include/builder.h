@@ -32,6 +32,7 @@ struct builder_config {
     bool hvm;  /* an hvm domain: image is a Multiboot kernel (hvm_build.c) */
     bool trap; /* a trap domain: the same image, trap-and-emulate */
     bool console_serial; /* hvm, trap: COM1 to the hypervisor console */
+    bool umip_off;       /* trap: run it with CR4.UMIP clear */
 };
 
 /* Largest domain the builder makes, and the smallest useful one. */

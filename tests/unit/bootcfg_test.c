@@ -162,7 +162,7 @@ static void test_bad(void)
         "memory = <1025>");
     bad((struct dom){"w", "k", NULL, NULL, 4, "memroy"}, -EINVAL,
         "/domains/w: unknown property 'memroy' (known: kernel, memory, "
-        "bootargs, ramdisk, type, console)");
+        "bootargs, ramdisk, type, console, umip)");
     bad((struct dom){"w", "", NULL, NULL, 4, NULL}, -EINVAL,
         "property 'kernel' must be one non-empty string");
     bad((struct dom){"w@1", "k", NULL, NULL, 4, NULL}, -EINVAL, "without '@'");
@@ -265,6 +265,24 @@ static void test_type_console(void)
     CHECK(o.trap && o.console_serial);
     o = read_back((struct props){.type = "hvm"});
     CHECK(!o.trap);
+    /* umip = "on" | "off", for a trap domain only. */
+    o = read_back((struct props){
+        .type = "trap", .raw_name = "umip", .raw = "off", .raw_len = 4});
+    CHECK(o.trap && o.umip_off);
+    o = read_back((struct props){
+        .type = "trap", .raw_name = "umip", .raw = "on", .raw_len = 3});
+    CHECK(o.trap && !o.umip_off);
+    refused(
+        (struct props){
+            .type = "hvm", .raw_name = "umip", .raw = "off", .raw_len = 4},
+        "/domains/w: umip = \"off\": must be \"on\" or \"off\", for a "
+        "trap domain");
+    refused(
+        (struct props){
+            .type = "trap", .raw_name = "umip", .raw = "no", .raw_len = 3},
+        "/domains/w: umip = \"no\"");
+    refused((struct props){.raw_name = "umip", .raw = "on", .raw_len = 3},
+            "/domains/w: umip = \"on\"");
 
     /* Per domain: an hvm one beside a pv one. */
     {

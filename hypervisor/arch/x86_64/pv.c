@@ -165,6 +165,8 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
         else
             a->gs_base_user = rdmsr(MSR_KERNEL_GS_BASE);
     }
+    if ((prev && prev->arch.trapvm) || (next && next->arch.trapvm))
+        trapvm_cr4(next); /* a trap domain may run without UMIP */
     if (!next) {
         write_cr3(paging_idle_root());
         wrmsr(MSR_FS_BASE, (uint64_t)this_cpu()); /* for libfdt */

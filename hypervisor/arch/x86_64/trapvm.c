@@ -92,6 +92,24 @@ int arch_trapvm_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t l4,
     return 0;
 }
 
+void arch_trapvm_umip(struct vcpu *v, bool on)
+{
+    v->arch.trapvm->umip_off = !on;
+}
+
+void trapvm_cr4(const struct vcpu *next)
+{
+    static int host = -1; /* CR4.UMIP as the hypervisor set it at boot */
+    uint64_t cr4 = read_cr4();
+    bool want;
+
+    if (host < 0) /* the first switch to or from a trap vCPU */
+        host = !!(cr4 & CR4_UMIP);
+    want = host && !(next && next->arch.trapvm && next->arch.trapvm->umip_off);
+    if (!!(cr4 & CR4_UMIP) != want)
+        write_cr4(want ? cr4 | CR4_UMIP : cr4 & ~CR4_UMIP);
+}
+
 void trapvm_set_cpl(struct vcpu *v, unsigned cpl)
 {
     struct trapvm_vcpu *t = v->arch.trapvm;

@@ -68,6 +68,7 @@ struct trapvm_vcpu {
     /* A write to a guest page table runs single-stepped, the page open:
      * then the shadows are dropped (shadow.c). */
     bool stepping, step_tf;
+    bool umip_off;       /* CR4.UMIP clear while it runs (arch_trapvm_umip) */
     uint64_t ram_frames; /* guest-physical RAM: gfns 0 .. ram_frames - 1 */
     struct trapvm_shadow shadow;
     struct hvm_devs dev;
@@ -94,6 +95,8 @@ bool trapvm_deliver(struct vcpu *v, struct cpu_regs *r, unsigned vector,
 /* Enter virtual ring cpl (0 or 3): the shadow of that mode. */
 void trapvm_set_cpl(struct vcpu *v, unsigned cpl);
 void trapvm_dump(const struct vcpu *v);
+/* At a switch to `next` (any vCPU, or NULL): CR4.UMIP as it wants. */
+void trapvm_cr4(const struct vcpu *next);
 void trapvm_release(struct vcpu *v);
 
 /* trapvm_emul.c: emulate the instruction at r->rip after a #GP or #UD:
