@@ -11,7 +11,8 @@
 # off and gives back every frame (tests/hvm/goldberg/hv.sh). (2) attack.dts, the shadow-MMU probes of
 # attacks.c: page-table writes through an alias of an L1 and around CR3
 # switches are all seen; a leaf naming a frame outside the domain's RAM,
-# a table outside it and an address in the hypervisor's half each crash
+# a table outside it, an address in the hypervisor's half, a triple fault,
+# string port I/O, a debug register and paging turned off each crash
 # their domain alone, with a report; the instruction probes still run in
 # a domain beside them; every frame comes back and the hypervisor goes on.
 set -u
@@ -55,11 +56,20 @@ if [ -f "$dir/attack.dtb" ] && [ -f build/hypervisor/carapace.elf ]; then
         grep -q '^ERROR: Domain 3 (foreigntable) crashed: its page tables for 0x200000 reach guest-physical 0x40000000, outside its 4088 KiB of RAM$' <<<"$out"
     check "the hypervisor's range crashes its domain" \
         grep -q "^ERROR: Domain 4 (hyprange) crashed: it touched 0xffff800000000000, in the hypervisor's address range" <<<"$out"
-    check "no attack read anything" bash -c '! grep -q "verdict=mapped" <<<"$1"' _ "$out"
+    check "a triple fault crashes its domain" \
+        grep -q '^ERROR: Domain 5 (triple) crashed: triple fault: cannot deliver #UD invalid opcode (vector 6) through its IDT at 0, nor a double fault$' <<<"$out"
+    check "string port I/O crashes its domain" \
+        grep -q '^ERROR: Domain 6 (outs) crashed: string port I/O (ins/outs) at port 0x3f8: not emulated$' <<<"$out"
+    check "a debug register crashes its domain" \
+        grep -q '^ERROR: Domain 7 (dr) crashed: a debug-register access at rip 0x[0-9a-f]*: not emulated$' <<<"$out"
+    check "paging off crashes its domain" \
+        grep -q '^ERROR: Domain 8 (nopaging) crashed: it turned paging off (CR0 0x[0-9a-f]*): a trap domain stays in long mode$' <<<"$out"
+    check "no attack read anything or went on" \
+        bash -c '! grep -qE "verdict=(mapped|survived)" <<<"$1"' _ "$out"
     check "the probes beside them run" \
         python3 tests/hvm/goldberg/check.py tests/hvm/goldberg/expected.txt \
-        trap "$tmp/attack.log" "(d5) "
-    for n in 1 2 3 4 5; do
+        trap "$tmp/attack.log" "(d9) "
+    for n in 1 2 3 4 5 6 7 8 9; do
         check "domain $n gives back every frame" \
             grep -qE "^Domain $n \\([a-z]+\\) destroyed: [0-9]+ frames freed, 0 still in use$" <<<"$out"
     done

@@ -19,11 +19,15 @@
  *               through it
  *   hyprange    map and read an address in the hypervisor's half
  *               (0xffff800000000000, PML4 slot 256)
+ *   triple      an exception with an empty IDT (a triple fault)
+ *   outs        string port I/O (rep outsb), which is not emulated
+ *   dr          a write to a debug register (DR7)
+ *   nopaging    CR0 with paging off
  *
  * alias and cr3race print `goldberg: attack NAME ... verdict=ok|stale` and
- * must be ok everywhere; the other three must never return on a trap
- * domain (the hypervisor crashes the domain, with a report, and goes on);
- * if one does return, it prints what it read with verdict=mapped.
+ * must be ok everywhere; the others must never return on a trap domain
+ * (the hypervisor crashes the domain, with a report, and goes on); if one
+ * does return, it says so with verdict=mapped (or verdict=survived).
  */
 #include <stdint.h>
 
@@ -140,6 +144,29 @@ static void attack_foreign(int kind)
               got, va);
 }
 
+/* What a trap domain must be crashed for, each with its report. */
+static void attack_misbehave(unsigned mask)
+{
+    static const struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } empty = {0, 0};
+    unsigned long cr0;
+
+    if (mask & GB_ATTACK_TRIPLE) {
+        __asm__ volatile("lidt %0\n\tud2" ::"m"(empty));
+    } else if (mask & GB_ATTACK_OUTS) {
+        __asm__ volatile("rep outsb" ::"S"(page_a), "c"(4), "d"(0x3f8)
+                         : "memory");
+    } else if (mask & GB_ATTACK_DR) {
+        __asm__ volatile("mov %0, %%dr7" ::"r"(0UL));
+    } else {
+        __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+        __asm__ volatile("mov %0, %%cr0" ::"r"(cr0 & ~(1UL << 31)));
+    }
+    gb_printf("goldberg: attack misbehave %#x verdict=survived\n", mask);
+}
+
 void gb_attacks_run(unsigned mask)
 {
     for (unsigned i = 0; i < 512; i++) {
@@ -156,4 +183,7 @@ void gb_attacks_run(unsigned mask)
         attack_foreign(1);
     if (mask & GB_ATTACK_HYPRANGE)
         attack_foreign(2);
+    if (mask &
+        (GB_ATTACK_TRIPLE | GB_ATTACK_OUTS | GB_ATTACK_DR | GB_ATTACK_NOPAGING))
+        attack_misbehave(mask);
 }

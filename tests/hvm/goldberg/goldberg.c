@@ -280,11 +280,13 @@ static bool gb_umip(void)
  * the kernel's own tables, with IF set and IOPL 0, as a deprivileged
  * kernel runs with no monitor behind it (what each instruction does by
  * itself); `umip` turns CR4.UMIP on first; `alias`, `cr3race`, `foreign`,
- * `foreigntable`, `hyprange` run those probes of attacks.c instead. */
+ * `foreigntable`, `hyprange`, `triple`, `outs`, `dr`, `nopaging` run
+ * those probes of attacks.c instead. */
 void goldberg_main(uint32_t info)
 {
-    static const char *const attack[] = {"alias", "cr3race", "foreign",
-                                         "foreigntable", "hyprange"};
+    static const char *const attack[] = {
+        "alias",  "cr3race", "foreign", "foreigntable", "hyprange",
+        "triple", "outs",    "dr",      "nopaging"};
     bool ring3 = gb_cmdline_has(info, "ring3");
 
     for (unsigned i = 0; i < sizeof(attack) / sizeof(attack[0]); i++)

@@ -74,6 +74,10 @@ void gb_probes_run(void);
 #define GB_ATTACK_FOREIGN      0x04
 #define GB_ATTACK_FOREIGNTABLE 0x08
 #define GB_ATTACK_HYPRANGE     0x10
+#define GB_ATTACK_TRIPLE       0x20
+#define GB_ATTACK_OUTS         0x40
+#define GB_ATTACK_DR           0x80
+#define GB_ATTACK_NOPAGING     0x100
 void gb_attacks_run(unsigned mask);
 /* boot.S: the far CALL probe's target, which returns the CS pushed. */
 void gb_far_callee(void);

@@ -6,7 +6,8 @@
 # `cap console` reaches its shell through the emulated COM1 and the
 # console ring; the OS test programs pass inside it (newlib, a NULL
 # dereference killed, spawn to the limit, two processes sharing the CPU,
-# Ctrl-C); `cap destroy` ends it and every frame it had comes back.
+# Ctrl-C); `cap pause` and `unpause` work on it; `cap destroy` ends it
+# and every frame it had comes back.
 set -u
 . tests/os/lib.sh
 os_timeout=110
@@ -23,6 +24,8 @@ check "spawn stops at the limit" has '^spawn-loop: spawn failed after [0-9]+ chi
 check "cpu-pair passes inside" has '^cpu-pair: children [0-9]+ and [0-9]+$'
 check "spin was interrupted by Ctrl-C" has '^sh: spin: exit status 130$'
 check "the prompt comes back after Ctrl-C" has '^back at the prompt$'
+check "paused, it shows --p---" has '^trap1 +1 +32 +1 --p--- '
+check "unpaused, it runs again" after '^dom0# cap unpause trap1$' '^trap1 +1 +32 +1 (r-----|-b----) '
 check "destroyed, every frame goes back" has '^Domain 1 \(trap1\) destroyed: [0-9]+ frames freed, 0 still in use$'
 check "nothing crashed" lacks 'crashed'
 read -r before after < <(sed -nE 's/^free_frames +: ([0-9]+)$/\1/p' <<<"$out" | tr '\n' ' ')
