@@ -7,8 +7,10 @@
 # "trap" column (the five UMIP instructions, far transfers and INT n trap
 # and are emulated; PUSHF, POPF, LAR, LSL, VERR, VERW, MOV from CS and SS,
 # PUSH FS stay broken) and, in a domain run with CR4.UMIP off, for the
-# "trap-noumip" column (the five UMIP instructions leak too); each powers
-# off and gives back every frame (tests/hvm/goldberg/hv.sh). (2) attack.dts, the shadow-MMU probes of
+# "trap-noumip" column (the five UMIP instructions leak too); from the
+# guest's own ring 3 (with and without its CR4.UMIP), exactly what bare
+# metal's ring 3 shows (trap-ring3, trap-ring3-umip); each powers off and
+# gives back every frame (tests/hvm/goldberg/hv.sh). (2) attack.dts, the shadow-MMU probes of
 # attacks.c: page-table writes through an alias of an L1 and around CR3
 # switches are all seen; a leaf naming a frame outside the domain's RAM,
 # a table outside it, an address in the hypervisor's half, a triple fault,
@@ -24,7 +26,8 @@ check() { # check DESCRIPTION COMMAND...
     fi
 }
 
-bash tests/hvm/goldberg/hv.sh trap.dtb trap trap-noumip | sed 's/^Test result: /hv.sh: /'
+bash tests/hvm/goldberg/hv.sh trap.dtb trap trap-noumip trap-ring3 \
+    trap-ring3-umip | sed 's/^Test result: /hv.sh: /'
 check "the trap column (tests/hvm/goldberg/hv.sh)" test "${PIPESTATUS[0]}" = 0
 
 dir=build/tests/hvm/goldberg

@@ -244,20 +244,20 @@ static void trapvm_step_end(struct vcpu *v, struct cpu_regs *r)
  * hardware makes those only to descriptor tables and the TSS, which are
  * the hypervisor's, but QEMU's TCG (7.2) pops the stack of a far return
  * and an IRET with supervisor accesses, which SMAP refuses on the user
- * pages of a shadow. The instruction is one to emulate: do it now. */
-static bool trapvm_implicit(struct vcpu *v, struct cpu_regs *r, uint64_t va)
+ * pages of a shadow. The instruction is one to emulate: do it now; if it
+ * is not (an IRET from the guest's user mode), it gets the #GP the CPU
+ * would have raised after those reads. */
+static bool trapvm_implicit(struct vcpu *v, struct cpu_regs *r)
 {
+    int rc;
+
     if ((r->error_code & (SPT_PF_U | SPT_PF_P)) != SPT_PF_P)
         return false;
-    if (trapvm_emulate(v, r) > 0) {
+    rc = trapvm_emulate(v, r);
+    if (rc > 0)
         v->arch.trapvm->traps[TRAPVM_EMUL]++;
-        return true;
-    }
-    if (v->state == VCPU_RUNNABLE)
-        domain_crash(v->domain, r,
-                     "a supervisor-mode access to %#lx from ring 3, by an "
-                     "instruction not emulated",
-                     va);
+    else if (rc == 0)
+        trapvm_deliver(v, r, 13, 0, false);
     return true;
 }
 
@@ -268,7 +268,7 @@ static void trapvm_page_fault(struct vcpu *v, struct cpu_regs *r)
     uint32_t pf = 0;
     int err;
 
-    if (trapvm_implicit(v, r, va))
+    if (trapvm_implicit(v, r))
         return;
     err = shadow_fault(v, r, va, r->error_code, &pf);
 

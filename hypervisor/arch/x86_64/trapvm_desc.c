@@ -8,8 +8,9 @@
  *
  * The guest's GDT is its own business: the CPU runs it on the
  * hypervisor's, with the real selectors of a guest (ring 3). So a segment
- * load only records the selector the guest named (and, for FS and GS, the
- * base its descriptor holds: a flat 64-bit kernel's is 0); a far transfer
+ * load checks the descriptor the guest's GDT has for it as the CPU would
+ * (present, privilege) and records the selector (and, for FS and GS, the
+ * base the descriptor holds: a flat 64-bit kernel's is 0); a far transfer
  * and IRET check only what the virtual ring needs (the target's RPL), as
  * a 64-bit kernel with flat segments never sees the difference. LTR reads
  * the TSS descriptor (its base is where rsp0 and the IST are) and marks
@@ -71,11 +72,25 @@ static int desc_table(struct vcpu *v, struct cpu_regs *r, const struct insn *in)
     return 1;
 }
 
-/* The 8 bytes of GDT entry sel (at byte offset k of it): 0 or -1. */
+/* The 8 bytes of GDT entry sel (at byte offset k of it): 0 or -1. Until
+ * the guest loads a GDT, it has the one its boot code would have loaded
+ * (docs/abi.md, "trap domains"): 0x08 flat 64-bit code, 0x10 flat data,
+ * both ring 0. */
 static int desc_read(struct vcpu *v, struct cpu_regs *r, uint16_t sel,
                      unsigned k, uint64_t *d)
 {
     struct trapvm_vcpu *t = v->arch.trapvm;
+
+    if (!t->gdt_base && !t->gdt_limit) {
+        *d = k                     ? 0
+             : (sel & ~7u) == 0x08 ? 0x00af9a000000ffffULL
+             : (sel & ~7u) == 0x10 ? 0x00cf92000000ffffULL
+                                   : 0;
+        if (*d || k)
+            return 0;
+        trapvm_deliver(v, r, 13, sel & ~3u, false);
+        return -1;
+    }
 
     if ((sel & ~7u) + k + 7 > t->gdt_limit || (sel & 4)) {
         trapvm_deliver(v, r, 13, sel & ~3u, false);
@@ -100,6 +115,9 @@ static int desc_ltr(struct vcpu *v, struct cpu_regs *r, uint16_t sel)
     if (trapvm_mem(v, r, t->gdt_base + (sel & ~7u), &lo, 8, true))
         return -1;
     t->tss_base = ((lo >> 16) & 0xffffff) | ((lo >> 56) << 24) | (hi << 32);
+    t->tss_limit = (uint32_t)((lo & 0xffff) | (((lo >> 48) & 0xf) << 16));
+    if (lo & (1UL << 55)) /* 4 KiB granularity */
+        t->tss_limit = (t->tss_limit << 12) | 0xfff;
     t->tr = sel;
     return 1;
 }
@@ -136,6 +154,25 @@ static int desc_group6(struct vcpu *v, struct cpu_regs *r,
     return 1;
 }
 
+/* May descriptor d (of selector sel) be loaded into a data segment
+ * register at ring cpl (into SS: ss)? Present, code or data, and as the
+ * CPU checks privilege: DPL >= max(CPL, RPL); SS wants writable data with
+ * RPL = DPL = CPL. */
+static bool desc_data_ok(uint64_t d, uint16_t sel, unsigned cpl, bool ss)
+{
+    unsigned access = (d >> 40) & 0xff, dpl = (access >> 5) & 3;
+    unsigned rpl = sel & 3, max = rpl > cpl ? rpl : cpl;
+    bool code = access & 0x08, readable_or_writable = access & 0x02;
+
+    if (!(access & 0x80) || !(access & 0x10)) /* not present, system */
+        return false;
+    if (ss)
+        return !code && readable_or_writable && rpl == cpl && dpl == cpl;
+    if (code && !readable_or_writable)
+        return false;                               /* execute-only code */
+    return (code && (access & 0x04)) || dpl >= max; /* conforming: any */
+}
+
 /* Load segment register n (0 es, 2 ss, 3 ds, 4 fs, 5 gs) with sel. */
 static int desc_load_seg(struct vcpu *v, struct cpu_regs *r, unsigned n,
                          uint16_t sel)
@@ -145,13 +182,24 @@ static int desc_load_seg(struct vcpu *v, struct cpu_regs *r, unsigned n,
     uint64_t d;
 
     if (n > 5 || !seg[n])
-        return 0; /* mov to CS is a #UD */
-    if ((n == 4 || n == 5) && (sel & ~3u)) {
-        if (desc_read(v, r, sel, 0, &d))
+        return 0;       /* mov to CS is a #UD */
+    if (!(sel & ~3u)) { /* null: SS only in ring 0 */
+        if (n == 2 && t->cpl) {
+            trapvm_deliver(v, r, 13, 0, false);
             return -1;
-        d = ((d >> 16) & 0xffffff) | ((d >> 56) << 24);
-        wrmsr(n == 4 ? MSR_FS_BASE : MSR_KERNEL_GS_BASE, d);
+        }
+        *seg[n] = sel;
+        return 1;
     }
+    if (desc_read(v, r, sel, 0, &d))
+        return -1;
+    if (!desc_data_ok(d, sel, t->cpl, n == 2)) {
+        trapvm_deliver(v, r, 13, sel & ~3u, false);
+        return -1;
+    }
+    if (n == 4 || n == 5)
+        wrmsr(n == 4 ? MSR_FS_BASE : MSR_KERNEL_GS_BASE,
+              ((d >> 16) & 0xffffff) | ((d >> 56) << 24));
     *seg[n] = sel;
     return 1;
 }
@@ -215,8 +263,9 @@ static int desc_lret(struct vcpu *v, struct cpu_regs *r, const struct insn *in)
     if (desc_pop(v, r, in->opsize, &rip) || desc_pop(v, r, in->opsize, &cs))
         return -1;
     if ((cs & 3) != t->cpl || !desc_canonical(rip)) {
-        r->rsp = rsp;
-        return 0;
+        r->rsp = rsp; /* the #GP of a return to another ring */
+        trapvm_deliver(v, r, 13, desc_canonical(rip) ? cs & ~3u : 0, false);
+        return -1;
     }
     r->rsp += in->op == 0xca ? in->imm : 0;
     r->rip = rip;
@@ -236,8 +285,10 @@ static int desc_far(struct vcpu *v, struct cpu_regs *r, const struct insn *in)
     if (trapvm_mem(v, r, ea, &off, size, false) ||
         trapvm_mem(v, r, ea + size, &sel, 2, false))
         return -1;
-    if ((sel & 3) != t->cpl || !desc_canonical(off))
-        return 0;
+    if ((sel & 3) != t->cpl || !desc_canonical(off)) {
+        trapvm_deliver(v, r, 13, desc_canonical(off) ? sel & ~3u : 0, false);
+        return -1;
+    }
     if ((in->reg & 7) == 3) { /* call: CS, then the return address */
         push[0] = r->rip + in->len;
         push[1] = t->cs;

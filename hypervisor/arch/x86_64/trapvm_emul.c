@@ -121,8 +121,28 @@ static int emul_fetch(struct vcpu *v, struct cpu_regs *r, uint8_t *b, size_t *n)
     return 0;
 }
 
-/* Port I/O, from the guest kernel only (its user mode would need the TSS
- * I/O bitmap, not emulated: a #GP). */
+/* May the guest's user mode touch ports port .. port + size - 1? As the
+ * CPU decides at IOPL 0: every bit of them clear in the I/O bitmap of the
+ * guest's TSS (at the offset its word 0x66 holds, inside its limit). */
+static bool emul_io_allowed(struct vcpu *v, uint16_t port, unsigned size)
+{
+    struct trapvm_vcpu *t = v->arch.trapvm;
+    uint16_t base = 0, bits = 0;
+    uint64_t pf_va, at;
+    uint32_t pf;
+
+    if (!t->tss_base || t->tss_limit < 0x67 ||
+        shadow_copy(v, t->tss_base + 0x66, &base, 2, false, false, &pf, &pf_va))
+        return false;
+    at = (uint64_t)base + port / 8;
+    if (at + 1 > t->tss_limit ||
+        shadow_copy(v, t->tss_base + at, &bits, 2, false, false, &pf, &pf_va))
+        return false;
+    return !((bits >> (port % 8)) & ((1u << size) - 1));
+}
+
+/* Port I/O: the guest kernel's, and its user mode's where its TSS's I/O
+ * bitmap allows. */
 static int emul_io(struct vcpu *v, struct cpu_regs *r, const struct insn *in)
 {
     bool inp =
@@ -137,6 +157,8 @@ static int emul_io(struct vcpu *v, struct cpu_regs *r, const struct insn *in)
                      (unsigned)(uint16_t)r->rdx);
         return -1;
     }
+    if (v->arch.trapvm->cpl && !emul_io_allowed(v, port, size))
+        return 0; /* the #GP is the guest's */
     if (!inp)
         val &= size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
     if (!hvm_dev_io(v, port, size, inp, &val) && inp)
@@ -344,8 +366,8 @@ static int emul_group7(struct vcpu *v, struct cpu_regs *r,
             return -1;
         return 1;
     }
-    if (t->cpl)
-        return 0;
+    if (t->cpl) /* sgdt and sidt, which UMIP makes trap, and no others */
+        return op < 2 && in->mod != 3 ? trapvm_desc(v, r, in) : 0;
     if (op == 6) { /* lmsw: PE, MP, EM, TS; PE cannot be cleared */
         if (in->mod == 3)
             msw = (uint16_t)*trapvm_gpr(r, in->rm);
@@ -397,7 +419,7 @@ static int emul_any_ring(struct vcpu *v, struct cpu_regs *r,
     case 0x6d:
     case 0x6e:
     case 0x6f:
-        return t->cpl ? 0 : emul_io(v, r, in);
+        return emul_io(v, r, in);
     case INSN_0F(0x01):
         return emul_group7(v, r, in);
     }

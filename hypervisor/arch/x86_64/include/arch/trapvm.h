@@ -60,6 +60,7 @@ struct trapvm_vcpu {
     uint16_t gdt_limit, idt_limit;
     uint16_t ldtr, tr;
     uint64_t tss_base;               /* from the descriptor LTR named */
+    uint32_t tss_limit;              /* its limit (the I/O bitmap's end) */
     uint16_t cs, ss, ds, es, fs, gs; /* selectors as loaded (RPL = cpl) */
     unsigned cpl;                    /* 0 or 3 */
     bool vif;                        /* the virtual IF */
