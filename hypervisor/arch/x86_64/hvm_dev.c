@@ -35,9 +35,16 @@
 #define PIT_HZ        1193182ULL
 #define UART_STUCK_NS 2000000000ULL /* a ring nobody empties: drop output */
 
+/* The devices of an hvm or a trap vCPU: inline here, on every port
+ * access; hvm_dev_of for the other files. */
+static inline struct hvm_devs *devs(struct vcpu *v)
+{
+    return v->arch.svm ? &v->arch.svm->dev : &v->arch.trapvm->dev;
+}
+
 struct hvm_devs *hvm_dev_of(struct vcpu *v)
 {
-    return v->arch.svm ? &v->arch.svm->dev : trapvm_devs(v);
+    return devs(v);
 }
 
 /* --- PIC ------------------------------------------------------------------ */
@@ -121,7 +128,7 @@ static uint64_t pit_ns(uint16_t count)
 
 static void pit_arm(struct vcpu *v)
 {
-    struct hvm_pit *t = &hvm_dev_of(v)->pit;
+    struct hvm_pit *t = &devs(v)->pit;
 
     v->timer_deadline = t->start_ns[0] + pit_ns(t->count[0]);
     sched_deadlines(v);
@@ -130,7 +137,7 @@ static void pit_arm(struct vcpu *v)
 
 static void pit_write(struct vcpu *v, unsigned port, uint8_t val)
 {
-    struct hvm_pit *t = &hvm_dev_of(v)->pit;
+    struct hvm_pit *t = &devs(v)->pit;
     unsigned ch = port - 0x40;
 
     if (port == 0x43) {
@@ -189,7 +196,7 @@ static uint32_t uart_room(const struct console_ring *r)
  * on output is dropped (and the transmitter never looks busy again). */
 static bool uart_ready(struct vcpu *v)
 {
-    struct hvm_uart *u = &hvm_dev_of(v)->uart;
+    struct hvm_uart *u = &devs(v)->uart;
     struct console_ring *r = uart_ring(v);
     uint64_t now;
 
@@ -212,7 +219,7 @@ static bool uart_ready(struct vcpu *v)
 
 static void uart_tx(struct vcpu *v, uint8_t c)
 {
-    struct hvm_uart *u = &hvm_dev_of(v)->uart;
+    struct hvm_uart *u = &devs(v)->uart;
     struct console_ring *r = uart_ring(v);
 
     if (!r) {
@@ -241,7 +248,7 @@ static uint8_t uart_rx(struct hvm_uart *u)
 
 static void uart_write(struct vcpu *v, unsigned reg, uint8_t val)
 {
-    struct hvm_uart *u = &hvm_dev_of(v)->uart;
+    struct hvm_uart *u = &devs(v)->uart;
     bool dlab = u->lcr & 0x80;
 
     switch (reg) {
@@ -273,7 +280,7 @@ static void uart_write(struct vcpu *v, unsigned reg, uint8_t val)
 
 static uint8_t uart_read(struct vcpu *v, unsigned reg)
 {
-    struct hvm_uart *u = &hvm_dev_of(v)->uart;
+    struct hvm_uart *u = &devs(v)->uart;
     bool dlab = u->lcr & 0x80, data = u->rx_tail != u->rx_head;
 
     switch (reg) {
@@ -299,7 +306,7 @@ static uint8_t uart_read(struct vcpu *v, unsigned reg)
 /* Input from the ring's in half into the receive FIFO, and IRQ 4. */
 static void uart_poll(struct vcpu *v)
 {
-    struct hvm_uart *u = &hvm_dev_of(v)->uart;
+    struct hvm_uart *u = &devs(v)->uart;
     struct console_ring *r = uart_ring(v);
     uint32_t cons, prod;
     bool got = false;
@@ -319,7 +326,7 @@ static void uart_poll(struct vcpu *v)
         u->notify = true; /* room for more input */
     }
     if (u->rx_tail != u->rx_head && (u->ier & 1) && got)
-        pic_raise(hvm_dev_of(v), 4);
+        pic_raise(devs(v), 4);
 }
 
 /* --- Dispatch ------------------------------------------------------------- */
@@ -340,7 +347,7 @@ static void dev_debug_exit(struct vcpu *v, uint8_t val)
 bool hvm_dev_io(struct vcpu *v, uint16_t port, unsigned size, bool in,
                 uint32_t *val)
 {
-    struct hvm_devs *s = hvm_dev_of(v);
+    struct hvm_devs *s = devs(v);
     uint8_t b = (uint8_t)*val;
 
     if (size != 1 && port != 0xf4)
@@ -385,9 +392,9 @@ void hvm_dev_poll(struct vcpu *v)
     if (__atomic_fetch_and(&vi->pending_virqs, ~(1u << VIRQ_TIMER),
                            __ATOMIC_SEQ_CST) &
         (1u << VIRQ_TIMER)) {
-        struct hvm_pit *t = &hvm_dev_of(v)->pit;
+        struct hvm_pit *t = &devs(v)->pit;
 
-        pic_raise(hvm_dev_of(v), 0);
+        pic_raise(devs(v), 0);
         if (t->mode[0] == 2 || t->mode[0] == 3) { /* periodic: again */
             t->start_ns[0] = arch_time_ns();
             pit_arm(v);
@@ -400,7 +407,7 @@ void hvm_dev_poll(struct vcpu *v)
 
 void hvm_dev_flush(struct vcpu *v)
 {
-    struct hvm_uart *u = &hvm_dev_of(v)->uart;
+    struct hvm_uart *u = &devs(v)->uart;
 
     if (!u->notify)
         return;
