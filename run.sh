@@ -26,6 +26,8 @@ Options:
                    domain under SVM (scripts/hvm-run.dts: 64 MiB, the same
                    ramdisk), its console on this terminal as "(d1) " lines;
                    --kargs is its command line (dom0 keeps the default)
+  --trap           the same with the native kernel as a trap domain, in
+                   ring 3 under trap-and-emulate (scripts/trap-run.dts)
   --gdb            start QEMU paused, waiting for gdb on localhost:1234 (or
                    $CARAPACE_GDB_PORT), and print the gdb command that
                    attaches with symbols
@@ -100,13 +102,14 @@ need_value() {
     fi
 }
 
-native=0 hvm=0 cpu=max gdb=0 loglvl=info mem=256M append="" icount=0 dom0="" nodom0=0 kargs=""
+native=0 hvm=0 trapdom=0 cpu=max gdb=0 loglvl=info mem=256M append="" icount=0 dom0="" nodom0=0 kargs=""
 script="" timeout=120 quiet=5 hvopt=""
 extra=() modules=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --native) native=1 ;;
     --hvm) hvm=1 ;;
+    --trap) trapdom=1 ;;
     --gdb) gdb=1 ;;
     --loglvl) need_value "$1" "a level" $# "${2-}"; loglvl=$2; hvopt=$1; shift ;;
     --mem) need_value "$1" "a size" $# "${2-}"; mem=$2; shift ;;
@@ -128,13 +131,15 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-if [ "$hvm" = 1 ] && [ "$native" = 1 ]; then
-    echo "run.sh: --hvm and --native are two different backends: pick one" >&2
+if [ $((hvm + native + trapdom)) -gt 1 ]; then
+    echo "run.sh: --hvm, --trap and --native are different backends: pick one" >&2
     exit 2
 fi
-if [ "$hvm" = 1 ]; then
-    # The hvm domain takes --kargs as its kernel module's command line.
-    modules=(build/hvm-run.dtb "build/guest-kernel/kernel-native.elf${kargs:+ $kargs}"
+if [ "$hvm" = 1 ] || [ "$trapdom" = 1 ]; then
+    # The hvm (trap) domain takes --kargs as its kernel module's command line.
+    dtb=build/hvm-run.dtb
+    [ "$trapdom" = 0 ] || dtb=build/trap-run.dtb
+    modules=("$dtb" "build/guest-kernel/kernel-native.elf${kargs:+ $kargs}"
         build/guest-kernel/ramdisk.cpio ${modules[@]+"${modules[@]}"})
     kargs=""
 fi

@@ -5,6 +5,7 @@
  * the file and the guest range before anyone copies a byte.
  */
 #include <carapace/errno.h>
+#include <carapace/startinfo.h>
 
 #include "multiboot.h"
 
@@ -157,4 +158,100 @@ void multiboot_info_fill(const struct multiboot_layout *l, uint64_t mod_size,
             .string = (uint32_t)l->mod_cmdline_gpa,
         };
     }
+}
+
+/* --- The long-mode entry note (trap domains) ------------------------------ */
+
+#define MB_ELF_PHENT   56
+#define MB_ELF_PHMAX   64
+#define MB_ELF_PT_NOTE 4
+#define MB_NOTE_NAMESZ 9 /* "Carapace" and its NUL */
+
+static uint64_t mb_read64(const uint8_t *p)
+{
+    return mb_read32(p) | (uint64_t)mb_read32(p + 4) << 32;
+}
+
+/* The note in [off, off + len) of the file, if it is there. */
+static int mb_note_scan(const uint8_t *p, uint64_t off, uint64_t len,
+                        struct multiboot_long_entry *out)
+{
+    uint64_t at = off, end = off + len;
+
+    while (end - at >= 12) {
+        uint32_t namesz = mb_read32(p + at), descsz = mb_read32(p + at + 4);
+        uint32_t type = mb_read32(p + at + 8);
+        uint64_t name = at + 12, desc = name + ((namesz + 3ULL) & ~3ULL);
+        uint64_t next = desc + ((descsz + 3ULL) & ~3ULL);
+
+        if (next > end)
+            return -CARAPACE_EINVAL;
+        if (namesz == MB_NOTE_NAMESZ && type == CARAPACE_NOTE_TRAP_ENTRY &&
+            mb_read32(p + name) == 0x61726143 &&     /* "Cara" */
+            mb_read32(p + name + 4) == 0x65636170 && /* "pace" */
+            p[name + 8] == 0) {
+            if (descsz != 16)
+                return -CARAPACE_EINVAL;
+            out->entry = mb_read64(p + desc);
+            out->l4 = mb_read64(p + desc + 8);
+            return 0;
+        }
+        at = next;
+    }
+    return -CARAPACE_ENOENT;
+}
+
+/* Every PT_NOTE segment of the ELF64 file, in the file's bounds. */
+static int mb_note_find(const uint8_t *p, size_t size,
+                        struct multiboot_long_entry *out)
+{
+    uint64_t phoff;
+    unsigned phnum;
+
+    if (size < 64 || mb_read32(p) != 0x464c457f || p[4] != 2 || p[5] != 1)
+        return -CARAPACE_ENOENT; /* not a little-endian ELF64 file */
+    phoff = mb_read64(p + 0x20);
+    phnum = (unsigned)(p[0x38] | p[0x39] << 8);
+    if ((p[0x36] | p[0x37] << 8) != MB_ELF_PHENT || phnum > MB_ELF_PHMAX ||
+        phoff > size || (uint64_t)phnum * MB_ELF_PHENT > size - phoff)
+        return -CARAPACE_EINVAL;
+    for (unsigned i = 0; i < phnum; i++) {
+        const uint8_t *ph = p + phoff + (uint64_t)i * MB_ELF_PHENT;
+        uint64_t off = mb_read64(ph + 8), len = mb_read64(ph + 32);
+        int err;
+
+        if (mb_read32(ph) != MB_ELF_PT_NOTE)
+            continue;
+        if (off > size || len > size - off)
+            return -CARAPACE_EINVAL;
+        err = mb_note_scan(p, off, len, out);
+        if (err != -CARAPACE_ENOENT)
+            return err;
+    }
+    return -CARAPACE_ENOENT;
+}
+
+int multiboot_long_entry(const void *image, size_t size,
+                         struct multiboot_image *img,
+                         struct multiboot_long_entry *out)
+{
+    int err;
+
+    *out = (struct multiboot_long_entry){0};
+    if (!image)
+        return -CARAPACE_ENOENT;
+    err = mb_note_find(image, size, out);
+    if (err == -CARAPACE_EINVAL)
+        return mb_refuse(img, "its ELF program headers or notes are "
+                              "malformed");
+    if (err)
+        return err;
+    if (out->entry < img->load_addr ||
+        out->entry >= img->load_addr + img->load_size)
+        return mb_refuse(img, "the long-mode entry is outside the loaded "
+                              "bytes");
+    if (out->l4 % MB_PAGE || out->l4 < img->load_addr ||
+        out->l4 >= img->bss_end)
+        return mb_refuse(img, "the long-mode L4 is not a page of the image");
+    return 0;
 }

@@ -55,6 +55,8 @@ BACKENDS = [
     ("pv", ["--append", "bootscrub=no"], "pv (dom0 on Carapace)"),
     ("hvm", ["--hvm", "--append", "bootscrub=no"],
      "hvm (native kernel under SVM on Carapace)"),
+    ("trap", ["--trap", "--append", "bootscrub=no"],
+     "trap (native kernel in ring 3, trap-and-emulate)"),
 ]
 # bootscrub=no on the hypervisor backends: QEMU's RAM is zero at power-on,
 # and otherwise the idle loop zeroes the boot's free memory while the
@@ -62,10 +64,14 @@ BACKENDS = [
 # Backends whose kernel is not the machine's first: the run is a dom0
 # session that waits for /bin/tradeoff's last line (on the serial line,
 # "(d1) " lines), then ends (scripts/console.py types the closing exit).
-SCRIPTED = {"hvm": "scripts/tradeoffs-wait.script"}
+SCRIPTED = {"hvm": "scripts/tradeoffs-wait.script",
+            "trap": "scripts/tradeoffs-wait.script"}
 REFERENCE = "native"
 # The first process: nothing is typed, so nothing waits on the wall clock.
 INIT = "init=/bin/tradeoff"
+# A trap domain's CPUID does not trap: /bin/tradeoff is told to count its
+# traps (VMMCALL 2, emulated there) all the same.
+INIT_ARGS = {"trap": " --trap"}
 SESSION_TIMEOUT = 300  # seconds: a run takes a few under TCG
 
 LINE = re.compile(r"^(?:\([^()\s]+\) )?tradeoff: (.*)$")
@@ -135,7 +141,8 @@ def compare(results):
 
 def run_backend(name, flags, out):
     """Boots the backend, keeps its session in OUT/NAME.log, returns it."""
-    cmd = [os.path.join(ROOT, "run.sh"), "--icount", *flags, "--kargs", INIT]
+    cmd = [os.path.join(ROOT, "run.sh"), "--icount", *flags, "--kargs",
+           INIT + INIT_ARGS.get(name, "")]
     if name in SCRIPTED:
         cmd += ["--timeout", str(SESSION_TIMEOUT), "--script", SCRIPTED[name]]
     start = time.monotonic()

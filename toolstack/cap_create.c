@@ -164,6 +164,7 @@ static int cap_build(const struct config *c, bool paused, int fail_at, bool dry,
         .paused = paused,
         .hvm = c->hvm,
         .console_later = cap_console_later,
+        .trap = c->trap,
         .fail_at = fail_at,
     };
     struct domctl_domaininfo d;
@@ -219,11 +220,11 @@ static int cap_create_dry_hvm(const struct config *c,
 
     char mem[32];
 
-    printf("Domain %s: hvm, %s, 1 vCPU, kernel %s (Multiboot, entry "
+    printf("Domain %s: %s, %s, 1 vCPU, kernel %s (Multiboot, %sentry "
            "%#llx)%s%s\n",
-           c->name, cap_mem(c, mem, sizeof(mem)), c->kernel,
-           (unsigned long long)r->entry, c->ramdisk[0] ? ", ramdisk " : "",
-           c->ramdisk);
+           c->name, c->trap ? "trap" : "hvm", cap_mem(c, mem, sizeof(mem)),
+           c->kernel, c->trap ? "long-mode " : "", (unsigned long long)r->entry,
+           c->ramdisk[0] ? ", ramdisk " : "", c->ramdisk);
     printf("  cmdline \"%s\"; on_poweroff %s, on_reboot %s, on_crash %s\n",
            c->cmdline, config_action_name(c->on_poweroff),
            config_action_name(c->on_reboot), config_action_name(c->on_crash));
@@ -246,7 +247,7 @@ static int cap_create_dry(const struct config *c)
 
     if (cap_build(c, false, -1, true, &r))
         return CAP_FAIL;
-    if (c->hvm)
+    if (c->hvm || c->trap)
         return cap_create_dry_hvm(c, &r);
     printf("Domain %s: %s, %u vCPU, kernel %s (ABI %u.%u, entry %#llx)"
            "%s%s\n",

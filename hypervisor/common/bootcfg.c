@@ -17,8 +17,8 @@
 #include "format.h"
 
 /* Properties a domain node may have; anything else is a mistake. */
-static const char *const bootcfg_props[] = {"kernel",  "memory", "bootargs",
-                                            "ramdisk", "type",   "console"};
+static const char *const bootcfg_props[] = {
+    "kernel", "memory", "bootargs", "ramdisk", "type", "console", "umip"};
 
 bool bootcfg_is_config(const void *blob, size_t size)
 {
@@ -90,7 +90,8 @@ static int bootcfg_check_props(const void *blob, int node, const char *where,
         if (!known) {
             format_snprintf(err, errlen,
                             "%s: unknown property '%s' (known: kernel, "
-                            "memory, bootargs, ramdisk, type, console)",
+                            "memory, bootargs, ramdisk, type, console, "
+                            "umip)",
                             where, name);
             return -CARAPACE_EINVAL;
         }
@@ -108,7 +109,7 @@ static int bootcfg_domain(const void *blob, int node, struct bootcfg_domain *d,
 {
     char where[BOOTCFG_NAME_MAX + 16];
     const char *name = fdt_get_name(blob, node, NULL);
-    const char *k, *r, *b, *t, *con;
+    const char *k, *r, *b, *t, *con, *u;
     int rc;
 
     if (!name || !*name || strlen(name) >= BOOTCFG_NAME_MAX ||
@@ -128,13 +129,24 @@ static int bootcfg_domain(const void *blob, int node, struct bootcfg_domain *d,
     b = bootcfg_string(blob, node, "bootargs", where, err, errlen);
     t = bootcfg_string(blob, node, "type", where, err, errlen);
     con = bootcfg_string(blob, node, "console", where, err, errlen);
+    u = bootcfg_string(blob, node, "umip", where, err, errlen);
     if (k == (const char *)-1 || r == (const char *)-1 ||
         b == (const char *)-1 || t == (const char *)-1 ||
-        con == (const char *)-1)
+        con == (const char *)-1 || u == (const char *)-1)
         return -CARAPACE_EINVAL;
-    if (t && strcmp(t, "pv") != 0 && strcmp(t, "hvm") != 0) {
+    if (u && !((strcmp(u, "on") == 0 || strcmp(u, "off") == 0) && t &&
+               strcmp(t, "trap") == 0)) {
         format_snprintf(err, errlen,
-                        "%s: type = \"%.40s\": must be \"pv\" or \"hvm\"",
+                        "%s: umip = \"%.40s\": must be \"on\" or \"off\", "
+                        "for a trap domain",
+                        where, u);
+        return -CARAPACE_EINVAL;
+    }
+    if (t && strcmp(t, "pv") != 0 && strcmp(t, "hvm") != 0 &&
+        strcmp(t, "trap") != 0) {
+        format_snprintf(err, errlen,
+                        "%s: type = \"%.40s\": must be \"pv\", \"hvm\" or "
+                        "\"trap\"",
                         where, t);
         return -CARAPACE_EINVAL;
     }
@@ -143,10 +155,10 @@ static int bootcfg_domain(const void *blob, int node, struct bootcfg_domain *d,
         return -CARAPACE_EINVAL;
     }
     if (con && strcmp(con, "ring") != 0 &&
-        !(strcmp(con, "serial") == 0 && t && strcmp(t, "hvm") == 0)) {
+        !(strcmp(con, "serial") == 0 && t && strcmp(t, "pv") != 0)) {
         format_snprintf(err, errlen,
                         "%s: console = \"%.40s\": must be \"ring\", or "
-                        "\"serial\" for an hvm domain",
+                        "\"serial\" for an hvm or trap domain",
                         where, con);
         return -CARAPACE_EINVAL;
     }
@@ -156,7 +168,9 @@ static int bootcfg_domain(const void *blob, int node, struct bootcfg_domain *d,
     d->ramdisk = r;
     d->bootargs = b;
     d->hvm = t && strcmp(t, "hvm") == 0;
+    d->trap = t && strcmp(t, "trap") == 0;
     d->console_serial = con && strcmp(con, "serial") == 0;
+    d->umip_off = u && strcmp(u, "off") == 0;
     return bootcfg_memory(blob, node, where, &d->memory_mib, err, errlen);
 }
 

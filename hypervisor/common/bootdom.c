@@ -285,6 +285,8 @@ static void bootdom_domu(const struct bootdom_mods *mods, uint32_t id,
         .cmdline = d->bootargs ? d->bootargs : bootdom_args(k->cmdline),
         .modules = &rd,
         .hvm = d->hvm,
+        .trap = d->trap,
+        .umip_off = d->umip_off,
         .console_serial = d->console_serial,
     };
 

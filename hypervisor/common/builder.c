@@ -254,6 +254,8 @@ int builder_build(const struct builder_config *c, struct domain **out)
 
     if (c->hvm)
         return hvm_build(c, out);
+    if (c->trap)
+        return trap_build(c, out);
     memset(b, 0, sizeof(*b));
     b->c = c;
     err = builder_parse(b);

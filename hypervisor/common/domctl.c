@@ -44,7 +44,8 @@ void domctl_info_fill(const struct domain *d, struct domctl_domaininfo *i)
     i->domid = d->id;
     i->state = domctl_state(d);
     i->flags = (d->flags & DOMAIN_F_PRIVILEGED ? DOMCTL_F_PRIVILEGED : 0) |
-               (d->flags & DOMAIN_F_HVM ? DOMCTL_F_HVM : 0);
+               (d->flags & DOMAIN_F_HVM ? DOMCTL_F_HVM : 0) |
+               (d->flags & DOMAIN_F_TRAP ? DOMCTL_F_TRAP : 0);
     i->nr_vcpus = 1;
     i->memory_bytes = d->nr_frames * 4096;
     i->cpu_time_ns = d->vcpu[0].cpu_time_ns;
@@ -111,7 +112,8 @@ static long domctl_createdomain(struct vcpu *v, uint64_t va)
     (void)v;
     if (guestmem_read(&c, gva_init(va), sizeof(c)))
         return -CARAPACE_EFAULT;
-    if (c.domid || (c.flags & ~(uint32_t)DOMCTL_F_HVM) ||
+    if (c.domid || (c.flags & ~(uint32_t)(DOMCTL_F_HVM | DOMCTL_F_TRAP)) ||
+        (c.flags & DOMCTL_F_HVM && c.flags & DOMCTL_F_TRAP) ||
         c.max_memory_bytes % PAGE_SIZE ||
         c.max_memory_bytes > P2M_MAX_FRAMES * PAGE_SIZE)
         return -CARAPACE_EINVAL;
@@ -122,9 +124,11 @@ static long domctl_createdomain(struct vcpu *v, uint64_t va)
     id = domain_free_id();
     if (id == DOMAIN_MAX)
         return -CARAPACE_ENOSPC;
-    err = domain_create(
-        id, c.name, DOMAIN_F_KEEP | (c.flags & DOMCTL_F_HVM ? DOMAIN_F_HVM : 0),
-        &d);
+    err = domain_create(id, c.name,
+                        DOMAIN_F_KEEP |
+                            (c.flags & DOMCTL_F_HVM ? DOMAIN_F_HVM : 0) |
+                            (c.flags & DOMCTL_F_TRAP ? DOMAIN_F_TRAP : 0),
+                        &d);
     if (err)
         return err; /* -ENOMEM: the id is free */
     d->max_frames = c.max_memory_bytes / PAGE_SIZE;

@@ -285,6 +285,8 @@ long domctl_setvcpucontext(struct vcpu *v, uint64_t va)
         return err;
     if (d->flags & DOMAIN_F_HVM)
         return domctl_setvcpucontext_hvm(d, &c);
+    if (d->flags & DOMAIN_F_TRAP)
+        return domctl_setvcpucontext_trap(d, &c); /* trap_build.c */
     if (c.vcpu || c.l4_gfn >= d->nr_frames || c.shared_gfn >= d->nr_frames ||
         c.hypercall_gfn >= d->nr_frames ||
         !guestmem_range_ok(gva_init(c.rip), 1) ||

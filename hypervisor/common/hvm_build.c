@@ -26,9 +26,9 @@
 #include "p2m.h"
 #include "sched.h"
 
-static void hvm_build_load(struct domain *d, const struct builder_config *c,
-                           const struct multiboot_image *img,
-                           const struct multiboot_layout *l)
+void hvm_build_load(struct domain *d, const struct builder_config *c,
+                    const struct multiboot_image *img,
+                    const struct multiboot_layout *l)
 {
     const struct builder_module *m = c->nmodules ? &c->modules[0] : NULL;
     const char *cmd = c->cmdline ? c->cmdline : "";
@@ -48,8 +48,8 @@ static void hvm_build_load(struct domain *d, const struct builder_config *c,
 }
 
 /* The shared-info page and the console ring, outside the guest's RAM. */
-static int hvm_build_console(struct domain *d, const struct multiboot_layout *l,
-                             bool serial)
+int hvm_build_console(struct domain *d, const struct multiboot_layout *l,
+                      bool serial)
 {
     int err = domain_set_shared(d, p2m_get(d, gfn_init(l->shared_gfn)));
 
@@ -68,19 +68,12 @@ static int hvm_build_console(struct domain *d, const struct multiboot_layout *l,
     return 0;
 }
 
-static int hvm_build_check(const struct builder_config *c,
-                           struct multiboot_image *img,
-                           struct multiboot_layout *l)
+int hvm_build_layout(const struct builder_config *c,
+                     struct multiboot_image *img, struct multiboot_layout *l)
 {
     const struct builder_module *m = c->nmodules ? &c->modules[0] : NULL;
     int err;
 
-    if (!arch_hvm_available()) {
-        log_err("%s: an hvm domain needs AMD SVM with nested paging, which "
-                "this CPU does not offer (QEMU: -cpu max)\n",
-                c->name);
-        return -CARAPACE_ENOSYS;
-    }
     if (multiboot_parse(c->image, c->image_size, img)) {
         log_err("%s: bad hvm kernel image: %s\n", c->name, img->why);
         return -CARAPACE_EINVAL;
@@ -104,8 +97,15 @@ int hvm_build(const struct builder_config *c, struct domain **out)
     struct multiboot_image img;
     struct multiboot_layout l;
     struct domain *d;
-    int err = hvm_build_check(c, &img, &l);
+    int err;
 
+    if (!arch_hvm_available()) {
+        log_err("%s: an hvm domain needs AMD SVM with nested paging, which "
+                "this CPU does not offer (QEMU: -cpu max)\n",
+                c->name);
+        return -CARAPACE_ENOSYS;
+    }
+    err = hvm_build_layout(c, &img, &l);
     if (err)
         return err;
     err = domain_create(c->domid, c->name, DOMAIN_F_HVM, &d);

@@ -141,6 +141,19 @@ int arch_hvm_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t info_gpa,
 /* Log v's exits per kind (at destroy). */
 void arch_hvm_report(const struct vcpu *v);
 
+/* --- trap domains (arch/x86_64/trapvm*.c, shadow.c, spt.c, insn.c) --- */
+
+/* Make v a trap vCPU entering a Multiboot kernel in long mode at entry,
+ * with its page tables at guest-physical l4 in (virtual) CR3, rdi = the
+ * Multiboot magic, rsi = rbx = info_gpa; its RAM the domain's frames
+ * 0 .. ram_frames - 1. 0 or -ENOMEM; on failure the domain holds what
+ * was allocated, for domain_destroy. */
+int arch_trapvm_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t l4,
+                          uint64_t info_gpa, uint64_t ram_frames);
+/* Run trap vCPU v with CR4.UMIP as the hypervisor has it (on, where the
+ * CPU offers it) or clear, for the demos of what UMIP fixes. */
+void arch_trapvm_umip(struct vcpu *v, bool on);
+
 /* --- Grant mappings (arch/x86_64/pv_grant.c; rules: common/grant.c) --- */
 
 /* Map mfn, a frame of domain `owner`, at va in v's current kernel page

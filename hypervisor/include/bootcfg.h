@@ -19,9 +19,13 @@
  *
  * A node may also say type = "pv" (the default: kernel is a pv guest ELF)
  * or type = "hvm" (kernel is a Multiboot image, such as the guest kernel's
- * native build, run under SVM: hvm_build.c), and an hvm domain may say
- * console = "serial": its COM1 output goes to the hypervisor's console,
- * as "(dN) " lines, instead of a console ring for dom0's back end.
+ * native build, run under SVM: hvm_build.c) or type = "trap" (the same
+ * kind of image, run in ring 3 by trap-and-emulate: trap_build.c), and
+ * an hvm or trap domain may say console = "serial": its COM1 output goes
+ * to the hypervisor's console, as "(dN) " lines, instead of a console
+ * ring for dom0's back end. A trap domain may say umip = "off": it then
+ * runs with CR4.UMIP clear (SGDT and the like from its ring 3 leak the
+ * hypervisor's state instead of trapping: the Goldberg demos).
  *
  * The blob is untrusted input: every length is checked, and an error names
  * the node, the property and its value.
@@ -46,7 +50,9 @@ struct bootcfg_domain {
     const char *ramdisk;  /* NULL if none */
     const char *bootargs; /* NULL if none */
     bool hvm;             /* type = "hvm" (default "pv") */
-    bool console_serial;  /* hvm: console = "serial" (default "ring") */
+    bool trap;            /* type = "trap" */
+    bool console_serial;  /* hvm, trap: console = "serial" (default ring) */
+    bool umip_off;        /* trap: umip = "off" (default "on") */
 };
 
 /* True if blob[0..size) is a device tree whose root is compatible with

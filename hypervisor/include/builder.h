@@ -29,8 +29,10 @@ struct builder_config {
     const char *cmdline;                  /* the guest's command line */
     const struct builder_module *modules; /* copied into guest memory */
     unsigned nmodules;
-    bool hvm; /* an hvm domain: image is a Multiboot kernel (hvm_build.c) */
-    bool console_serial; /* hvm: COM1 to the hypervisor console, no ring */
+    bool hvm;  /* an hvm domain: image is a Multiboot kernel (hvm_build.c) */
+    bool trap; /* a trap domain: the same image, trap-and-emulate */
+    bool console_serial; /* hvm, trap: COM1 to the hypervisor console */
+    bool umip_off;       /* trap: run it with CR4.UMIP clear */
 };
 
 /* Largest domain the builder makes, and the smallest useful one. */
@@ -46,5 +48,20 @@ int builder_build(const struct builder_config *c, struct domain **out);
  * Multiboot kernel, loaded as a Multiboot loader would and run under SVM;
  * its first module is its Multiboot module. -ENOSYS without SVM. */
 int hvm_build(const struct builder_config *c, struct domain **out);
+
+/* The same for a trap domain (c->trap; trap_build.c): the Multiboot
+ * kernel's long-mode entry note says where to enter it, in ring 3. */
+int trap_build(const struct builder_config *c, struct domain **out);
+
+/* What both builders of Multiboot kernels share (hvm_build.c). */
+struct multiboot_image;
+struct multiboot_layout;
+int hvm_build_layout(const struct builder_config *c,
+                     struct multiboot_image *img, struct multiboot_layout *l);
+void hvm_build_load(struct domain *d, const struct builder_config *c,
+                    const struct multiboot_image *img,
+                    const struct multiboot_layout *l);
+int hvm_build_console(struct domain *d, const struct multiboot_layout *l,
+                      bool serial);
 
 #endif /* CARAPACE_BUILDER_H */

@@ -24,6 +24,7 @@
 #define DOMAIN_F_PRIVILEGED 0x1 /* may use domain-control hypercalls */
 #define DOMAIN_F_KEEP       0x2 /* the toolstack's: kept when it stops */
 #define DOMAIN_F_HVM        0x4 /* runs under SVM (arch_hvm_*), not pv */
+#define DOMAIN_F_TRAP       0x8 /* trap-and-emulate (arch_trapvm_*) */
 
 enum domain_state {
     DOMAIN_ACTIVE,   /* running or blocked, as its vCPU is */

@@ -21,6 +21,10 @@ long domctl_write_memory(struct vcpu *v, uint64_t arg);
 long domctl_copy(struct vcpu *v, uint64_t arg);
 long domctl_console_setup(struct vcpu *v, uint64_t arg);
 long domctl_setvcpucontext(struct vcpu *v, uint64_t arg);
+/* Its part for a trap domain (trap_build.c), c read and d still building. */
+struct domctl_vcpucontext;
+long domctl_setvcpucontext_trap(struct domain *d,
+                                const struct domctl_vcpucontext *c);
 /* What getdomaininfo reports for d. */
 void domctl_info_fill(const struct domain *d, struct domctl_domaininfo *i);
 

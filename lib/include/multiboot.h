@@ -94,4 +94,20 @@ void multiboot_info_fill(const struct multiboot_layout *l, uint64_t mod_size,
                          struct multiboot_info *info,
                          struct multiboot_module *mod);
 
+/* Where a trap domain enters the kernel: in long mode at `entry`, with
+ * CR3 = `l4` (guest-physical), both from the image's Carapace note
+ * CARAPACE_NOTE_TRAP_ENTRY (the image is an ELF64 file too). */
+struct multiboot_long_entry {
+    uint64_t entry, l4;
+};
+
+/* Find that note in image[0..size), whose Multiboot header img has
+ * parsed: 0; -CARAPACE_ENOENT if the image has none (not ELF64, no
+ * PT_NOTE, no such note); -CARAPACE_EINVAL, with img->why, if it is
+ * malformed or names an entry outside the loaded bytes or an L4 that is
+ * not a page of the image (loaded or bss). */
+int multiboot_long_entry(const void *image, size_t size,
+                         struct multiboot_image *img,
+                         struct multiboot_long_entry *out);
+
 #endif /* CARAPACE_LIB_MULTIBOOT_H */

@@ -3,11 +3,11 @@
  * Boot configurations: good ones read back exactly; each kind of mistake
  * (missing or unknown property, bad memory, duplicate or bad name, too
  * many domains, not a config at all) gives its error naming the node and
- * value; type = "pv" | "hvm" and console = "ring" | "serial" (serial only
- * for hvm) read back, and their bad values are refused; module references
- * match by path or basename; a tree of an older version of the format is
- * refused; and 20,000 corrupted blobs are parsed without an out-of-bounds
- * read (ASan).
+ * value; type = "pv" | "hvm" | "trap" and console = "ring" | "serial"
+ * (serial only for hvm and trap) read back, and their bad values are refused;
+ * module references match by path or basename; a tree of an older version of
+ * the format is refused; and 20,000 corrupted blobs are parsed without an
+ * out-of-bounds read (ASan).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -162,7 +162,7 @@ static void test_bad(void)
         "memory = <1025>");
     bad((struct dom){"w", "k", NULL, NULL, 4, "memroy"}, -EINVAL,
         "/domains/w: unknown property 'memroy' (known: kernel, memory, "
-        "bootargs, ramdisk, type, console)");
+        "bootargs, ramdisk, type, console, umip)");
     bad((struct dom){"w", "", NULL, NULL, 4, NULL}, -EINVAL,
         "property 'kernel' must be one non-empty string");
     bad((struct dom){"w@1", "k", NULL, NULL, 4, NULL}, -EINVAL, "without '@'");
@@ -238,7 +238,7 @@ static void test_type_console(void)
     struct bootcfg_domain o;
     char longval[61], want[96];
 
-    /* type: "pv" (also the default) or "hvm". */
+    /* type: "pv" (also the default), "hvm" or "trap". */
     o = read_back((struct props){.type = "pv"});
     CHECK(!o.hvm);
     CHECK(!o.console_serial);
@@ -258,6 +258,31 @@ static void test_type_console(void)
     o = read_back((struct props){.console = "ring"});
     CHECK(!o.hvm);
     CHECK(!o.console_serial);
+    /* type = "trap" (ABI 1.10), with either console. */
+    o = read_back((struct props){.type = "trap"});
+    CHECK(o.trap && !o.hvm && !o.console_serial);
+    o = read_back((struct props){.type = "trap", .console = "serial"});
+    CHECK(o.trap && o.console_serial);
+    o = read_back((struct props){.type = "hvm"});
+    CHECK(!o.trap);
+    /* umip = "on" | "off", for a trap domain only. */
+    o = read_back((struct props){
+        .type = "trap", .raw_name = "umip", .raw = "off", .raw_len = 4});
+    CHECK(o.trap && o.umip_off);
+    o = read_back((struct props){
+        .type = "trap", .raw_name = "umip", .raw = "on", .raw_len = 3});
+    CHECK(o.trap && !o.umip_off);
+    refused(
+        (struct props){
+            .type = "hvm", .raw_name = "umip", .raw = "off", .raw_len = 4},
+        "/domains/w: umip = \"off\": must be \"on\" or \"off\", for a "
+        "trap domain");
+    refused(
+        (struct props){
+            .type = "trap", .raw_name = "umip", .raw = "no", .raw_len = 3},
+        "/domains/w: umip = \"no\"");
+    refused((struct props){.raw_name = "umip", .raw = "on", .raw_len = 3},
+            "/domains/w: umip = \"on\"");
 
     /* Per domain: an hvm one beside a pv one. */
     {
@@ -277,7 +302,9 @@ static void test_type_console(void)
 
     /* Bad type values: the node, the property and the value. */
     refused((struct props){.type = "xen"},
-            "/domains/w: type = \"xen\": must be \"pv\" or \"hvm\"");
+            "/domains/w: type = \"xen\": must be \"pv\", \"hvm\" or "
+            "\"trap\"");
+    refused((struct props){.type = "Trap"}, "/domains/w: type = \"Trap\"");
     refused((struct props){.type = "HVM"}, "/domains/w: type = \"HVM\"");
     refused((struct props){.type = "hvm "}, "/domains/w: type = \"hvm \"");
     refused((struct props){.type = "xen", .console = "serial"},
@@ -292,12 +319,12 @@ static void test_type_console(void)
     /* console = "serial" only with type = "hvm"; other values never. */
     refused((struct props){.console = "serial"},
             "/domains/w: console = \"serial\": must be \"ring\", or "
-            "\"serial\" for an hvm domain");
+            "\"serial\" for an hvm or trap domain");
     refused((struct props){.type = "pv", .console = "serial"},
             "/domains/w: console = \"serial\": must be");
     refused((struct props){.type = "hvm", .console = "vga"},
             "/domains/w: console = \"vga\": must be \"ring\", or \"serial\" "
-            "for an hvm domain");
+            "for an hvm or trap domain");
     refused((struct props){.type = "hvm", .console = "Serial"},
             "/domains/w: console = \"Serial\"");
     refused((struct props){.console = "vga"}, "/domains/w: console = \"vga\"");

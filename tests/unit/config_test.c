@@ -3,8 +3,8 @@
  * The toolstack's configuration parser (toolstack/lib/config.c) on the
  * host, with ASan and UBSan: a full file, defaults, comments and escapes,
  * every error message (file:line, key and value), overrides from the
- * command line winning over the file, the domain type ("pv" or "hvm"),
- * and files on disk (config_load).
+ * command line winning over the file, the domain type ("pv", "hvm" or
+ * "trap"), and files on disk (config_load).
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -86,7 +86,8 @@ static void test_defaults(void)
     CHECK_STR(where, "hello.cfg");
 }
 
-/* type = "pv" | "hvm": in a file, bad values, and from the command line. */
+/* type = "pv" | "hvm" | "trap": in a file, bad values, and from the
+ * command line. */
 static void test_type(void)
 {
     struct config c;
@@ -102,16 +103,20 @@ static void test_type(void)
                        "kernel = \"k\"\n"),
              0);
     CHECK(!c.hvm);
+    CHECK(!c.trap);
     CHECK_EQ(c.line[CONFIG_KEY_TYPE], 1);
+    CHECK_EQ(parse(&c, "name = \"t\"\nkernel = \"k\"\ntype = \"trap\"\n"), 0);
+    CHECK(c.trap && !c.hvm);
 
     /* Refused, naming file:line, the key and the value as written. */
     bad("name = \"x\"\ntype = \"xen\"\n",
-        "hello.cfg:2: type = \"xen\": not \"pv\" or \"hvm\"");
+        "hello.cfg:2: type = \"xen\": not \"pv\", \"hvm\" or \"trap\"");
     bad("type = \"HVM\"\n",
-        "hello.cfg:1: type = \"HVM\": not \"pv\" or \"hvm\"");
+        "hello.cfg:1: type = \"HVM\": not \"pv\", \"hvm\" or \"trap\"");
     bad("type = \"hvm \"\n",
-        "hello.cfg:1: type = \"hvm \": not \"pv\" or \"hvm\"");
-    bad("type = \"\"\n", "hello.cfg:1: type = \"\": not \"pv\" or \"hvm\"");
+        "hello.cfg:1: type = \"hvm \": not \"pv\", \"hvm\" or \"trap\"");
+    bad("type = \"\"\n",
+        "hello.cfg:1: type = \"\": not \"pv\", \"hvm\" or \"trap\"");
     /* A bare word is not a string in a file, even a good one. */
     bad("\ntype = hvm\n",
         "hello.cfg:2: type = hvm: a string in double quotes expected");
@@ -144,12 +149,13 @@ static void test_type(void)
     CHECK(!c.hvm);
     CHECK_EQ(config_override(&c, "type=hvm", err, sizeof(err)), 0);
     CHECK_EQ(config_override(&c, "type=xen", err, sizeof(err)), -1);
-    CHECK_STR(err, "command line: type = xen: not \"pv\" or \"hvm\"");
+    CHECK_STR(err, "command line: type = xen: not \"pv\", \"hvm\" or \"trap\"");
     CHECK(c.hvm); /* unchanged by the failure */
     CHECK_EQ(config_override(&c, "type=", err, sizeof(err)), -1);
     CHECK_STR(err, "command line: type = : no value");
     CHECK_EQ(config_override(&c, "type=\"\"", err, sizeof(err)), -1);
-    CHECK_STR(err, "command line: type = \"\": not \"pv\" or \"hvm\"");
+    CHECK_STR(err,
+              "command line: type = \"\": not \"pv\", \"hvm\" or \"trap\"");
     CHECK(c.hvm);
 }
 

@@ -616,6 +616,142 @@ static void test_native(void)
     free(buf);
 }
 
+/* --- The long-mode entry note of trap domains --------------------------- */
+
+#define NOTE_FILE 0x400
+#define NOTE_OFF  0x100
+
+static void put64(uint8_t *p, uint64_t v)
+{
+    put32(p, (uint32_t)v);
+    put32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* An ELF64 file of NOTE_FILE bytes: a PT_LOAD and a PT_NOTE header, the
+ * notes at NOTE_OFF: a GNU one, then ours (name, type, descriptor size
+ * as given). Returns the length of the notes. */
+static size_t note_file(uint8_t *f, const char *name, uint32_t type,
+                        uint32_t descsz, uint64_t entry, uint64_t l4)
+{
+    uint8_t *n = f + NOTE_OFF;
+    size_t namesz = strlen(name) + 1;
+
+    memset(f, 0, NOTE_FILE);
+    memcpy(f, "\177ELF\2\1\1", 7);
+    put64(f + 0x20, 0x40);   /* e_phoff */
+    f[0x36] = 56;            /* e_phentsize */
+    f[0x38] = 2;             /* e_phnum */
+    put32(f + 0x40, 1);      /* PT_LOAD */
+    put32(f + 0x40 + 56, 4); /* PT_NOTE */
+    put64(f + 0x40 + 56 + 8, NOTE_OFF);
+    put32(n, 4); /* "GNU", type 3, 4 bytes */
+    put32(n + 4, 4);
+    put32(n + 8, 3);
+    memcpy(n + 12, "GNU", 4);
+    n += 20;
+    put32(n, (uint32_t)namesz);
+    put32(n + 4, descsz);
+    put32(n + 8, type);
+    memcpy(n + 12, name, namesz);
+    n += 12 + ((namesz + 3) & ~(size_t)3);
+    put64(n, entry);
+    put64(n + 8, l4);
+    n += (descsz + 3) & ~3u;
+    put64(f + 0x40 + 56 + 32, (uint64_t)(n - f - NOTE_OFF)); /* p_filesz */
+    return (size_t)(n - f - NOTE_OFF);
+}
+
+/* multiboot_long_entry on a copy of f in a block of exactly its size. */
+static int long_entry(const uint8_t *f, struct multiboot_image *img,
+                      struct multiboot_long_entry *le)
+{
+    uint8_t *copy = malloc(NOTE_FILE);
+    int err;
+
+    memcpy(copy, f, NOTE_FILE);
+    err = multiboot_long_entry(copy, NOTE_FILE, img, le);
+    free(copy);
+    return err;
+}
+
+static void test_long_entry(void)
+{
+    static uint8_t f[NOTE_FILE];
+    struct multiboot_image img = {
+        .load_addr = LOAD, .load_size = 0x2000, .bss_end = LOAD + 0x4000};
+    struct multiboot_long_entry le;
+
+    note_file(f, "Carapace", 5, 16, LOAD + 0x40, LOAD + 0x1000);
+    CHECK_EQ(long_entry(f, &img, &le), 0);
+    CHECK_EQ(le.entry, LOAD + 0x40);
+    CHECK_EQ(le.l4, LOAD + 0x1000);
+    /* The L4 may be in the bss, not past it. */
+    note_file(f, "Carapace", 5, 16, LOAD, LOAD + 0x3000);
+    CHECK_EQ(long_entry(f, &img, &le), 0);
+    note_file(f, "Carapace", 5, 16, LOAD, LOAD + 0x4000);
+    CHECK_EQ(long_entry(f, &img, &le), -CARAPACE_EINVAL);
+    CHECK_STR(img.why, "the long-mode L4 is not a page of the image");
+    note_file(f, "Carapace", 5, 16, LOAD, LOAD + 0x1008);
+    CHECK_EQ(long_entry(f, &img, &le), -CARAPACE_EINVAL);
+    note_file(f, "Carapace", 5, 16, LOAD + 0x2000, LOAD + 0x1000);
+    CHECK_EQ(long_entry(f, &img, &le), -CARAPACE_EINVAL);
+    CHECK_STR(img.why, "the long-mode entry is outside the loaded bytes");
+    /* Another name or type is not the note; no note is -ENOENT. */
+    note_file(f, "Carapacf", 5, 16, LOAD, LOAD);
+    CHECK_EQ(long_entry(f, &img, &le), -CARAPACE_ENOENT);
+    note_file(f, "Carapace", 4, 16, LOAD, LOAD);
+    CHECK_EQ(long_entry(f, &img, &le), -CARAPACE_ENOENT);
+    memset(f, 0, sizeof(f));
+    CHECK_EQ(long_entry(f, &img, &le), -CARAPACE_ENOENT);
+    CHECK_EQ(multiboot_long_entry(NULL, 0, &img, &le), -CARAPACE_ENOENT);
+    /* Malformed: a short descriptor, a note past its segment, program
+     * headers or a segment outside the file. */
+    note_file(f, "Carapace", 5, 8, LOAD, LOAD);
+    CHECK_EQ(long_entry(f, &img, &le), -CARAPACE_EINVAL);
+    CHECK_STR(img.why, "its ELF program headers or notes are malformed");
+    put64(f + 0x40 + 56 + 32, note_file(f, "Carapace", 5, 16, LOAD, LOAD) - 4);
+    CHECK_EQ(long_entry(f, &img, &le), -CARAPACE_EINVAL);
+    note_file(f, "Carapace", 5, 16, LOAD, LOAD);
+    f[0x38] = 200;
+    CHECK_EQ(long_entry(f, &img, &le), -CARAPACE_EINVAL);
+    note_file(f, "Carapace", 5, 16, LOAD, LOAD);
+    put64(f + 0x20, NOTE_FILE - 56);
+    CHECK_EQ(long_entry(f, &img, &le), -CARAPACE_EINVAL);
+    note_file(f, "Carapace", 5, 16, LOAD, LOAD);
+    put64(f + 0x40 + 56 + 8, NOTE_FILE - 8);
+    CHECK_EQ(long_entry(f, &img, &le), -CARAPACE_EINVAL);
+    note_file(f, "Carapace", 5, 16, LOAD, LOAD);
+    put64(f + 0x40 + 56 + 32, UINT64_MAX);
+    CHECK_EQ(long_entry(f, &img, &le), -CARAPACE_EINVAL);
+}
+
+/* The Goldberg demo kernel, when built, carries the note. */
+static void test_goldberg(void)
+{
+    static const char path[] = "build/tests/hvm/goldberg.elf";
+    FILE *f = fopen(path, "rb");
+    struct multiboot_image img;
+    struct multiboot_long_entry le;
+    uint8_t *buf;
+    long size;
+
+    if (!f) {
+        printf("%s is not built: its part of the test skipped\n", path);
+        return;
+    }
+    fseek(f, 0, SEEK_END);
+    size = ftell(f);
+    rewind(f);
+    buf = malloc((size_t)size);
+    CHECK_EQ(fread(buf, 1, (size_t)size, f), (size_t)size);
+    fclose(f);
+    CHECK_EQ(multiboot_parse(buf, (size_t)size, &img), 0);
+    CHECK_EQ(multiboot_long_entry(buf, (size_t)size, &img, &le), 0);
+    printf("%s: long-mode entry %#lx, L4 %#lx\n", path, (unsigned long)le.entry,
+           (unsigned long)le.l4);
+    free(buf);
+}
+
 int main(void)
 {
     test_good();
@@ -626,5 +762,7 @@ int main(void)
     test_fit();
     test_info();
     test_native();
+    test_long_entry();
+    test_goldberg();
     return check_finish();
 }

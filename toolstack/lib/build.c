@@ -184,7 +184,9 @@ int build_write(struct build *b, enum build_step s, uint64_t gpa,
 int build_memory(struct build *b)
 {
     struct domctl_createdomain cd = {.max_memory_bytes = b->p->memory_bytes,
-                                     .flags = b->p->hvm ? DOMCTL_F_HVM : 0};
+                                     .flags = b->p->hvm    ? DOMCTL_F_HVM
+                                              : b->p->trap ? DOMCTL_F_TRAP
+                                                           : 0};
     struct domctl_memory m = {.nr_frames = b->l.nr};
     struct domctl_physinfo pi;
 
@@ -199,8 +201,8 @@ int build_memory(struct build *b)
     if (build_call(b, BUILD_MAX_MEM, DOMCTL_set_max_mem, &m) ||
         build_call(b, BUILD_POPULATE, DOMCTL_populate, &m))
         return -1;
-    if (b->p->hvm)
-        return 0; /* an hvm domain's tables are the hypervisor's (NPT) */
+    if (b->p->hvm || b->p->trap)
+        return 0; /* its tables are its own (and the hypervisor's) */
     b->p2m = calloc(b->l.p2m_frames, PAGE);
     if (!b->p2m)
         return build_fail(b, BUILD_P2M, "out of memory in dom0");
@@ -410,7 +412,7 @@ int build_plan(const struct build_params *p, struct build_result *r, char *err,
     struct build b = {.p = p, .err = err, .errlen = errlen};
 
     memset(r, 0, sizeof(*r));
-    if (p->hvm)
+    if (p->hvm || p->trap)
         return build_hvm(NULL, p, r, err, errlen);
     if (elf_parse(p->kernel, p->kernel_size, &b.img))
         return build_fail(&b, BUILD_PARSE, "%s", b.img.why);
@@ -429,7 +431,7 @@ int build_domain(build_domctl_fn domctl, const struct build_params *p,
     int rc;
 
     memset(r, 0, sizeof(*r));
-    if (p->hvm)
+    if (p->hvm || p->trap)
         return build_hvm(domctl, p, r, err, errlen);
     b.stage_ns = r->stage_ns;
     build_mark(&b, BUILD_PARSE);

@@ -44,6 +44,7 @@ struct build_params {
     const char *cmdline;
     bool paused; /* leave it paused */
     bool hvm;    /* kernel is a Multiboot image, run under SVM */
+    bool trap;   /* the same, run in ring 3 by trap-and-emulate */
     /* dom0's console back end connects only when the console is attached
      * (SYS_domcons), not at once: for domains by the thousand. */
     bool console_later;

@@ -6,8 +6,10 @@
  * lib/multiboot.c layout: createdomain with DOMCTL_F_HVM, populate, the
  * image, module and Multiboot information written with write_memory, the
  * console ring set up in the last frame, and setvcpucontext with the entry
- * and the information's address (docs/abi.md, "hvm domains"). Any failure
- * destroys what was made.
+ * and the information's address (docs/abi.md, "hvm domains"). A trap
+ * domain (DOMCTL_F_TRAP) is built the same way, and entered at the long-mode
+ * entry of the image's note, with its boot L4 as l4_gfn ("trap domains").
+ * Any failure destroys what was made.
  */
 #include <stdio.h>
 #include <string.h>
@@ -65,14 +67,33 @@ static int build_hvm_load(struct build *b, const struct multiboot_image *img,
     return 0;
 }
 
-static int build_hvm_start(struct build *b, const struct multiboot_image *img,
+/* A trap domain enters the kernel in long mode, where its note says, on
+ * its own boot page tables (docs/abi.md, "trap domains"). */
+static int build_trap_entry(struct build *b, struct multiboot_image *img,
+                            struct multiboot_long_entry *le)
+{
+    const struct build_params *p = b->p;
+    int err = multiboot_long_entry(p->kernel, p->kernel_size, img, le);
+
+    if (err == -CARAPACE_ENOENT)
+        return build_fail(b, BUILD_PARSE,
+                          "the kernel has no long-mode entry note (Carapace "
+                          "note 5), which a trap domain enters by");
+    if (err)
+        return build_fail(b, BUILD_PARSE, "%s", img->why);
+    return 0;
+}
+
+static int build_hvm_start(struct build *b,
+                           const struct multiboot_long_entry *le,
                            const struct multiboot_layout *l)
 {
     struct domctl_vcpucontext c = {
         .domid = b->domid,
-        .rip = img->entry,
+        .rip = le->entry,
         .start_info = l->info_gpa,
         .shared_gfn = l->shared_gfn,
+        .l4_gfn = le->l4 / 4096, /* 0 for an hvm domain */
     };
 
     if (build_call(b, BUILD_CONTEXT, DOMCTL_setvcpucontext, &c))
@@ -87,6 +108,7 @@ int build_hvm(build_domctl_fn domctl, const struct build_params *p,
               struct build_result *r, char *err, size_t errlen)
 {
     struct build b = {.domctl = domctl, .p = p, .err = err, .errlen = errlen};
+    struct multiboot_long_entry le = {0};
     struct multiboot_image img;
     struct multiboot_layout l;
     int rc;
@@ -95,8 +117,11 @@ int build_hvm(build_domctl_fn domctl, const struct build_params *p,
     build_mark(&b, BUILD_PARSE);
     if (build_hvm_layout(&b, &img, &l))
         return -1;
+    le.entry = img.entry;
+    if (p->trap && build_trap_entry(&b, &img, &le))
+        return -1;
     build_mark(&b, BUILD_PARSE);
-    r->entry = img.entry;
+    r->entry = le.entry;
     r->hvm_layout = l;
     if (!domctl)
         return 0; /* build_plan */
@@ -111,7 +136,7 @@ int build_hvm(build_domctl_fn domctl, const struct build_params *p,
         rc = build_console(&b, l.console_gfn);
     build_mark(&b, BUILD_CONSOLE);
     if (!rc)
-        rc = build_hvm_start(&b, &img, &l);
+        rc = build_hvm_start(&b, &le, &l);
     build_mark(&b, BUILD_CONTEXT);
     if (rc) {
         if (b.domid)

@@ -217,9 +217,11 @@ static int config_apply(struct config *c, const struct config_item *it,
         rc = config_string(c->cmdline, sizeof(c->cmdline), it, err, errlen);
         break;
     case CONFIG_KEY_TYPE:
-        if (strcmp(it->value, "pv") != 0 && strcmp(it->value, "hvm") != 0)
-            return ITEM_FAIL(it, "not \"pv\" or \"hvm\"");
+        if (strcmp(it->value, "pv") != 0 && strcmp(it->value, "hvm") != 0 &&
+            strcmp(it->value, "trap") != 0)
+            return ITEM_FAIL(it, "not \"pv\", \"hvm\" or \"trap\"");
         c->hvm = strcmp(it->value, "hvm") == 0;
+        c->trap = strcmp(it->value, "trap") == 0;
         rc = 0;
         break;
     case CONFIG_KEY_VCPUS:

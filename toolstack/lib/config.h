@@ -57,7 +57,8 @@ struct config {
     enum config_action on_poweroff; /* destroy */
     enum config_action on_reboot;   /* restart */
     enum config_action on_crash;    /* destroy */
-    bool hvm; /* type = "hvm" (default "pv"): a Multiboot kernel under SVM */
+    bool hvm;  /* type = "hvm" (default "pv"): a Multiboot kernel under SVM */
+    bool trap; /* type = "trap": the same, in ring 3 by trap-and-emulate */
     /* Where each key was set: its line in the file, CONFIG_LINE_CMDLINE
      * for an override, 0 if never. */
     int line[CONFIG_NKEYS];

@@ -40,6 +40,7 @@
 
 #define DOMCTL_F_PRIVILEGED 0x1
 #define DOMCTL_F_HVM        0x2 /* an hvm domain (ABI 1.8) */
+#define DOMCTL_F_TRAP       0x4 /* a trap domain (ABI 1.10) */
 
 /*
  * DOMCTL_getdomaininfo: the domain with the lowest id >= domid. In: domid
@@ -71,7 +72,7 @@ CARAPACE_ABI_CHECK(struct domctl_domaininfo, 96);
  */
 struct domctl_createdomain {
     uint32_t domid; /* out */
-    uint32_t flags; /* 0, or DOMCTL_F_HVM (-ENOSYS without SVM) */
+    uint32_t flags; /* 0, DOMCTL_F_HVM (-ENOSYS without SVM), DOMCTL_F_TRAP */
     uint64_t max_memory_bytes;
     char name[DOMCTL_NAME_MAX];
 };

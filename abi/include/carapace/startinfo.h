@@ -28,6 +28,10 @@
 #define CARAPACE_NOTE_ENTRY          2 /* uint64_t: entry point (virtual) */
 #define CARAPACE_NOTE_HYPERCALL_PAGE 3 /* uint64_t: page-aligned virtual */
 #define CARAPACE_NOTE_VIRT_BASE      4 /* uint64_t: where guest frame 0 maps */
+/* A Multiboot kernel's long-mode entry, for trap domains (ABI 1.10):
+ * uint64_t entry, then uint64_t the guest-physical address of the L4 it
+ * expects in CR3 there (docs/abi.md, "trap domains"). */
+#define CARAPACE_NOTE_TRAP_ENTRY 5
 
 #define CARAPACE_SI_COMPATIBLE "carapace,start-info-v1"
 #define CARAPACE_SI_ABI        "abi-version"    /* uint32 */

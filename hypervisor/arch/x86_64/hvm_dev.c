@@ -28,10 +28,24 @@
 #include "log.h"
 #include "p2m.h"
 #include "sched.h"
+#include <arch/hvm_dev.h>
 #include <arch/svm.h>
+#include <arch/trapvm.h>
 
 #define PIT_HZ        1193182ULL
 #define UART_STUCK_NS 2000000000ULL /* a ring nobody empties: drop output */
+
+/* The devices of an hvm or a trap vCPU: inline here, on every port
+ * access; hvm_dev_of for the other files. */
+static inline struct hvm_devs *devs(struct vcpu *v)
+{
+    return v->arch.svm ? &v->arch.svm->dev : &v->arch.trapvm->dev;
+}
+
+struct hvm_devs *hvm_dev_of(struct vcpu *v)
+{
+    return devs(v);
+}
 
 /* --- PIC ------------------------------------------------------------------ */
 
@@ -77,12 +91,12 @@ static uint8_t pic_read(const struct hvm_pic *p, bool data)
     return p->read_isr ? p->isr : p->irr;
 }
 
-static void pic_raise(struct svm_vcpu *s, unsigned irq)
+static void pic_raise(struct hvm_devs *s, unsigned irq)
 {
     s->pic[irq / 8].irr |= (uint8_t)(1u << (irq % 8));
 }
 
-int hvm_pic_pending(struct svm_vcpu *s)
+int hvm_pic_pending(struct hvm_devs *s)
 {
     struct hvm_pic *p = &s->pic[0]; /* the slave's lines stay masked */
     uint8_t ready = p->irr & (uint8_t)~p->imr;
@@ -96,7 +110,7 @@ int hvm_pic_pending(struct svm_vcpu *s)
     return -1;
 }
 
-void hvm_pic_ack(struct svm_vcpu *s, int vector)
+void hvm_pic_ack(struct hvm_devs *s, int vector)
 {
     struct hvm_pic *p = &s->pic[0];
     unsigned i = (unsigned)(vector - p->base) & 7;
@@ -114,7 +128,7 @@ static uint64_t pit_ns(uint16_t count)
 
 static void pit_arm(struct vcpu *v)
 {
-    struct hvm_pit *t = &v->arch.svm->pit;
+    struct hvm_pit *t = &devs(v)->pit;
 
     v->timer_deadline = t->start_ns[0] + pit_ns(t->count[0]);
     sched_deadlines(v);
@@ -123,7 +137,7 @@ static void pit_arm(struct vcpu *v)
 
 static void pit_write(struct vcpu *v, unsigned port, uint8_t val)
 {
-    struct hvm_pit *t = &v->arch.svm->pit;
+    struct hvm_pit *t = &devs(v)->pit;
     unsigned ch = port - 0x40;
 
     if (port == 0x43) {
@@ -182,7 +196,7 @@ static uint32_t uart_room(const struct console_ring *r)
  * on output is dropped (and the transmitter never looks busy again). */
 static bool uart_ready(struct vcpu *v)
 {
-    struct hvm_uart *u = &v->arch.svm->uart;
+    struct hvm_uart *u = &devs(v)->uart;
     struct console_ring *r = uart_ring(v);
     uint64_t now;
 
@@ -205,7 +219,7 @@ static bool uart_ready(struct vcpu *v)
 
 static void uart_tx(struct vcpu *v, uint8_t c)
 {
-    struct hvm_uart *u = &v->arch.svm->uart;
+    struct hvm_uart *u = &devs(v)->uart;
     struct console_ring *r = uart_ring(v);
 
     if (!r) {
@@ -234,7 +248,7 @@ static uint8_t uart_rx(struct hvm_uart *u)
 
 static void uart_write(struct vcpu *v, unsigned reg, uint8_t val)
 {
-    struct hvm_uart *u = &v->arch.svm->uart;
+    struct hvm_uart *u = &devs(v)->uart;
     bool dlab = u->lcr & 0x80;
 
     switch (reg) {
@@ -266,7 +280,7 @@ static void uart_write(struct vcpu *v, unsigned reg, uint8_t val)
 
 static uint8_t uart_read(struct vcpu *v, unsigned reg)
 {
-    struct hvm_uart *u = &v->arch.svm->uart;
+    struct hvm_uart *u = &devs(v)->uart;
     bool dlab = u->lcr & 0x80, data = u->rx_tail != u->rx_head;
 
     switch (reg) {
@@ -292,7 +306,7 @@ static uint8_t uart_read(struct vcpu *v, unsigned reg)
 /* Input from the ring's in half into the receive FIFO, and IRQ 4. */
 static void uart_poll(struct vcpu *v)
 {
-    struct hvm_uart *u = &v->arch.svm->uart;
+    struct hvm_uart *u = &devs(v)->uart;
     struct console_ring *r = uart_ring(v);
     uint32_t cons, prod;
     bool got = false;
@@ -312,7 +326,7 @@ static void uart_poll(struct vcpu *v)
         u->notify = true; /* room for more input */
     }
     if (u->rx_tail != u->rx_head && (u->ier & 1) && got)
-        pic_raise(v->arch.svm, 4);
+        pic_raise(devs(v), 4);
 }
 
 /* --- Dispatch ------------------------------------------------------------- */
@@ -333,7 +347,7 @@ static void dev_debug_exit(struct vcpu *v, uint8_t val)
 bool hvm_dev_io(struct vcpu *v, uint16_t port, unsigned size, bool in,
                 uint32_t *val)
 {
-    struct svm_vcpu *s = v->arch.svm;
+    struct hvm_devs *s = devs(v);
     uint8_t b = (uint8_t)*val;
 
     if (size != 1 && port != 0xf4)
@@ -378,9 +392,9 @@ void hvm_dev_poll(struct vcpu *v)
     if (__atomic_fetch_and(&vi->pending_virqs, ~(1u << VIRQ_TIMER),
                            __ATOMIC_SEQ_CST) &
         (1u << VIRQ_TIMER)) {
-        struct hvm_pit *t = &v->arch.svm->pit;
+        struct hvm_pit *t = &devs(v)->pit;
 
-        pic_raise(v->arch.svm, 0);
+        pic_raise(devs(v), 0);
         if (t->mode[0] == 2 || t->mode[0] == 3) { /* periodic: again */
             t->start_ns[0] = arch_time_ns();
             pit_arm(v);
@@ -393,7 +407,7 @@ void hvm_dev_poll(struct vcpu *v)
 
 void hvm_dev_flush(struct vcpu *v)
 {
-    struct hvm_uart *u = &v->arch.svm->uart;
+    struct hvm_uart *u = &devs(v)->uart;
 
     if (!u->notify)
         return;
@@ -401,7 +415,7 @@ void hvm_dev_flush(struct vcpu *v)
     evtchn_send(v->domain, v->domain->console_port); /* unbound: no one */
 }
 
-void hvm_dev_init(struct svm_vcpu *s)
+void hvm_dev_init(struct hvm_devs *s)
 {
     s->pic[0].imr = s->pic[1].imr = 0xff;
     s->pic[0].base = 0x08; /* the BIOS's, until the guest remaps it */

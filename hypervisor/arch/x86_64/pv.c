@@ -35,6 +35,7 @@
 #include <arch/pv.h>
 #include <arch/svm.h>
 #include <arch/trap.h>
+#include <arch/trapvm.h>
 
 #define MSR_STAR           0xc0000081
 #define MSR_LSTAR          0xc0000082
@@ -164,6 +165,8 @@ void arch_vcpu_switch(struct vcpu *prev, struct vcpu *next)
         else
             a->gs_base_user = rdmsr(MSR_KERNEL_GS_BASE);
     }
+    if ((prev && prev->arch.trapvm) || (next && next->arch.trapvm))
+        trapvm_cr4(next); /* a trap domain may run without UMIP */
     if (!next) {
         write_cr3(paging_idle_root());
         wrmsr(MSR_FS_BASE, (uint64_t)this_cpu()); /* for libfdt */
@@ -322,6 +325,10 @@ void pv_trap(struct cpu_regs *r)
     if (!v)
         panic("entry from ring 3 with no guest running (vector %lu)",
               r->vector);
+    if (v->arch.trapvm) {
+        trapvm_trap(v, r); /* trap-and-emulate: no hypercalls */
+        sched_run();
+    }
     if (r->vector == VECTOR_SYSCALL)
         pv_syscall(v, r);
     else if (r->vector == VECTOR_TIMER)
@@ -346,6 +353,12 @@ void arch_return_to_guest(void)
 
     if (v->arch.svm) {
         svm_run(v); /* until it blocks, stops or the scheduler is due */
+        return;
+    }
+    if (v->arch.trapvm) {
+        trapvm_resume(v, pv_frame());
+        if (v->state == VCPU_RUNNABLE)
+            entry_resume(pv_frame());
         return;
     }
     if (vi->upcall_pending && !vi->upcall_mask && v->arch.event_cb)
@@ -376,4 +389,6 @@ void arch_vcpu_dump(const struct vcpu *v, const struct cpu_regs *r)
     log_err("  error code %#lx, vector %lu, CR3 %016lx\n", r->error_code,
             r->vector,
             v->arch.in_kernel ? v->arch.cr3_kernel : v->arch.cr3_user);
+    if (v->arch.trapvm)
+        trapvm_dump(v);
 }

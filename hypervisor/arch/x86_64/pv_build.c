@@ -14,6 +14,7 @@
 #include <arch/paging.h>
 #include <arch/pv.h>
 #include <arch/pvmm.h>
+#include <arch/trapvm.h>
 
 #define PV_BUILD_TABLE_FLAGS (PTE_P | PTE_W | PTE_U)
 
@@ -105,6 +106,10 @@ int arch_vcpu_init_guest(struct vcpu *v, uint64_t entry, uint64_t stack,
 void arch_vcpu_release(struct vcpu *v)
 {
     v->arch.svm = NULL; /* its frames are the domain's: freed with it */
+    if (v->arch.trapvm) {
+        trapvm_release(v); /* its report; its frames go the same way */
+        return;
+    }
     if (v->arch.cr3_kernel)
         pvmm_root_put(pa_to_mfn(pa_init(v->arch.cr3_kernel)));
     if (v->arch.cr3_user)

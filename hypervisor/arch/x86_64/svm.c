@@ -175,7 +175,7 @@ int arch_hvm_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t info_gpa,
         return err;
     s->ram_frames = ram_frames;
     s->gprs[SVM_GPR_RBX] = info_gpa;
-    hvm_dev_init(s);
+    hvm_dev_init(&s->dev);
     svm_vmcb_init(s, entry);
     v->arch.svm = s; /* only now: a failure above leaves a pv-less vCPU */
     return 0;
@@ -196,12 +196,12 @@ static void svm_inject(struct svm_vcpu *s, struct vmcb *vm)
         vm->exit_int_info = 0;
         return;
     }
-    vec = hvm_pic_pending(s);
+    vec = hvm_pic_pending(&s->dev);
     if (vec < 0)
         return;
     if ((vm->rflags & RFLAGS_IF) && !(vm->int_state & 1)) {
         vm->event_inj = (uint32_t)vec | SVM_EVENT_VALID; /* external */
-        hvm_pic_ack(s, vec);
+        hvm_pic_ack(&s->dev, vec);
         return;
     }
     vm->int_ctl |= SVM_INT_V_IRQ | SVM_INT_PRIO_MAX | SVM_INT_IGN_TPR;

@@ -273,7 +273,7 @@ static bool svm_hlt(struct vcpu *v)
     if (!svm_skip(v, hlt, 1, "hlt"))
         return false;
     hvm_dev_poll(v);
-    if (hvm_pic_pending(v->arch.svm) >= 0)
+    if (hvm_pic_pending(&v->arch.svm->dev) >= 0)
         return true;
     hvm_dev_flush(v);
     sched_block(v); /* until an event: the timer, console input */

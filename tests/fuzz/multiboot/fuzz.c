@@ -9,6 +9,8 @@
  * without wrapping), and what it lays out must lie in the guest's RAM,
  * the module page-aligned after the bss, the shared-info page and console
  * ring the top two frames; multiboot_info_fill must describe that layout.
+ * multiboot_long_entry (a trap domain's entry note) must find the note in
+ * the image or refuse it with a reason.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -119,6 +121,24 @@ static void check_layout(const struct multiboot_image *img, uint64_t memory,
     check_info(&l, mod_size, cmd_len, mod_cmd_len);
 }
 
+/* A trap domain's long-mode entry note: found, absent or refused with a
+ * reason; when found, inside the image as multiboot_long_entry promises. */
+static void check_long_entry(const uint8_t *data, size_t size,
+                             struct multiboot_image *img)
+{
+    struct multiboot_long_entry le;
+    int rc = multiboot_long_entry(data, size, img, &le);
+
+    if (rc == -CARAPACE_EINVAL && img->why && img->why[0])
+        return;
+    if (rc == -CARAPACE_ENOENT)
+        return;
+    if (rc != 0 || le.entry < img->load_addr ||
+        le.entry >= img->load_addr + img->load_size || le.l4 % PAGE ||
+        le.l4 < img->load_addr || le.l4 >= img->bss_end)
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct multiboot_image img;
@@ -135,6 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     check_image(data, size, &img);
+    check_long_entry(data, size, &img);
 
     p0 = tail64(data, size, 16);
     p1 = tail64(data, size, 8);

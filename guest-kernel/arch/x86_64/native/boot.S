@@ -34,6 +34,17 @@ mb_header:
     .long PHYS(_end)            /* bss_end_addr: QEMU zeroes up to it */
     .long PHYS(native_boot32)   /* entry_addr */
 
+/* Where a trap domain's builder enters this image (docs/abi.md, "trap
+ * domains"): native_boot64, in long mode on the boot page tables, with
+ * edi = the Multiboot magic and esi = the information, as native_boot32
+ * leaves them. A Multiboot loader ignores the note. */
+    .section .note.trap, "a"
+    .balign 4
+    .long 9, 16, 5              /* CARAPACE_NOTE_TRAP_ENTRY */
+    .asciz "Carapace"
+    .balign 4
+    .quad PHYS(native_boot64), PHYS(native_boot_l4)
+
     .section .text.boot, "ax"
     .code32
     .globl native_boot32

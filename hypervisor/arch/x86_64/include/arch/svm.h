@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include <arch/hvm_dev.h>
 
 struct vmcb_seg {
     uint16_t selector, attrib;
@@ -149,31 +150,6 @@ enum hvm_exit_kind {
     HVM_EXIT_KINDS,
 };
 
-/* The emulated PC devices of an hvm domain (hvm_dev.c). */
-struct hvm_pic {
-    uint8_t imr, irr, isr, base;
-    uint8_t icw; /* initialization word expected next, 0: none */
-    bool icw4, read_isr;
-};
-
-struct hvm_pit {
-    uint8_t mode[3], access[3];
-    bool hi_next[3];
-    uint16_t count[3];
-    uint64_t start_ns[3]; /* when the count was loaded */
-    uint8_t port61;       /* gate 2 (bit 0), speaker (bit 1) */
-};
-
-#define HVM_UART_RX 256
-struct hvm_uart {
-    uint8_t ier, lcr, mcr, scr, dll, dlm;
-    uint8_t rx[HVM_UART_RX];
-    uint32_t rx_head, rx_tail;
-    uint64_t stuck_since; /* the console ring full since (ns), 0: not */
-    bool dropping;        /* nobody reads the ring: output is dropped */
-    bool notify;          /* output not yet signalled to dom0 */
-};
-
 /* An hvm vCPU: one frame, owned by its domain (svm.c). The guest's general
  * registers that VMRUN does not save (all but rax and rsp) live here while
  * it is not running; svm_entry.S loads and stores them. */
@@ -185,9 +161,7 @@ struct svm_vcpu {
     uint64_t exits[HVM_EXIT_KINDS];
     uint64_t exits_total;
     uint64_t guest_efer; /* what the guest wrote (SVME hidden) */
-    struct hvm_pic pic[2];
-    struct hvm_pit pit;
-    struct hvm_uart uart;
+    struct hvm_devs dev;
 };
 
 #define SVM_GPR_RCX 1
@@ -215,18 +189,6 @@ int npt_build(struct domain *d, uint64_t ram, mfn_t *root);
  * the guest's tables do not map it (svm_exit.c reads prefixes and
  * opcodes through it). */
 const uint8_t *npt_guest_read(struct vcpu *v, uint64_t va);
-
-/* hvm_dev.c: port I/O; false if no device answers the port. */
-bool hvm_dev_io(struct vcpu *v, uint16_t port, unsigned size, bool in,
-                uint32_t *val);
-/* Take what came in (timer, console input) and raise its IRQs. */
-void hvm_dev_poll(struct vcpu *v);
-/* The vector of the highest-priority pending IRQ, or -1; ack it. */
-int hvm_pic_pending(struct svm_vcpu *s);
-void hvm_pic_ack(struct svm_vcpu *s, int vector);
-/* Flush console output to dom0 (at the end of a run). */
-void hvm_dev_flush(struct vcpu *v);
-void hvm_dev_init(struct svm_vcpu *s);
 
 /* svm_exit.c: handle the exit in the VMCB; true to enter the guest again,
  * false to go back to the scheduler (blocked, stopped, or a host

@@ -15,9 +15,11 @@
 #define ARCH_TRAP_VECTORS 32
 
 struct svm_vcpu;
+struct trapvm_vcpu;
 
 struct arch_vcpu {
-    struct svm_vcpu *svm; /* an hvm vCPU's state (arch/svm.h); NULL: pv */
+    struct svm_vcpu *svm;       /* an hvm vCPU's state (arch/svm.h); NULL: pv */
+    struct trapvm_vcpu *trapvm; /* a trap vCPU's (arch/trapvm.h) */
     struct cpu_regs regs; /* guest registers while the vCPU is not running */
     uint64_t cr3_kernel;  /* machine address of the kernel L4 (0: none) */
     uint64_t cr3_user;    /* machine address of the user L4 (0: none) */
