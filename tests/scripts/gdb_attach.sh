@@ -11,11 +11,14 @@ trap 'rm -f "$log"; [ -n "${qpid:-}" ] && kill "$qpid" 2>/dev/null' EXIT
 
 CARAPACE_GDB_PORT=$port ./run.sh --gdb >"$log" 2>&1 &
 qpid=$!
-for _ in $(seq 50); do
-    grep -q "target remote" "$log" && break
+# No wall-clock verdict: on a loaded machine run.sh's checks and build
+# may take long; wait (up to 10 min) for its whole message, which ends
+# with "(gdb) hbreak kmain", or for run.sh to end.
+for _ in $(seq 3000); do
+    grep -qF "(gdb) hbreak kmain" "$log" && break
+    kill -0 "$qpid" 2>/dev/null || break
     sleep 0.2
 done
-sleep 0.5 # the rest of the message follows the first line
 cmd=$(grep -o "gdb -ex .*" "$log")
 echo "run.sh printed: $cmd"
 # The guest kernel's lines, as printed: "(gdb) add-symbol-file ...".
