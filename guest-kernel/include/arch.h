@@ -160,6 +160,12 @@ int arch_domctl_getdomaininfo(uint32_t first, struct arch_domaininfo *out);
  * address or a value; the result, hypervisor errors as -SYS_E*. */
 long arch_domctl(uint64_t cmd, uint64_t arg);
 
+/* How many times this CPU has entered the hypervisor below the kernel
+ * (pv: every system call, hypercall, fault and interrupt), or -SYS_ENOSYS
+ * if the backend does not count them (native: there is none). For the
+ * tradeoff table (SYS_hventries). */
+long arch_hv_entries(void);
+
 /* --- Shutdown requests (a domU) ------------------------------------------- */
 
 #define ARCH_SHUTDOWN_POWEROFF 0

@@ -420,22 +420,30 @@ static long sys_domcons(struct proc *p, const uint64_t *a)
     }
 }
 
+static long sys_hventries(struct proc *p, const uint64_t *a)
+{
+    (void)p;
+    (void)a;
+    return arch_hv_entries();
+}
+
 static const syscall_fn syscall_table[SYS_NR] = {
-    [SYS_exit] = sys_exit,         [SYS_write] = sys_write,
-    [SYS_read] = sys_read,         [SYS_open] = sys_open,
-    [SYS_close] = sys_close,       [SYS_lseek] = sys_lseek,
-    [SYS_fstat] = sys_fstat,       [SYS_isatty] = sys_isatty,
-    [SYS_sbrk] = sys_sbrk,         [SYS_getpid] = sys_getpid,
-    [SYS_kill] = sys_kill,         [SYS_spawn] = sys_spawn,
-    [SYS_wait] = sys_wait,         [SYS_uptime] = sys_uptime,
-    [SYS_domctl] = sys_domctl,     [SYS_yield] = sys_yield,
-    [SYS_readdir] = sys_readdir,   [SYS_procinfo] = sys_procinfo,
-    [SYS_poweroff] = sys_poweroff, [SYS_hostname] = sys_hostname,
-    [SYS_ttymode] = sys_ttymode,   [SYS_sleep] = sys_sleep,
-    [SYS_set_tls] = sys_set_tls,   [SYS_evtchn] = sys_evtchn,
-    [SYS_grant] = sys_grant,       [SYS_dup2] = sys_dup2,
-    [SYS_chdir] = sys_chdir,       [SYS_getcwd] = sys_getcwd,
-    [SYS_mapcycle] = sys_mapcycle, [SYS_domcons] = sys_domcons,
+    [SYS_exit] = sys_exit,           [SYS_write] = sys_write,
+    [SYS_read] = sys_read,           [SYS_open] = sys_open,
+    [SYS_close] = sys_close,         [SYS_lseek] = sys_lseek,
+    [SYS_fstat] = sys_fstat,         [SYS_isatty] = sys_isatty,
+    [SYS_sbrk] = sys_sbrk,           [SYS_getpid] = sys_getpid,
+    [SYS_kill] = sys_kill,           [SYS_spawn] = sys_spawn,
+    [SYS_wait] = sys_wait,           [SYS_uptime] = sys_uptime,
+    [SYS_domctl] = sys_domctl,       [SYS_yield] = sys_yield,
+    [SYS_readdir] = sys_readdir,     [SYS_procinfo] = sys_procinfo,
+    [SYS_poweroff] = sys_poweroff,   [SYS_hostname] = sys_hostname,
+    [SYS_ttymode] = sys_ttymode,     [SYS_sleep] = sys_sleep,
+    [SYS_set_tls] = sys_set_tls,     [SYS_evtchn] = sys_evtchn,
+    [SYS_grant] = sys_grant,         [SYS_dup2] = sys_dup2,
+    [SYS_chdir] = sys_chdir,         [SYS_getcwd] = sys_getcwd,
+    [SYS_mapcycle] = sys_mapcycle,   [SYS_domcons] = sys_domcons,
+    [SYS_hventries] = sys_hventries,
 };
 
 void syscall_dispatch(struct arch_regs *r)

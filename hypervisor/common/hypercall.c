@@ -66,8 +66,9 @@ long hypercall_console_read(struct vcpu *v, const uint64_t a[5])
 
 long hypercall_version(struct vcpu *v, const uint64_t a[5])
 {
-    (void)v;
     switch (a[0]) {
+    case VERSION_ENTRIES:
+        return (long)(v->entries & INT64_MAX);
     case VERSION_ABI:
         return CARAPACE_ABI_VERSION;
     case VERSION_FEATURES:

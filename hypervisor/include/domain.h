@@ -49,6 +49,7 @@ struct vcpu {
     uint64_t timer_deadline; /* system time in ns; 0 = no timer */
     uint64_t poll_deadline;  /* SCHED_poll's wake-up time; 0 = none */
     uint64_t cpu_time_ns;    /* time spent running */
+    uint64_t entries;        /* pv: times it entered the hypervisor */
     uint64_t run_start_ns;   /* when it last started running */
     struct vcpu *runq_next;  /* sched.c's run queue link */
     bool on_runq;

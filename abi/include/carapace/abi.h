@@ -12,7 +12,7 @@
 #define CARAPACE_ABI_ABI_H
 
 #define CARAPACE_ABI_MAJOR   1
-#define CARAPACE_ABI_MINOR   10
+#define CARAPACE_ABI_MINOR   11
 #define CARAPACE_ABI_VERSION ((CARAPACE_ABI_MAJOR << 16) | CARAPACE_ABI_MINOR)
 
 #define CARAPACE_ABI_CHECK(type, size)                                         \

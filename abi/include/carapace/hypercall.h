@@ -37,6 +37,10 @@
 /* HC_version commands. */
 #define VERSION_ABI      0 /* returns CARAPACE_ABI_VERSION */
 #define VERSION_FEATURES 1 /* returns a mask of CARAPACE_FEAT_* */
+/* (ABI 1.11) returns how many times the calling vCPU has entered the
+ * hypervisor from the guest (system calls, hypercalls, exceptions,
+ * interrupts; this call included): the tradeoff table's pv column */
+#define VERSION_ENTRIES 2
 
 #define CARAPACE_FEAT_MULTICALL  (1u << 0)
 #define CARAPACE_FEAT_TIMER      (1u << 1)

@@ -72,7 +72,10 @@
 #define SYS_mapcycle 28
 /* (uint64_t op, uint32_t domid): dom0's console back end, SYS_DOMCONS_* */
 #define SYS_domcons 29
-#define SYS_NR      30
+/* () -> the hypervisor entries of this CPU so far (arch_hv_entries), or
+ * -ENOSYS where they are not counted */
+#define SYS_hventries 30
+#define SYS_NR        31
 
 /* Errors (negated in rax). Values match newlib's errno.h. */
 #define SYS_EPERM        1

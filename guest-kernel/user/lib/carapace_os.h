@@ -75,4 +75,8 @@ int sys_mapcycle(uint64_t npages);
  * DOMID: 0, or -1 with errno. */
 int sys_domcons(int op, uint32_t domid);
 
+/* The hypervisor entries of this CPU so far (pv), or -1 with errno
+ * ENOSYS where the backend does not count them. */
+long sys_hventries(void);
+
 #endif /* CARAPACE_OS_H */

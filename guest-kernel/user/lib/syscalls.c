@@ -245,3 +245,10 @@ int sys_domcons(int op, uint32_t domid)
 {
     return check(sys_call(SYS_domcons, op, (long)domid, 0, 0));
 }
+
+long sys_hventries(void)
+{
+    long n = sys_call(SYS_hventries, 0, 0, 0, 0);
+
+    return check(n);
+}

@@ -329,6 +329,7 @@ void pv_trap(struct cpu_regs *r)
         trapvm_trap(v, r); /* trap-and-emulate: no hypercalls */
         sched_run();
     }
+    v->entries++; /* HC_version(VERSION_ENTRIES) */
     if (r->vector == VECTOR_SYSCALL)
         pv_syscall(v, r);
     else if (r->vector == VECTOR_TIMER)

@@ -38,6 +38,14 @@ static void check_version(void)
     features = hc_version(VERSION_FEATURES);
     printf("HC_version(VERSION_FEATURES) = %#lx\n", features);
     test_check(features >= 0, "VERSION_FEATURES is a mask, not an error");
+    /* Each call is an entry (a timer interrupt may add one between). */
+    {
+        long e1 = hc_version(VERSION_ENTRIES), e2 = hc_version(VERSION_ENTRIES);
+
+        test_check(e1 > 0 && e2 - e1 >= 1 && e2 - e1 <= 3,
+                   "VERSION_ENTRIES counts this vCPU's entries (%ld, then %ld)",
+                   e1, e2);
+    }
 }
 
 static void check_start_info(void)

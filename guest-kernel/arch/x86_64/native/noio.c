@@ -113,6 +113,11 @@ long arch_domctl(uint64_t cmd, uint64_t arg)
     return -SYS_ENOSYS;
 }
 
+long arch_hv_entries(void)
+{
+    return -SYS_ENOSYS; /* no hypervisor (hvm counts its exits itself) */
+}
+
 uint32_t arch_shutdown_request(void)
 {
     return 0;

@@ -31,6 +31,13 @@ long arch_domctl(uint64_t cmd, uint64_t arg)
     }
 }
 
+long arch_hv_entries(void)
+{
+    long n = hc_version(VERSION_ENTRIES);
+
+    return n < 0 ? -SYS_ENOSYS : n; /* an older hypervisor: not counted */
+}
+
 uint32_t arch_shutdown_request(void)
 {
     return __atomic_load_n(&pv_shared_info()->vcpu[0].shutdown_request,
