@@ -47,6 +47,35 @@ void hvm_build_load(struct domain *d, const struct builder_config *c,
     p2m_copy(d, l->mod_cmdline_gpa, mcmd, strlen(mcmd) + 1);
 }
 
+int hvm_build_domain(const struct builder_config *c, uint32_t flags,
+                     const struct multiboot_image *img,
+                     const struct multiboot_layout *l, struct domain **out)
+{
+    struct domain *d;
+    int err = domain_create(c->domid, c->name, flags, &d);
+
+    if (err) {
+        log_err("%s: cannot create domain %u (error %d)\n", c->name, c->domid,
+                err);
+        return err;
+    }
+    if (p2m_grow(d, l->nr)) {
+        log_err("%s: out of memory allocating %lu MiB (%lu frames free)\n",
+                c->name, c->memory >> 20, frame_count_free());
+        domain_destroy(d);
+        return -CARAPACE_ENOMEM;
+    }
+    hvm_build_load(d, c, img, l);
+    err = hvm_build_console(d, l, c->console_serial);
+    if (err) {
+        log_err("%s: cannot set up its console (error %d)\n", c->name, err);
+        domain_destroy(d);
+        return err;
+    }
+    *out = d;
+    return 0;
+}
+
 /* The shared-info page and the console ring, outside the guest's RAM. */
 int hvm_build_console(struct domain *d, const struct multiboot_layout *l,
                       bool serial)
@@ -108,23 +137,10 @@ int hvm_build(const struct builder_config *c, struct domain **out)
     err = hvm_build_layout(c, &img, &l);
     if (err)
         return err;
-    err = domain_create(c->domid, c->name, DOMAIN_F_HVM, &d);
-    if (err) {
-        log_err("%s: cannot create domain %u (error %d)\n", c->name, c->domid,
-                err);
+    err = hvm_build_domain(c, DOMAIN_F_HVM, &img, &l, &d);
+    if (err)
         return err;
-    }
-    if (p2m_grow(d, l.nr)) {
-        log_err("%s: out of memory allocating %lu MiB (%lu frames free)\n",
-                c->name, c->memory >> 20, frame_count_free());
-        err = -CARAPACE_ENOMEM;
-        goto fail;
-    }
-    hvm_build_load(d, c, &img, &l);
-    err = hvm_build_console(d, &l, c->console_serial);
-    if (!err)
-        err = arch_hvm_vcpu_init(&d->vcpu[0], img.entry, l.info_gpa,
-                                 l.ram_frames);
+    err = arch_hvm_vcpu_init(&d->vcpu[0], img.entry, l.info_gpa, l.ram_frames);
     if (err) {
         log_err("%s: cannot set up the hvm domain (error %d)\n", c->name, err);
         goto fail;

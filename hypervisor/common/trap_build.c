@@ -57,23 +57,11 @@ int trap_build(const struct builder_config *c, struct domain **out)
 
     if (err)
         return err;
-    err = domain_create(c->domid, c->name, DOMAIN_F_TRAP, &d);
-    if (err) {
-        log_err("%s: cannot create domain %u (error %d)\n", c->name, c->domid,
-                err);
+    err = hvm_build_domain(c, DOMAIN_F_TRAP, &img, &l, &d);
+    if (err)
         return err;
-    }
-    if (p2m_grow(d, l.nr)) {
-        log_err("%s: out of memory allocating %lu MiB (%lu frames free)\n",
-                c->name, c->memory >> 20, frame_count_free());
-        err = -CARAPACE_ENOMEM;
-        goto fail;
-    }
-    hvm_build_load(d, c, &img, &l);
-    err = hvm_build_console(d, &l, c->console_serial);
-    if (!err)
-        err = arch_trapvm_vcpu_init(&d->vcpu[0], le.entry, le.l4, l.info_gpa,
-                                    l.ram_frames);
+    err = arch_trapvm_vcpu_init(&d->vcpu[0], le.entry, le.l4, l.info_gpa,
+                                l.ram_frames);
     if (!err)
         arch_trapvm_umip(&d->vcpu[0], !c->umip_off);
     if (err) {

@@ -63,5 +63,11 @@ void hvm_build_load(struct domain *d, const struct builder_config *c,
                     const struct multiboot_layout *l);
 int hvm_build_console(struct domain *d, const struct multiboot_layout *l,
                       bool serial);
+/* Domain c->domid (flags DOMAIN_F_*) with its memory, the image and
+ * modules loaded and its console set up, in *out; its vCPU is the
+ * caller's to set. 0, or -errno with nothing left (logged). */
+int hvm_build_domain(const struct builder_config *c, uint32_t flags,
+                     const struct multiboot_image *img,
+                     const struct multiboot_layout *l, struct domain **out);
 
 #endif /* CARAPACE_BUILDER_H */
