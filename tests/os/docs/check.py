@@ -18,7 +18,9 @@ consecutive lines, compared without trailing blanks, except that:
   - a number with a decimal point (a CPU time) matches any such number;
   - in a `cap list` row, the states `r-----` and `-b----` match each other
     (a domain waiting for its console is blocked or, just woken by it,
-    runnable, depending on when the list is taken);
+    runnable, depending on when the list is taken); so, in a `ps` row, do
+    `S` and `R` (a process just started in the background may not be
+    asleep yet on a loaded machine);
   - on a line with a time or a frequency (a number followed by ` ms`,
     ` us` or ` kHz`), every number matches any number;
   - so on a boot banner's lines about memory (`Memory: ...`, `Carapace
@@ -46,6 +48,7 @@ DECIMAL = re.compile(r"\d+\.\d+")
 TIMED = re.compile(r"\d+ (?:ms|us|kHz)\b")
 RUN_OR_BLOCKED = r" (?:r-----|-b----) "
 BANNER = re.compile(r"^(?:Memory: |Carapace guest kernel: )")
+PSROW = re.compile(r"^(\s*\d+\s+\d+\s+)([RS])(\s+\d+\.\d+\s.*)$")
 
 
 def blocks(path):
@@ -79,6 +82,10 @@ def pattern(line):
         number = r"0x[0-9a-f]+|\d+"
         parts = re.split(number, line)
         return re.compile(f"(?:{number})".join(re.escape(p) for p in parts))
+    ps = PSROW.match(line)
+    if ps:
+        rest = r"\d+\.\d+".join(re.escape(p) for p in DECIMAL.split(ps.group(3)))
+        return re.compile(re.escape(ps.group(1)) + "[RS]" + rest)
     parts = DECIMAL.split(line)
     rx = r"\d+\.\d+".join(re.escape(p) for p in parts)
     for state in ("r-----", "-b----"):
