@@ -18,9 +18,9 @@
  *    and splits it, returning the upper halves to the lists.
  *  - Freeing merges the block with its buddy as long as the buddy is a free
  *    head of the same order, so free memory is always in the largest blocks
- *    its alignment allows: frame_check() (frame_check.c) verifies that no two
- * free buddies are left unmerged. Free RAM from boot goes through the same
- * path.
+ *    its alignment allows: frame_check() (in frame_check.c) verifies
+ *    that no two free buddies are left unmerged. Free RAM from boot goes
+ *    through the same path.
  *
  * The lists are threaded through the frame table itself (no allocator is
  * needed to run the allocator) and doubly linked, so that the buddy found
