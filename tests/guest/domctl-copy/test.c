@@ -27,15 +27,6 @@ static long dc(uint64_t cmd, void *arg)
     return hc_domctl(cmd, arg);
 }
 
-static uint64_t free_frames(void)
-{
-    struct domctl_physinfo p;
-
-    memset(&p, 0, sizeof(p));
-    test_expect_eq(dc(DOMCTL_physinfo, &p), 0, "physinfo");
-    return p.free_frames;
-}
-
 static long copy(uint32_t domid, uint32_t count, uint64_t list)
 {
     struct domctl_copy c = {.domid = domid, .count = count, .segs = list};
@@ -183,12 +174,12 @@ static void started(uint32_t id)
 
 void test_main(void)
 {
-    uint64_t before = free_frames();
+    uint64_t before = watch_free_frames();
     uint32_t id = build();
 
     good(id);
     bad(id);
     started(id);
     test_expect_eq(dc(DOMCTL_destroy, (void *)(uint64_t)id), 0, "destroy");
-    test_expect_eq(free_frames(), before, "every frame back");
+    test_expect_eq(watch_free_frames(), before, "every frame back");
 }

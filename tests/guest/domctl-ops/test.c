@@ -20,15 +20,6 @@ static long dc(uint64_t cmd, void *arg)
     return hc_domctl(cmd, arg);
 }
 
-static uint64_t free_frames(void)
-{
-    struct domctl_physinfo p;
-
-    memset(&p, 0, sizeof(p));
-    test_expect_eq(dc(DOMCTL_physinfo, &p), 0, "physinfo");
-    return p.free_frames;
-}
-
 static uint32_t create(const char *name, uint64_t max_bytes, long want)
 {
     struct domctl_createdomain c;
@@ -117,10 +108,10 @@ static void console(uint32_t id)
 
     test_expect_eq(dc(DOMCTL_console_setup, &c), -CARAPACE_EINVAL,
                    "console_setup past the end");
-    before = free_frames();
+    before = watch_free_frames();
     test_expect_eq(dc(DOMCTL_console_setup, console_ro(id)), -CARAPACE_EFAULT,
                    "console_setup, answer not writable");
-    test_expect_eq(free_frames(), before,
+    test_expect_eq(watch_free_frames(), before,
                    "the refused console_setup kept no grant table nor port "
                    "table");
     c.gfn = 5;
@@ -213,7 +204,7 @@ static void read_log(void)
 
 void test_main(void)
 {
-    uint64_t before = free_frames(), after;
+    uint64_t before = watch_free_frames(), after;
     uint32_t id;
 
     bad_creates();
@@ -222,14 +213,14 @@ void test_main(void)
     create("victim", FRAMES * PAGE_SIZE, -CARAPACE_EEXIST);
     fill(id);
     console(id);
-    test_check(free_frames() < before, "populating took frames");
+    test_check(watch_free_frames() < before, "populating took frames");
     start(id);
     wait_crash(id);
     controls(id);
     read_log();
     test_expect_eq(dc(DOMCTL_destroy, (void *)(uint64_t)id), 0, "destroy");
     test_expect_eq(state_of(id), 99, "gone");
-    after = free_frames();
+    after = watch_free_frames();
     printf("free frames: %lu before, %lu after\n", (unsigned long)before,
            (unsigned long)after);
     test_expect_eq(after, before, "every frame came back");

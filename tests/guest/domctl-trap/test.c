@@ -22,15 +22,6 @@ static long dc(uint64_t cmd, void *arg)
     return hc_domctl(cmd, arg);
 }
 
-static uint64_t free_frames(void)
-{
-    struct domctl_physinfo p;
-
-    memset(&p, 0, sizeof(p));
-    test_expect_eq(dc(DOMCTL_physinfo, &p), 0, "physinfo");
-    return p.free_frames;
-}
-
 static uint32_t create(uint32_t flags, long want, const char *what)
 {
     struct domctl_createdomain c;
@@ -98,7 +89,7 @@ static void bad_context(uint32_t id)
 void test_main(void)
 {
     struct domctl_memory m = {.nr_frames = FRAMES};
-    uint64_t before = free_frames(), t0;
+    uint64_t before = watch_free_frames(), t0;
     uint32_t id, flags = 0;
 
     create(DOMCTL_F_HVM | DOMCTL_F_TRAP, -CARAPACE_EINVAL, "hvm and trap");
@@ -119,5 +110,5 @@ void test_main(void)
     test_expect_eq(info(id, &flags), DOMCTL_STATE_CRASHED,
                    "its first fetch crashed it alone");
     test_expect_eq(dc(DOMCTL_destroy, (void *)(uint64_t)id), 0, "destroy");
-    test_expect_eq(free_frames(), before, "every frame came back");
+    test_expect_eq(watch_free_frames(), before, "every frame came back");
 }

@@ -150,6 +150,9 @@ long watch_domain_end(uint32_t domid, uint64_t max_ms);
  * dom0, watch domain 1 end (max_ms), check it did and that dom0 goes on
  * ("dom0: still running after the attack"). */
 void watch_attack(void (*attacker)(void), uint64_t max_ms);
+/* The hypervisor's free frames (DOMCTL_physinfo, dom0), checked to work:
+ * what a domctl test compares before and after what it builds. */
+uint64_t watch_free_frames(void);
 
 /* --- Traps (trap.c, trap_entry.S) --------------------------------------- */
 

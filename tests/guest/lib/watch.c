@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* dom0 watching a domU of an attack test until it has ended. */
+/* dom0 watching a domU of an attack test until it has ended, and the
+ * free frames the domctl tests compare before and after. */
 #include <string.h>
 
 #include "guest.h"
@@ -49,4 +50,13 @@ void watch_attack(void (*attacker)(void), uint64_t max_ms)
                    end == -CARAPACE_ESRCH,
                "the domU has ended (%ld)", end);
     printf("dom0: still running after the attack\n");
+}
+
+uint64_t watch_free_frames(void)
+{
+    struct domctl_physinfo p;
+
+    memset(&p, 0, sizeof(p));
+    test_expect_eq(hc_domctl(DOMCTL_physinfo, &p), 0, "physinfo");
+    return p.free_frames;
 }
