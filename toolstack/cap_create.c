@@ -195,7 +195,10 @@ static int cap_build(const struct config *c, bool paused, int fail_at, bool dry,
     rc = dry ? build_plan(&p, r, err, sizeof(err))
              : build_domain(cap_domctl, &p, r, err, sizeof(err));
     memcpy(cap_stage_ns, r->stage_ns, sizeof(cap_stage_ns));
-    if (rc && !dry && strncmp(err, "createdomain: ", 14) == 0 &&
+    /* err is "step: cause" (build.h): was it createdomain that refused? */
+    if (rc && !dry &&
+        strncmp(err, build_step_name(BUILD_CREATE),
+                strlen(build_step_name(BUILD_CREATE))) == 0 &&
         cap_find_quiet(c->name, &d) == 0)
         return cap_name_taken(c, &d);
     return rc ? cap_build_error(c, err) : CAP_OK;

@@ -580,14 +580,20 @@ bool frame_scrub(unsigned max)
     return more;
 }
 
-uint64_t frame_count_dirty(void)
+/* One of the counts above, read under the lock. */
+static uint64_t frame_read_count(const uint64_t *count)
 {
     uint64_t n;
 
     spinlock_lock(&frame_lock);
-    n = frame_ndirty;
+    n = *count;
     spinlock_unlock(&frame_lock);
     return n;
+}
+
+uint64_t frame_count_dirty(void)
+{
+    return frame_read_count(&frame_ndirty);
 }
 
 struct frame *frame_get(mfn_t mfn)
@@ -604,22 +610,12 @@ uint64_t frame_table_size(void)
 
 uint64_t frame_count_free(void)
 {
-    uint64_t n;
-
-    spinlock_lock(&frame_lock);
-    n = frame_nfree;
-    spinlock_unlock(&frame_lock);
-    return n;
+    return frame_read_count(&frame_nfree);
 }
 
 uint64_t frame_count_ram(void)
 {
-    uint64_t n;
-
-    spinlock_lock(&frame_lock);
-    n = frame_nram;
-    spinlock_unlock(&frame_lock);
-    return n;
+    return frame_read_count(&frame_nram);
 }
 
 uint64_t frame_count_owned(uint32_t owner)
